@@ -1,0 +1,15 @@
+// Two projects: fast unit tests, and end-to-end tests that run real Docker, Compose and pytest.
+const common = {
+  preset: 'ts-jest',
+  resolver: 'ts-jest-resolver',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] }
+}
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'], testTimeout: 300000 }
+  ]
+}

@@ -1,0 +1,52 @@
+/** Reads what the action needs from the output of `compose config`: pure, tested on real output. */
+import { parse } from 'yaml'
+
+/** A bind mount of the test service: host source, container target. */
+export interface BindMount {
+  source: string
+  target: string
+}
+
+/** What the action needs to know about the compose project. */
+export interface ComposeModel {
+  /** Names of all services the files define. */
+  services: string[]
+  /** The services that a service depends on, directly. */
+  dependsOn(service: string): string[]
+  /** The test service's working directory inside the container, if set. */
+  workingDir(service: string): string | undefined
+  /** Bind mounts of a service, with absolute host sources. */
+  binds(service: string): BindMount[]
+}
+
+type Raw = { services?: Record<string, RawService> }
+type RawService = {
+  depends_on?: string[] | Record<string, unknown>
+  working_dir?: string
+  volumes?: (string | { type?: string; source?: string; target?: string })[]
+}
+
+/** Parses `compose config` output (YAML, already normalised and interpolated by compose). */
+export function parseComposeConfig(yamlText: string): ComposeModel {
+  const raw = (parse(yamlText) ?? {}) as Raw
+  const services = raw.services ?? {}
+  const get = (s: string): RawService => services[s] ?? {}
+  return {
+    services: Object.keys(services),
+    dependsOn: (s) => {
+      const d = get(s).depends_on
+      if (!d) return []
+      return Array.isArray(d) ? d : Object.keys(d)
+    },
+    workingDir: (s) => get(s).working_dir,
+    binds: (s) =>
+      (get(s).volumes ?? []).flatMap((v): BindMount[] => {
+        if (typeof v === 'string') {
+          // Compose v1 prints the short form "source:target[:mode]"; a bind's source is a path.
+          const [source, target] = v.split(':')
+          return source?.startsWith('/') && target ? [{ source, target }] : []
+        }
+        return v.type === 'bind' && v.source && v.target ? [{ source: v.source, target: v.target }] : []
+      })
+  }
+}

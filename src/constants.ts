@@ -1,0 +1,47 @@
+/** Every external name of the action in one place: inputs, outputs, state keys and fixed paths. */
+
+/** Input names, as declared in action.yml. */
+export const Input = {
+  Tier: 'tier',
+  WorkingDirectory: 'working-directory',
+  ComposeFile: 'compose-file',
+  Service: 'service',
+  PytestCommand: 'pytest-command',
+  Workers: 'workers',
+  Markers: 'markers',
+  Paths: 'paths',
+  PytestArgs: 'pytest-args',
+  TimeoutMinutes: 'timeout-minutes',
+  AllowEmpty: 'allow-empty',
+  Runner: 'runner',
+  ResultsDirectory: 'results-directory'
+} as const
+
+/** Output names, as declared in action.yml. */
+export const Output = {
+  Command: 'command',
+  MarkerExpression: 'marker-expression',
+  Workers: 'workers',
+  ExitCode: 'exit-code',
+  Outcome: 'outcome',
+  JunitPath: 'junit-path'
+} as const
+
+/** Keys of the state that main saves for post. Nothing secret goes here. */
+export const State = {
+  Cleanup: 'cleanup'
+} as const
+
+/** Where the host results folder is mounted inside the test container. */
+export const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results'
+
+/** File name of the JUnit XML report inside the results folder. */
+export const JUNIT_FILE = 'junit.xml'
+
+/** The ways the action can run pytest. */
+export const RUNNERS = ['compose', 'host'] as const
+export type RunnerKind = (typeof RUNNERS)[number]
+
+/** The outcomes the action reports in its `outcome` output. */
+export const OUTCOMES = ['passed', 'failed', 'no-tests', 'error', 'timed-out'] as const
+export type Outcome = (typeof OUTCOMES)[number]

@@ -1,0 +1,77 @@
+/**
+ * The one seam through which every process starts. Short commands go through @actions/exec; the long
+ * pytest run is spawned directly because the action must hold its handle to forward signals and stop it.
+ * Either way a process gets an argv array and no shell is involved.
+ */
+import * as core from '@actions/core'
+import * as exec from '@actions/exec'
+import { spawn } from 'node:child_process'
+
+/** What a finished short command printed and returned. */
+export interface Captured {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/** Options for a process. */
+export interface ProcessOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  /** Do not echo the command's output to the log. */
+  silent?: boolean
+}
+
+/** A long-running process the caller may signal. */
+export interface Running {
+  /** Resolves with the exit code, or 128+N when the process died of signal N. */
+  exited: Promise<number>
+  /** Sends a signal; no-op once it has exited. */
+  kill(signal: NodeJS.Signals): void
+}
+
+/** Starts processes. Tests of orchestration replace this, not @actions/exec. */
+export interface ProcessRunner {
+  /** Runs a command to its end and captures its output; a missing executable is exit code 127. */
+  capture(cmd: string, args: string[], opts?: ProcessOptions): Promise<Captured>
+  /** Starts a command whose output streams to the log. */
+  start(cmd: string, args: string[], opts?: ProcessOptions): Running
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
+
+/** The real process runner. */
+export const processRunner: ProcessRunner = {
+  async capture(cmd, args, opts = {}) {
+    try {
+      const r = await exec.getExecOutput(cmd, args, { cwd: opts.cwd, env: opts.env as Record<string, string> | undefined, silent: opts.silent, ignoreReturnCode: true })
+      return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }
+    } catch (e) {
+      // @actions/exec throws when the executable is not found; report it the way a shell would.
+      return { exitCode: 127, stdout: '', stderr: e instanceof Error ? e.message : String(e) }
+    }
+  },
+
+  start(cmd, args, opts = {}) {
+    core.info(`[command]${[cmd, ...args].map(quoteForLog).join(' ')}`)
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] })
+    const exited = new Promise<number>((resolve) => {
+      child.on('error', (err) => {
+        core.error(`Could not start ${cmd}: ${err.message}`)
+        resolve(127)
+      })
+      child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1)))
+    })
+    return {
+      exited,
+      kill(signal) {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      }
+    }
+  }
+}
+
+/** Quotes an argument for display only: the log line can be pasted into a shell. */
+export function quoteForLog(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
+}

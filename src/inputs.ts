@@ -1,0 +1,136 @@
+/** The action's inputs, read once and validated before anything starts. */
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { Input, RUNNERS, type RunnerKind } from './constants.js'
+
+/** The action's settings, typed. Empty optional inputs are `undefined`: the tier's value applies. */
+export interface ActionInputs {
+  /** Name of the tier to run. */
+  tier: string
+  /** Absolute path of the folder pytest runs from on the host; compose files and path globs are relative to it. */
+  workingDirectory: string
+  /** Compose files, in order, relative to the working directory. */
+  composeFiles: string[]
+  /** The compose service that runs pytest. */
+  service: string
+  /** The command that starts pytest, as argv. */
+  pytestCommand: string[]
+  /** Override of the tier's `-n` value. */
+  workers?: string
+  /** Override of the tier's `-m` marker expression (an empty expression is not an override). */
+  markers?: string
+  /** Override of the tier's test paths. */
+  paths?: string[]
+  /** Extra pytest arguments, appended after the tier's own. */
+  pytestArgs: string[]
+  /** Override of the tier's timeout. */
+  timeoutMinutes?: number
+  /** Whether pytest's exit code 5 (no tests collected) passes. */
+  allowEmpty: boolean
+  /** Run pytest in the compose service or directly on the runner. */
+  runner: RunnerKind
+  /** Host folder for the JUnit XML and other results; absolute. */
+  resultsDirectory?: string
+}
+
+/** Reads one raw input by name; `core.getInput` in the action, a map in tests and the CLI. */
+export type InputReader = (name: string) => string
+
+/** An error in what the user gave: names the input, the value and what is allowed. */
+export class InputError extends Error {
+  constructor(input: string, value: string, allowed: string) {
+    super(`Input '${input}': ${JSON.stringify(value)} is not valid; ${allowed}.`)
+    this.name = 'InputError'
+  }
+}
+
+const WORKERS_RE = /^(auto|logical|\d+)$/
+
+/** Checks an `-n` value: `auto`, `logical` or a whole number ≥ 0. */
+export function checkWorkers(value: string, input: string = Input.Workers): string {
+  if (!WORKERS_RE.test(value)) throw new InputError(input, value, "allowed are 'auto', 'logical' or a whole number ≥ 0")
+  return value
+}
+
+/** Checks a timeout in minutes: a number > 0 (fractions allowed). */
+export function checkTimeout(value: string, input: string = Input.TimeoutMinutes): number {
+  const n = Number(value)
+  if (!/^\s*\d*\.?\d+\s*$/.test(value) || !Number.isFinite(n) || n <= 0) {
+    throw new InputError(input, value, 'allowed is a number of minutes greater than 0')
+  }
+  return n
+}
+
+/** Rejects NUL characters, which no argv element can carry. */
+export function checkNoNul(values: string[], input: string): string[] {
+  for (const v of values) if (v.includes('\0')) throw new InputError(input, v, 'arguments may not contain a NUL character')
+  return values
+}
+
+function parseBoolean(value: string, input: string): boolean {
+  if (/^(true|True|TRUE)$/.test(value)) return true
+  if (/^(false|False|FALSE)$/.test(value)) return false
+  throw new InputError(input, value, "allowed are 'true' or 'false'")
+}
+
+/** Splits a multiline input: one item per line, surrounding blanks trimmed, empty lines dropped. */
+export function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+}
+
+/** Splits a command on whitespace; quotes are refused since no shell would interpret them. */
+export function splitCommand(value: string, input: string): string[] {
+  const argv = value.trim().split(/\s+/).filter(Boolean)
+  if (argv.length === 0) throw new InputError(input, value, 'a command is required, e.g. "python -m pytest"')
+  for (const a of argv) {
+    if (/["'`\\$;&|<>]/.test(a)) {
+      throw new InputError(input, value, 'plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args')
+    }
+  }
+  return checkNoNul(argv, input)
+}
+
+/** Parses and validates every input. `workspace` resolves a relative working directory. */
+export function parseInputs(get: InputReader, workspace: string): ActionInputs {
+  const tier = get(Input.Tier).trim()
+  if (!tier) throw new InputError(Input.Tier, tier, 'a tier name is required')
+
+  const runnerRaw = get(Input.Runner).trim() || 'compose'
+  if (!(RUNNERS as readonly string[]).includes(runnerRaw)) {
+    throw new InputError(Input.Runner, runnerRaw, `allowed are ${RUNNERS.map((r) => `'${r}'`).join(' or ')}`)
+  }
+
+  const workers = get(Input.Workers).trim()
+  const timeout = get(Input.TimeoutMinutes).trim()
+  const markers = get(Input.Markers).trim()
+  const paths = lines(get(Input.Paths))
+  const composeFiles = lines(get(Input.ComposeFile))
+  const service = get(Input.Service).trim() || 'test'
+  const resultsDir = get(Input.ResultsDirectory).trim()
+  const workingDirectory = path.resolve(workspace, get(Input.WorkingDirectory).trim() || '.')
+
+  return {
+    tier,
+    workingDirectory,
+    composeFiles: checkNoNul(composeFiles.length ? composeFiles : ['docker-compose.test.yml'], Input.ComposeFile),
+    service: checkNoNul([service], Input.Service)[0],
+    pytestCommand: splitCommand(get(Input.PytestCommand) || 'python -m pytest', Input.PytestCommand),
+    workers: workers ? checkWorkers(workers) : undefined,
+    markers: markers ? checkNoNul([markers], Input.Markers)[0] : undefined,
+    paths: paths.length ? checkNoNul(paths, Input.Paths) : undefined,
+    pytestArgs: checkNoNul(lines(get(Input.PytestArgs)), Input.PytestArgs),
+    timeoutMinutes: timeout ? checkTimeout(timeout) : undefined,
+    allowEmpty: parseBoolean(get(Input.AllowEmpty).trim() || 'false', Input.AllowEmpty),
+    runner: runnerRaw as RunnerKind,
+    resultsDirectory: resultsDir ? path.resolve(workingDirectory, resultsDir) : undefined
+  }
+}
+
+/** Reads the inputs of the running action. The only caller of `core.getInput`. */
+export function getInputs(): ActionInputs {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  return parseInputs((name) => core.getInput(name), workspace)
+}

@@ -1,0 +1,4 @@
+/** Entry point of the action's main step. */
+import { run } from './run.js'
+
+await run()

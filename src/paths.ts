@@ -1,0 +1,33 @@
+/** Expands a tier's path globs on the host, relative to the working directory: no shell exists to do it. */
+import * as core from '@actions/core'
+import * as glob from '@actions/glob'
+import * as path from 'node:path'
+
+const MAGIC = /[*?[\]{}]/
+
+/**
+ * Expands each glob to the files and folders it matches, sorted; plain paths and pytest node ids
+ * (`file.py::test`) pass through untouched. A glob that matches nothing is dropped with a warning;
+ * if every glob of the list matches nothing, that is an error naming them.
+ */
+export async function expandPaths(patterns: string[], cwd: string, input: string): Promise<string[]> {
+  const out: string[] = []
+  const missed: string[] = []
+  let globs = 0
+  for (const p of patterns) {
+    if (!MAGIC.test(p) || p.includes('::')) {
+      out.push(p)
+      continue
+    }
+    globs++
+    const g = await glob.create(path.resolve(cwd, p), { implicitDescendants: false, matchDirectories: true, followSymbolicLinks: false })
+    const found = (await g.glob()).map((f) => path.relative(cwd, f).split(path.sep).join('/')).sort()
+    if (found.length === 0) missed.push(p)
+    out.push(...found)
+  }
+  if (globs > 0 && missed.length === globs && out.length === 0) {
+    throw new Error(`Input '${input}': no path matches ${missed.map((m) => `'${m}'`).join(', ')} in ${cwd}; allowed are paths or globs that match test files or folders.`)
+  }
+  for (const m of missed) core.warning(`The path glob '${m}' matches nothing in ${cwd}; it is left out.`)
+  return out
+}
