@@ -1,4 +1,4 @@
-import { I as Input, R as RUNNERS, g as getInput, d as debug, w as warning, c as checkComposeFiles, a as detectCompose, r as readConfig, s as saveCleanup, C as CONTAINER_RESULTS_DIR, b as runArgs, e as startDependencies, p as processRunner, f as setFailed, i as info, h as setOutput, j as projectName, J as JUNIT_FILE, O as Output, k as group } from './chunks/state.js';
+import { I as Input, R as RUNNERS, g as getInput, d as debug, l as log, c as checkComposeFiles, a as detectCompose, r as readConfig, s as saveCleanup, C as CONTAINER_RESULTS_DIR, b as runArgs, e as startDependencies, p as processRunner, f as setOutput, O as Output, h as setFailed, i as info, j as projectName, J as JUNIT_FILE, k as COVERAGE_XML_FILE, m as coverageDataFile } from './chunks/state.js';
 import { randomBytes } from 'node:crypto';
 import * as fs$1 from 'node:fs';
 import * as path$1 from 'node:path';
@@ -40,15 +40,26 @@ import 'timers';
 
 /** Applies overrides to a tier: an override replaces, `pytestArgs` appends. */
 function resolveTier(tier, o) {
+    const args = [...tier.args, ...o.pytestArgs];
     return {
         name: tier.name,
         paths: o.paths ?? tier.paths,
         markers: o.markers ?? tier.markers,
         workers: o.workers ?? tier.workers,
-        args: [...tier.args, ...o.pytestArgs],
+        dist: tier.dist,
+        args,
         timeoutMinutes: o.timeoutMinutes ?? tier.timeoutMinutes,
-        allowEmpty: o.allowEmpty
+        allowEmpty: o.allowEmpty || tier.allowEmpty === true,
+        coverage: coverageOn(o.coverage ?? tier.coverage, args)
     };
+}
+/** Whether an argument list turns pytest-cov on. */
+function hasCov(args) {
+    return args.some((a) => a === '--cov' || a.startsWith('--cov='));
+}
+/** Resolves a tier's coverage setting: `auto` (or unset) means on when its arguments hold `--cov`. */
+function coverageOn(setting, args) {
+    return setting === undefined || setting === 'auto' ? hasCov(args) : setting;
 }
 /**
  * The pytest argv: command, paths, `-m`, `-n`, the tier's and user's arguments, then the harness's.
@@ -60,8 +71,20 @@ function buildPytestArgv(command, tier, harness) {
         argv.push('-m', tier.markers);
     if (tier.workers)
         argv.push('-n', tier.workers);
+    if (tier.dist)
+        argv.push('--dist', tier.dist);
     argv.push(...tier.args);
     argv.push(`--junitxml=${harness.junitPath}`, '-o', `cache_dir=${harness.cacheDir}`);
+    if (harness.coverage === true) {
+        if (!hasCov(tier.args))
+            argv.push('--cov');
+        // pytest-cov keeps one destination per report type, the last given: this one wins over the tier's.
+        if (harness.coverageXml)
+            argv.push(`--cov-report=xml:${harness.coverageXml}`);
+    }
+    else if (harness.coverage === false && hasCov(tier.args)) {
+        argv.push('--no-cov');
+    }
     return argv;
 }
 
@@ -95,12 +118,26 @@ function checkNoNul(values, input) {
             throw new InputError(input, v, 'arguments may not contain a NUL character');
     return values;
 }
-function parseBoolean(value, input) {
+function parseBoolean(value, input, allowed = "allowed are 'true' or 'false'") {
     if (/^(true|True|TRUE)$/.test(value))
         return true;
     if (/^(false|False|FALSE)$/.test(value))
         return false;
-    throw new InputError(input, value, "allowed are 'true' or 'false'");
+    throw new InputError(input, value, allowed);
+}
+/** Checks an artifact name against the characters GitHub refuses. */
+function checkArtifactName(value, input = Input.ArtifactName) {
+    if (/[":<>|*?\\/\r\n\0]/.test(value)) {
+        throw new InputError(input, value, 'artifact names may not contain " : < > | * ? \\ / or line breaks');
+    }
+    return value;
+}
+/** Checks a retention period: a whole number of days from 1 to 400. */
+function checkRetention(value, input = Input.RetentionDays) {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 400) {
+        throw new InputError(input, value, 'allowed is a whole number of days from 1 to 400');
+    }
+    return Number(value);
 }
 /** Splits a multiline input: one item per line, surrounding blanks trimmed, empty lines dropped. */
 function lines(value) {
@@ -137,6 +174,9 @@ function parseInputs(get, workspace) {
     const composeFiles = lines(get(Input.ComposeFile));
     const service = get(Input.Service).trim() || 'test';
     const resultsDir = get(Input.ResultsDirectory).trim();
+    const coverage = get(Input.Coverage).trim();
+    const retention = get(Input.RetentionDays).trim();
+    const artifactName = get(Input.ArtifactName).trim();
     const workingDirectory = path$1.resolve(workspace, get(Input.WorkingDirectory).trim() || '.');
     return {
         tier,
@@ -151,7 +191,11 @@ function parseInputs(get, workspace) {
         timeoutMinutes: timeout ? checkTimeout(timeout) : undefined,
         allowEmpty: parseBoolean(get(Input.AllowEmpty).trim() || 'false', Input.AllowEmpty),
         runner: runnerRaw,
-        resultsDirectory: resultsDir ? path$1.resolve(workingDirectory, resultsDir) : undefined
+        resultsDirectory: resultsDir ? path$1.resolve(workingDirectory, resultsDir) : undefined,
+        coverage: coverage === '' ? undefined : coverage === 'auto' ? 'auto' : parseBoolean(coverage, Input.Coverage, "allowed are 'auto', 'true' or 'false'"),
+        upload: parseBoolean(get(Input.Upload).trim() || 'true', Input.Upload),
+        artifactName: artifactName ? checkArtifactName(artifactName) : undefined,
+        retentionDays: retention ? checkRetention(retention) : undefined
     };
 }
 /** Reads the inputs of the running action. The only caller of `core.getInput`. */
@@ -3776,7 +3820,7 @@ async function expandPaths(patterns, cwd, input) {
         throw new Error(`Input '${input}': no path matches ${missed.map((m) => `'${m}'`).join(', ')} in ${cwd}; allowed are paths or globs that match test files or folders.`);
     }
     for (const m of missed)
-        warning(`The path glob '${m}' matches nothing in ${cwd}; it is left out.`);
+        log.warning(`The path glob '${m}' matches nothing in ${cwd}; it is left out.`);
     return out;
 }
 
@@ -3794,7 +3838,7 @@ async function supervise(running, stop, opts) {
             return;
         }
         stopping = true;
-        warning(`${why}: interrupting pytest so it can write its report; it is killed if still running after ${opts.graceMs / 1000} s.`);
+        log.warning(`${why}: interrupting pytest so it can write its report; it is killed if still running after ${opts.graceMs / 1000} s.`);
         void stop.interrupt();
         killTimer = setTimeout(() => void stop.kill(), opts.graceMs);
     };
@@ -3846,8 +3890,8 @@ async function composeTarget(o) {
         binds,
         workingDir: model.workingDir(o.service),
         startDependencies: () => startDependencies(o.exec, project, model.dependsOn(o.service), DEPENDENCY_WAIT_SECONDS),
-        start(argv) {
-            const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env: PYTEST_ENV, command: argv });
+        start(argv, env) {
+            const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env: { ...PYTEST_ENV, ...env }, command: argv });
             const running = o.exec.start(cli.bin, args, { cwd: o.cwd });
             return {
                 running,
@@ -3879,7 +3923,7 @@ async function composeTarget(o) {
             });
             const r = await o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: true });
             if (r.exitCode !== 0)
-                warning(`Could not hand the files the tests wrote back to uid ${uid}: ${r.stderr.trim()}`);
+                log.warning(`Could not hand the files the tests wrote back to uid ${uid}: ${r.stderr.trim()}`);
         }
     };
 }
@@ -3889,8 +3933,8 @@ function hostTarget(o) {
         resultsPath: o.hostResults,
         binds: [],
         startDependencies: async () => undefined,
-        start(argv) {
-            const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV } });
+        start(argv, env) {
+            const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV, ...env } });
             return { running, stopper: { interrupt: async () => running.kill('SIGINT'), kill: async () => running.kill('SIGKILL') } };
         },
         release: async () => undefined
@@ -3987,57 +4031,67 @@ const GRACE_MS = 15_000;
 /** Runs the action. The only caller of `core.setFailed`. */
 async function run(exec = processRunner) {
     try {
-        const verdict = await runTier(getInputs(), exec);
-        if (verdict.failed)
-            setFailed(verdict.message);
+        const result = await runTier(getInputs(), { exec, tiers: BUILTIN_TIERS, onPlan: setPlanOutputs });
+        setOutput(Output.ExitCode, String(result.exitCode));
+        setOutput(Output.Outcome, result.verdict.outcome);
+        if (result.verdict.failed)
+            setFailed(result.verdict.message);
         else
-            info(verdict.message);
+            info(result.verdict.message);
     }
     catch (e) {
         setOutput(Output.Outcome, 'error');
         setFailed(e instanceof Error ? e.message : String(e));
     }
 }
-/** Plans and runs one tier; returns the verdict after every output is set. */
-async function runTier(inputs, exec) {
-    const tier = resolveTier(findTier(BUILTIN_TIERS, inputs.tier, Input.Tier), inputs);
+function setPlanOutputs(plan) {
+    setOutput(Output.Command, JSON.stringify(plan.argv));
+    setOutput(Output.MarkerExpression, plan.markers);
+    setOutput(Output.Workers, plan.workers);
+    setOutput(Output.JunitPath, plan.junitPath);
+}
+/** Plans and runs one tier. Throws on bad input or setup; a test outcome is returned, not thrown. */
+async function runTier(inputs, deps) {
+    const { exec } = deps;
+    const tier = resolveTier(findTier(deps.tiers, inputs.tier, Input.Tier), inputs);
     const paths = await expandPaths(tier.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier);
     const name = projectName([inputs.tier, process.env.GITHUB_RUN_ID ?? 'local', process.env.GITHUB_RUN_ATTEMPT ?? '1', randomBytes(3).toString('hex')]);
-    const hostResults = inputs.resultsDirectory ?? path$1.join(process.env.RUNNER_TEMP || path$1.join(inputs.workingDirectory, '.pytest-tier'), 'pytest-tier', name);
+    const resultsDir = inputs.resultsDirectory ?? path$1.join(process.env.RUNNER_TEMP || path$1.join(inputs.workingDirectory, '.pytest-tier'), 'pytest-tier', name);
     const target = inputs.runner === 'host'
-        ? hostTarget({ exec, cwd: inputs.workingDirectory, hostResults })
-        : await composeTarget({ exec, cwd: inputs.workingDirectory, files: inputs.composeFiles, service: inputs.service, projectName: name, hostResults });
-    fs$1.mkdirSync(hostResults, { recursive: true });
+        ? hostTarget({ exec, cwd: inputs.workingDirectory, hostResults: resultsDir })
+        : await composeTarget({ exec, cwd: inputs.workingDirectory, files: inputs.composeFiles, service: inputs.service, projectName: name, hostResults: resultsDir });
+    fs$1.mkdirSync(resultsDir, { recursive: true });
     // The test image may run as any user: it must be able to write its results here.
-    fs$1.chmodSync(hostResults, 0o777);
-    const junitHost = path$1.join(hostResults, JUNIT_FILE);
+    fs$1.chmodSync(resultsDir, 0o777);
+    const junitPath = path$1.join(resultsDir, JUNIT_FILE);
     const argv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, {
         junitPath: path$1.posix.join(target.resultsPath, JUNIT_FILE),
-        cacheDir: path$1.posix.join(target.resultsPath, '.pytest_cache')
+        cacheDir: path$1.posix.join(target.resultsPath, '.pytest_cache'),
+        coverage: tier.coverage,
+        coverageXml: path$1.posix.join(target.resultsPath, COVERAGE_XML_FILE)
     });
-    setOutput(Output.Command, JSON.stringify(argv));
-    setOutput(Output.MarkerExpression, tier.markers);
-    setOutput(Output.Workers, tier.workers);
-    setOutput(Output.JunitPath, junitHost);
-    await group('Start the services the tests need', () => target.startDependencies());
+    // The data file goes to the results too, under a tier-specific name, whatever the working directory.
+    const env = tier.coverage ? { COVERAGE_FILE: path$1.posix.join(target.resultsPath, coverageDataFile(tier.name)) } : {};
+    const plan = { tier: tier.name, argv, markers: tier.markers, workers: tier.workers, resultsDir, junitPath, coverage: tier.coverage };
+    deps.onPlan?.(plan);
+    await log.group('Start the services the tests need', () => target.startDependencies());
     const started = Date.now();
-    const result = await group(`Run the ${tier.name} tier`, async () => {
-        const { running, stopper } = target.start(argv);
+    const result = await log.group(`Run the ${tier.name} tier`, async () => {
+        const { running, stopper } = target.start(argv, env);
         return supervise(running, stopper, { timeoutMs: tier.timeoutMinutes * 60_000, graceMs: GRACE_MS });
     });
+    const wallSeconds = (Date.now() - started) / 1000;
     await target.release();
-    info(`pytest ended with exit code ${result.exitCode} after ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    log.info(`pytest ended with exit code ${result.exitCode} after ${wallSeconds.toFixed(1)} s.`);
     let verdict = classify(result.exitCode, { timedOut: result.timedOut, allowEmpty: tier.allowEmpty, timeoutMinutes: tier.timeoutMinutes });
     if (result.cancelledBy && !result.timedOut) {
         verdict = { outcome: 'error', failed: true, message: `The run was cancelled (${result.cancelledBy}); results written so far are kept.` };
     }
-    else if (!fs$1.existsSync(junitHost) && [0, 1, 5].includes(result.exitCode) && !result.timedOut) {
+    else if (!fs$1.existsSync(junitPath) && [0, 1, 5].includes(result.exitCode) && !result.timedOut) {
         // Compose itself also exits 1 (image missing, bad option): without pytest's report, that is not a test failure.
-        verdict = { outcome: 'error', failed: true, message: `pytest wrote no report at ${junitHost} though the command ended with exit code ${result.exitCode}: the test command most likely never ran pytest (see the log above).` };
+        verdict = { outcome: 'error', failed: true, message: `pytest wrote no report at ${junitPath} though the command ended with exit code ${result.exitCode}: the test command most likely never ran pytest (see the log above).` };
     }
-    setOutput(Output.ExitCode, String(result.exitCode));
-    setOutput(Output.Outcome, verdict.outcome);
-    return verdict;
+    return { ...plan, exitCode: result.exitCode, timedOut: result.timedOut, wallSeconds, verdict, binds: target.binds, workingDir: target.workingDir };
 }
 
 /** Entry point of the action's main step. */

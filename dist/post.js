@@ -1,4 +1,4 @@
-import { p as processRunner, l as loadCleanup, i as info, m as downArgs, w as warning } from './chunks/state.js';
+import { p as processRunner, n as loadCleanup, i as info, o as downArgs, w as warning } from './chunks/state.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import 'node:child_process';

@@ -8,25 +8,32 @@ export interface ResolvedTier {
   paths: string[]
   markers: string
   workers: string
+  /** xdist's `--dist` mode, if the tier sets one. */
+  dist?: string
   /** The tier's own extra arguments followed by the user's `pytest-args`. */
   args: string[]
   timeoutMinutes: number
   allowEmpty: boolean
+  /** Whether the run collects coverage. */
+  coverage: boolean
 }
 
 /** The overrides that inputs (or CLI flags) may make to a tier. */
-export type TierOverrides = Pick<ActionInputs, 'workers' | 'markers' | 'paths' | 'pytestArgs' | 'timeoutMinutes' | 'allowEmpty'>
+export type TierOverrides = Pick<ActionInputs, 'workers' | 'markers' | 'paths' | 'pytestArgs' | 'timeoutMinutes' | 'allowEmpty' | 'coverage'>
 
 /** Applies overrides to a tier: an override replaces, `pytestArgs` appends. */
 export function resolveTier(tier: TierSpec, o: TierOverrides): ResolvedTier {
+  const args = [...tier.args, ...o.pytestArgs]
   return {
     name: tier.name,
     paths: o.paths ?? tier.paths,
     markers: o.markers ?? tier.markers,
     workers: o.workers ?? tier.workers,
-    args: [...tier.args, ...o.pytestArgs],
+    dist: tier.dist,
+    args,
     timeoutMinutes: o.timeoutMinutes ?? tier.timeoutMinutes,
-    allowEmpty: o.allowEmpty
+    allowEmpty: o.allowEmpty || tier.allowEmpty === true,
+    coverage: coverageOn(o.coverage ?? tier.coverage, args)
   }
 }
 
@@ -36,17 +43,39 @@ export interface HarnessPaths {
   junitPath: string
   /** Where pytest keeps its cache, as pytest sees it; keeps `.pytest_cache` out of the project. */
   cacheDir: string
+  /** Where coverage.xml goes when coverage is on, as pytest sees it. */
+  coverageXml?: string
+  /** Whether to collect coverage; undefined leaves the tier's arguments as they are. */
+  coverage?: boolean
+}
+
+/** Whether an argument list turns pytest-cov on. */
+export function hasCov(args: string[]): boolean {
+  return args.some((a) => a === '--cov' || a.startsWith('--cov='))
+}
+
+/** Resolves a tier's coverage setting: `auto` (or unset) means on when its arguments hold `--cov`. */
+export function coverageOn(setting: boolean | 'auto' | undefined, args: string[]): boolean {
+  return setting === undefined || setting === 'auto' ? hasCov(args) : setting
 }
 
 /**
  * The pytest argv: command, paths, `-m`, `-n`, the tier's and user's arguments, then the harness's.
  * The harness's come last so that they win over `addopts` and anything earlier on the line.
  */
-export function buildPytestArgv(command: string[], tier: Omit<ResolvedTier, 'timeoutMinutes' | 'allowEmpty' | 'name'>, harness: HarnessPaths): string[] {
+export function buildPytestArgv(command: string[], tier: Pick<ResolvedTier, 'paths' | 'markers' | 'workers' | 'dist' | 'args'>, harness: HarnessPaths): string[] {
   const argv = [...command, ...tier.paths]
   if (tier.markers) argv.push('-m', tier.markers)
   if (tier.workers) argv.push('-n', tier.workers)
+  if (tier.dist) argv.push('--dist', tier.dist)
   argv.push(...tier.args)
   argv.push(`--junitxml=${harness.junitPath}`, '-o', `cache_dir=${harness.cacheDir}`)
+  if (harness.coverage === true) {
+    if (!hasCov(tier.args)) argv.push('--cov')
+    // pytest-cov keeps one destination per report type, the last given: this one wins over the tier's.
+    if (harness.coverageXml) argv.push(`--cov-report=xml:${harness.coverageXml}`)
+  } else if (harness.coverage === false && hasCov(tier.args)) {
+    argv.push('--no-cov')
+  }
   return argv
 }

@@ -1,5 +1,5 @@
 /** Everything the action does with Docker Compose, through the process seam. */
-import * as core from '@actions/core'
+import { log } from './log.js'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parseComposeConfig, type ComposeModel } from './compose-model.js'
@@ -60,7 +60,7 @@ export function upWaitArgs(p: ComposeProject, services: string[], waitSeconds: n
 
 /** argv that removes the project's containers, networks and volumes. */
 export function downArgs(p: ComposeProject): string[] {
-  return [...composeBase(p), 'down', '--volumes', '--remove-orphans', '--timeout', '5']
+  return [...composeBase(p), 'down', '--volumes', '--remove-orphans', '--timeout', '1']
 }
 
 /** A compose project name: lower case letters, digits, `-` and `_`, starting with a letter. */
@@ -119,7 +119,7 @@ export async function readConfig(exec: ProcessRunner, p: ComposeProject): Promis
 export async function startDependencies(exec: ProcessRunner, p: ComposeProject, services: string[], waitSeconds: number): Promise<void> {
   if (services.length === 0) return
   if (!p.cli.v2) {
-    core.info('Compose v1 has no `up --wait`: the dependencies are started by `run` itself, as their depends_on conditions say.')
+    log.info('Compose v1 has no `up --wait`: the dependencies are started by `run` itself, as their depends_on conditions say.')
     return
   }
   const r = await exec.capture(p.cli.bin, upWaitArgs(p, services, waitSeconds), { cwd: p.cwd })
@@ -127,7 +127,7 @@ export async function startDependencies(exec: ProcessRunner, p: ComposeProject, 
   const bad = await unhealthyServices(exec, p)
   const names = bad.length ? bad : services
   for (const s of names) {
-    await core.group(`Logs of ${s}`, async () => {
+    await log.group(`Logs of ${s}`, async () => {
       await exec.capture(p.cli.bin, [...composeBase(p), 'logs', '--no-color', '--tail', '200', s], { cwd: p.cwd })
     })
   }

@@ -14,7 +14,11 @@ export const Input = {
   TimeoutMinutes: 'timeout-minutes',
   AllowEmpty: 'allow-empty',
   Runner: 'runner',
-  ResultsDirectory: 'results-directory'
+  ResultsDirectory: 'results-directory',
+  Coverage: 'coverage',
+  Upload: 'upload',
+  ArtifactName: 'artifact-name',
+  RetentionDays: 'retention-days'
 } as const
 
 /** Output names, as declared in action.yml. */
@@ -24,7 +28,16 @@ export const Output = {
   Workers: 'workers',
   ExitCode: 'exit-code',
   Outcome: 'outcome',
-  JunitPath: 'junit-path'
+  JunitPath: 'junit-path',
+  Tests: 'tests',
+  Passed: 'passed',
+  Failed: 'failed',
+  Errors: 'errors',
+  Skipped: 'skipped',
+  DurationSeconds: 'duration-seconds',
+  ArtifactId: 'artifact-id',
+  ArtifactName: 'artifact-name',
+  CoveragePath: 'coverage-path'
 } as const
 
 /** Keys of the state that main saves for post. Nothing secret goes here. */
@@ -37,6 +50,20 @@ export const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results'
 
 /** File name of the JUnit XML report inside the results folder. */
 export const JUNIT_FILE = 'junit.xml'
+
+/** File name of the Cobertura XML coverage report inside the results folder. */
+export const COVERAGE_XML_FILE = 'coverage.xml'
+
+/** The coverage data file of a tier: a tier-specific name so that `coverage combine` can take several. */
+export function coverageDataFile(tier: string): string {
+  return `.coverage.${tier}`
+}
+
+/** The manifest written next to the results, describing the run. */
+export const MANIFEST_FILE = 'pytest-tier.json'
+
+/** The artifact name of a tier's results: `pytest-<tier>`. */
+export const ARTIFACT_PREFIX = 'pytest-'
 
 /** The ways the action can run pytest. */
 export const RUNNERS = ['compose', 'host'] as const

@@ -3,7 +3,7 @@
  * pytest run is spawned directly because the action must hold its handle to forward signals and stop it.
  * Either way a process gets an argv array and no shell is involved.
  */
-import * as core from '@actions/core'
+import { log } from './log.js'
 import * as exec from '@actions/exec'
 import { spawn } from 'node:child_process'
 
@@ -53,11 +53,11 @@ export const processRunner: ProcessRunner = {
   },
 
   start(cmd, args, opts = {}) {
-    core.info(`[command]${[cmd, ...args].map(quoteForLog).join(' ')}`)
+    log.info(`[command]${[cmd, ...args].map(quoteForLog).join(' ')}`)
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] })
     const exited = new Promise<number>((resolve) => {
       child.on('error', (err) => {
-        core.error(`Could not start ${cmd}: ${err.message}`)
+        log.error(`Could not start ${cmd}: ${err.message}`)
         resolve(127)
       })
       child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1)))

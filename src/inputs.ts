@@ -31,6 +31,14 @@ export interface ActionInputs {
   runner: RunnerKind
   /** Host folder for the JUnit XML and other results; absolute. */
   resultsDirectory?: string
+  /** Override of the tier's coverage setting. */
+  coverage?: boolean | 'auto'
+  /** Whether to upload the results as an artifact. */
+  upload: boolean
+  /** The artifact's name; default `pytest-<tier>`. */
+  artifactName?: string
+  /** Days the artifact is kept; default, the repository's setting. */
+  retentionDays?: number
 }
 
 /** Reads one raw input by name; `core.getInput` in the action, a map in tests and the CLI. */
@@ -67,10 +75,26 @@ export function checkNoNul(values: string[], input: string): string[] {
   return values
 }
 
-function parseBoolean(value: string, input: string): boolean {
+function parseBoolean(value: string, input: string, allowed = "allowed are 'true' or 'false'"): boolean {
   if (/^(true|True|TRUE)$/.test(value)) return true
   if (/^(false|False|FALSE)$/.test(value)) return false
-  throw new InputError(input, value, "allowed are 'true' or 'false'")
+  throw new InputError(input, value, allowed)
+}
+
+/** Checks an artifact name against the characters GitHub refuses. */
+export function checkArtifactName(value: string, input: string = Input.ArtifactName): string {
+  if (/[":<>|*?\\/\r\n\0]/.test(value)) {
+    throw new InputError(input, value, 'artifact names may not contain " : < > | * ? \\ / or line breaks')
+  }
+  return value
+}
+
+/** Checks a retention period: a whole number of days from 1 to 400. */
+export function checkRetention(value: string, input: string = Input.RetentionDays): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 400) {
+    throw new InputError(input, value, 'allowed is a whole number of days from 1 to 400')
+  }
+  return Number(value)
 }
 
 /** Splits a multiline input: one item per line, surrounding blanks trimmed, empty lines dropped. */
@@ -110,6 +134,9 @@ export function parseInputs(get: InputReader, workspace: string): ActionInputs {
   const composeFiles = lines(get(Input.ComposeFile))
   const service = get(Input.Service).trim() || 'test'
   const resultsDir = get(Input.ResultsDirectory).trim()
+  const coverage = get(Input.Coverage).trim()
+  const retention = get(Input.RetentionDays).trim()
+  const artifactName = get(Input.ArtifactName).trim()
   const workingDirectory = path.resolve(workspace, get(Input.WorkingDirectory).trim() || '.')
 
   return {
@@ -125,7 +152,11 @@ export function parseInputs(get: InputReader, workspace: string): ActionInputs {
     timeoutMinutes: timeout ? checkTimeout(timeout) : undefined,
     allowEmpty: parseBoolean(get(Input.AllowEmpty).trim() || 'false', Input.AllowEmpty),
     runner: runnerRaw as RunnerKind,
-    resultsDirectory: resultsDir ? path.resolve(workingDirectory, resultsDir) : undefined
+    resultsDirectory: resultsDir ? path.resolve(workingDirectory, resultsDir) : undefined,
+    coverage: coverage === '' ? undefined : coverage === 'auto' ? 'auto' : parseBoolean(coverage, Input.Coverage, "allowed are 'auto', 'true' or 'false'"),
+    upload: parseBoolean(get(Input.Upload).trim() || 'true', Input.Upload),
+    artifactName: artifactName ? checkArtifactName(artifactName) : undefined,
+    retentionDays: retention ? checkRetention(retention) : undefined
   }
 }
 

@@ -1,5 +1,5 @@
 /** Expands a tier's path globs on the host, relative to the working directory: no shell exists to do it. */
-import * as core from '@actions/core'
+import { log } from './log.js'
 import * as glob from '@actions/glob'
 import * as path from 'node:path'
 
@@ -28,6 +28,6 @@ export async function expandPaths(patterns: string[], cwd: string, input: string
   if (globs > 0 && missed.length === globs && out.length === 0) {
     throw new Error(`Input '${input}': no path matches ${missed.map((m) => `'${m}'`).join(', ')} in ${cwd}; allowed are paths or globs that match test files or folders.`)
   }
-  for (const m of missed) core.warning(`The path glob '${m}' matches nothing in ${cwd}; it is left out.`)
+  for (const m of missed) log.warning(`The path glob '${m}' matches nothing in ${cwd}; it is left out.`)
   return out
 }

@@ -4,76 +4,124 @@ import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { buildPytestArgv, resolveTier } from './command.js'
-import { Input, JUNIT_FILE, Output } from './constants.js'
+import type { BindMount } from './compose-model.js'
+import { projectName } from './compose.js'
+import { COVERAGE_XML_FILE, coverageDataFile, Input, JUNIT_FILE, Output } from './constants.js'
 import { processRunner, type ProcessRunner } from './exec.js'
 import { getInputs, type ActionInputs } from './inputs.js'
+import { log } from './log.js'
 import { classify, type Verdict } from './outcome.js'
 import { expandPaths } from './paths.js'
 import { supervise } from './supervise.js'
 import { composeTarget, hostTarget, type Target } from './targets.js'
-import { projectName } from './compose.js'
-import { BUILTIN_TIERS, findTier } from './tiers.js'
+import { BUILTIN_TIERS, findTier, type TierSpec } from './tiers.js'
 
 /** Seconds pytest gets to write its report after SIGINT before it is killed. */
 const GRACE_MS = 15_000
 
+/** What is known once a tier is planned, before it runs. */
+export interface TierPlan {
+  tier: string
+  /** The pytest argv, as run (inside the container under compose). */
+  argv: string[]
+  markers: string
+  workers: string
+  /** Host folder holding the results. */
+  resultsDir: string
+  /** Host path of the JUnit XML. */
+  junitPath: string
+  /** Whether the run collects coverage. */
+  coverage: boolean
+}
+
+/** A finished tier run. */
+export interface TierRun extends TierPlan {
+  exitCode: number
+  timedOut: boolean
+  wallSeconds: number
+  verdict: Verdict
+  /** Bind mounts of the test service, to map container paths back to the host. */
+  binds: BindMount[]
+  /** The test service's working directory in the container, if set. */
+  workingDir?: string
+}
+
+/** What a tier run depends on. */
+export interface TierRunDeps {
+  exec: ProcessRunner
+  /** The tiers to choose from: the built-in ones or the user's configuration. */
+  tiers: readonly TierSpec[]
+  /** Called once the plan is known, before anything starts (the action sets its outputs here). */
+  onPlan?: (plan: TierPlan) => void
+}
+
 /** Runs the action. The only caller of `core.setFailed`. */
 export async function run(exec: ProcessRunner = processRunner): Promise<void> {
   try {
-    const verdict = await runTier(getInputs(), exec)
-    if (verdict.failed) core.setFailed(verdict.message)
-    else core.info(verdict.message)
+    const result = await runTier(getInputs(), { exec, tiers: BUILTIN_TIERS, onPlan: setPlanOutputs })
+    core.setOutput(Output.ExitCode, String(result.exitCode))
+    core.setOutput(Output.Outcome, result.verdict.outcome)
+    if (result.verdict.failed) core.setFailed(result.verdict.message)
+    else core.info(result.verdict.message)
   } catch (e) {
     core.setOutput(Output.Outcome, 'error')
     core.setFailed(e instanceof Error ? e.message : String(e))
   }
 }
 
-/** Plans and runs one tier; returns the verdict after every output is set. */
-export async function runTier(inputs: ActionInputs, exec: ProcessRunner): Promise<Verdict> {
-  const tier = resolveTier(findTier(BUILTIN_TIERS, inputs.tier, Input.Tier), inputs)
+function setPlanOutputs(plan: TierPlan): void {
+  core.setOutput(Output.Command, JSON.stringify(plan.argv))
+  core.setOutput(Output.MarkerExpression, plan.markers)
+  core.setOutput(Output.Workers, plan.workers)
+  core.setOutput(Output.JunitPath, plan.junitPath)
+}
+
+/** Plans and runs one tier. Throws on bad input or setup; a test outcome is returned, not thrown. */
+export async function runTier(inputs: ActionInputs, deps: TierRunDeps): Promise<TierRun> {
+  const { exec } = deps
+  const tier = resolveTier(findTier(deps.tiers, inputs.tier, Input.Tier), inputs)
   const paths = await expandPaths(tier.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)
 
   const name = projectName([inputs.tier, process.env.GITHUB_RUN_ID ?? 'local', process.env.GITHUB_RUN_ATTEMPT ?? '1', randomBytes(3).toString('hex')])
-  const hostResults = inputs.resultsDirectory ?? path.join(process.env.RUNNER_TEMP || path.join(inputs.workingDirectory, '.pytest-tier'), 'pytest-tier', name)
+  const resultsDir = inputs.resultsDirectory ?? path.join(process.env.RUNNER_TEMP || path.join(inputs.workingDirectory, '.pytest-tier'), 'pytest-tier', name)
 
   const target: Target =
     inputs.runner === 'host'
-      ? hostTarget({ exec, cwd: inputs.workingDirectory, hostResults })
-      : await composeTarget({ exec, cwd: inputs.workingDirectory, files: inputs.composeFiles, service: inputs.service, projectName: name, hostResults })
+      ? hostTarget({ exec, cwd: inputs.workingDirectory, hostResults: resultsDir })
+      : await composeTarget({ exec, cwd: inputs.workingDirectory, files: inputs.composeFiles, service: inputs.service, projectName: name, hostResults: resultsDir })
 
-  fs.mkdirSync(hostResults, { recursive: true })
+  fs.mkdirSync(resultsDir, { recursive: true })
   // The test image may run as any user: it must be able to write its results here.
-  fs.chmodSync(hostResults, 0o777)
-  const junitHost = path.join(hostResults, JUNIT_FILE)
+  fs.chmodSync(resultsDir, 0o777)
+  const junitPath = path.join(resultsDir, JUNIT_FILE)
   const argv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, {
     junitPath: path.posix.join(target.resultsPath, JUNIT_FILE),
-    cacheDir: path.posix.join(target.resultsPath, '.pytest_cache')
+    cacheDir: path.posix.join(target.resultsPath, '.pytest_cache'),
+    coverage: tier.coverage,
+    coverageXml: path.posix.join(target.resultsPath, COVERAGE_XML_FILE)
   })
+  // The data file goes to the results too, under a tier-specific name, whatever the working directory.
+  const env: Record<string, string> = tier.coverage ? { COVERAGE_FILE: path.posix.join(target.resultsPath, coverageDataFile(tier.name)) } : {}
+  const plan: TierPlan = { tier: tier.name, argv, markers: tier.markers, workers: tier.workers, resultsDir, junitPath, coverage: tier.coverage }
+  deps.onPlan?.(plan)
 
-  core.setOutput(Output.Command, JSON.stringify(argv))
-  core.setOutput(Output.MarkerExpression, tier.markers)
-  core.setOutput(Output.Workers, tier.workers)
-  core.setOutput(Output.JunitPath, junitHost)
-
-  await core.group('Start the services the tests need', () => target.startDependencies())
+  await log.group('Start the services the tests need', () => target.startDependencies())
 
   const started = Date.now()
-  const result = await core.group(`Run the ${tier.name} tier`, async () => {
-    const { running, stopper } = target.start(argv)
+  const result = await log.group(`Run the ${tier.name} tier`, async () => {
+    const { running, stopper } = target.start(argv, env)
     return supervise(running, stopper, { timeoutMs: tier.timeoutMinutes * 60_000, graceMs: GRACE_MS })
   })
+  const wallSeconds = (Date.now() - started) / 1000
   await target.release()
-  core.info(`pytest ended with exit code ${result.exitCode} after ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+  log.info(`pytest ended with exit code ${result.exitCode} after ${wallSeconds.toFixed(1)} s.`)
 
   let verdict = classify(result.exitCode, { timedOut: result.timedOut, allowEmpty: tier.allowEmpty, timeoutMinutes: tier.timeoutMinutes })
   if (result.cancelledBy && !result.timedOut) {
     verdict = { outcome: 'error', failed: true, message: `The run was cancelled (${result.cancelledBy}); results written so far are kept.` }
-  } else if (!fs.existsSync(junitHost) && [0, 1, 5].includes(result.exitCode) && !result.timedOut) {
+  } else if (!fs.existsSync(junitPath) && [0, 1, 5].includes(result.exitCode) && !result.timedOut) {
     // Compose itself also exits 1 (image missing, bad option): without pytest's report, that is not a test failure.
-    verdict = { outcome: 'error', failed: true, message: `pytest wrote no report at ${junitHost} though the command ended with exit code ${result.exitCode}: the test command most likely never ran pytest (see the log above).` }
+    verdict = { outcome: 'error', failed: true, message: `pytest wrote no report at ${junitPath} though the command ended with exit code ${result.exitCode}: the test command most likely never ran pytest (see the log above).` }
   }
-  core.setOutput(Output.ExitCode, String(result.exitCode))
-  core.setOutput(Output.Outcome, verdict.outcome)
-  return verdict
+  return { ...plan, exitCode: result.exitCode, timedOut: result.timedOut, wallSeconds, verdict, binds: target.binds, workingDir: target.workingDir }
 }

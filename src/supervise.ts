@@ -1,5 +1,5 @@
 /** Watches the test run: stops it gently on timeout or cancellation, then hard if it does not stop. */
-import * as core from '@actions/core'
+import { log } from './log.js'
 import type { Running } from './exec.js'
 
 /** How to stop the run: first gently (SIGINT, so pytest writes its report), then for good. */
@@ -30,7 +30,7 @@ export async function supervise(running: Running, stop: Stopper, opts: { timeout
       return
     }
     stopping = true
-    core.warning(`${why}: interrupting pytest so it can write its report; it is killed if still running after ${opts.graceMs / 1000} s.`)
+    log.warning(`${why}: interrupting pytest so it can write its report; it is killed if still running after ${opts.graceMs / 1000} s.`)
     void stop.interrupt()
     killTimer = setTimeout(() => void stop.kill(), opts.graceMs)
   }

@@ -1,5 +1,5 @@
 /** Where pytest runs: in a one-off container of the compose test service, or directly on the runner. */
-import * as core from '@actions/core'
+import { log } from './log.js'
 import * as path from 'node:path'
 import { CONTAINER_RESULTS_DIR, Input } from './constants.js'
 import { checkComposeFiles, detectCompose, readConfig, runArgs, startDependencies, type ComposeProject } from './compose.js'
@@ -18,8 +18,8 @@ export interface Target {
   workingDir?: string
   /** Starts dependencies; throws, naming them, if they do not become healthy. */
   startDependencies(): Promise<void>
-  /** Starts pytest with the given argv. */
-  start(argv: string[]): { running: Running; stopper: Stopper }
+  /** Starts pytest with the given argv and extra environment. */
+  start(argv: string[], env: Record<string, string>): { running: Running; stopper: Stopper }
   /** Hands files the run created back to the runner's user. Never throws. */
   release(): Promise<void>
 }
@@ -61,8 +61,8 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
     binds,
     workingDir: model.workingDir(o.service),
     startDependencies: () => startDependencies(o.exec, project, model.dependsOn(o.service), DEPENDENCY_WAIT_SECONDS),
-    start(argv) {
-      const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env: PYTEST_ENV, command: argv })
+    start(argv, env) {
+      const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env: { ...PYTEST_ENV, ...env }, command: argv })
       const running = o.exec.start(cli.bin, args, { cwd: o.cwd })
       return {
         running,
@@ -92,7 +92,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
         command: ['-R', `${uid}:${gid}`, CONTAINER_RESULTS_DIR, ...inWorkspace]
       })
       const r = await o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: true })
-      if (r.exitCode !== 0) core.warning(`Could not hand the files the tests wrote back to uid ${uid}: ${r.stderr.trim()}`)
+      if (r.exitCode !== 0) log.warning(`Could not hand the files the tests wrote back to uid ${uid}: ${r.stderr.trim()}`)
     }
   }
 }
@@ -103,8 +103,8 @@ export function hostTarget(o: { exec: ProcessRunner; cwd: string; hostResults: s
     resultsPath: o.hostResults,
     binds: [],
     startDependencies: async () => undefined,
-    start(argv) {
-      const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV } })
+    start(argv, env) {
+      const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV, ...env } })
       return { running, stopper: { interrupt: async () => running.kill('SIGINT'), kill: async () => running.kill('SIGKILL') } }
     },
     release: async () => undefined

@@ -16,6 +16,14 @@ export interface TierSpec {
   args: string[]
   /** How long the pytest run may take. */
   timeoutMinutes: number
+  /** xdist's `--dist` mode (load, loadscope, loadfile, loadgroup, worksteal, no); unset leaves pytest's. */
+  dist?: string
+  /** Collect coverage: `auto` means when the args hold `--cov`. */
+  coverage?: boolean | 'auto'
+  /** Whether "no tests collected" passes for this tier. */
+  allowEmpty?: boolean
+  /** Tiers this one waits for in a generated workflow. */
+  needs?: string[]
 }
 
 const TB = '--tb=short'

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import * as fs$1 from 'node:fs';
 import * as path$1 from 'node:path';
+import { spawn } from 'node:child_process';
 import * as os from 'os';
 import os__default from 'os';
 import * as crypto from 'crypto';
@@ -29721,84 +29721,24 @@ function getState(name) {
     return process.env[`STATE_${name}`] || '';
 }
 
-/** Every external name of the action in one place: inputs, outputs, state keys and fixed paths. */
-/** Input names, as declared in action.yml. */
-const Input = {
-    Tier: 'tier',
-    WorkingDirectory: 'working-directory',
-    ComposeFile: 'compose-file',
-    Service: 'service',
-    PytestCommand: 'pytest-command',
-    Workers: 'workers',
-    Markers: 'markers',
-    Paths: 'paths',
-    PytestArgs: 'pytest-args',
-    TimeoutMinutes: 'timeout-minutes',
-    AllowEmpty: 'allow-empty',
-    Runner: 'runner',
-    ResultsDirectory: 'results-directory'
-};
-/** Output names, as declared in action.yml. */
-const Output = {
-    Command: 'command',
-    MarkerExpression: 'marker-expression',
-    Workers: 'workers',
-    ExitCode: 'exit-code',
-    Outcome: 'outcome',
-    JunitPath: 'junit-path'
-};
-/** Keys of the state that main saves for post. Nothing secret goes here. */
-const State = {
-    Cleanup: 'cleanup'
-};
-/** Where the host results folder is mounted inside the test container. */
-const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results';
-/** File name of the JUnit XML report inside the results folder. */
-const JUNIT_FILE = 'junit.xml';
-/** The ways the action can run pytest. */
-const RUNNERS = ['compose', 'host'];
-
 /**
- * The one seam through which every process starts. Short commands go through @actions/exec; the long
- * pytest run is spawned directly because the action must hold its handle to forward signals and stop it.
- * Either way a process gets an argv array and no shell is involved.
+ * The log seam. In the action it writes through @actions/core (workflow commands, groups); the CLI swaps in
+ * a plain terminal sink. Modules log through `log`, never through `core` or `console` directly.
  */
-const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-/** The real process runner. */
-const processRunner = {
-    async capture(cmd, args, opts = {}) {
-        try {
-            const r = await getExecOutput(cmd, args, { cwd: opts.cwd, env: opts.env, silent: opts.silent, ignoreReturnCode: true });
-            return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-        }
-        catch (e) {
-            // @actions/exec throws when the executable is not found; report it the way a shell would.
-            return { exitCode: 127, stdout: '', stderr: e instanceof Error ? e.message : String(e) };
-        }
-    },
-    start(cmd, args, opts = {}) {
-        info(`[command]${[cmd, ...args].map(quoteForLog).join(' ')}`);
-        const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] });
-        const exited = new Promise((resolve) => {
-            child.on('error', (err) => {
-                error(`Could not start ${cmd}: ${err.message}`);
-                resolve(127);
-            });
-            child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1)));
-        });
-        return {
-            exited,
-            kill(signal) {
-                if (child.exitCode === null && child.signalCode === null)
-                    child.kill(signal);
-            }
-        };
-    }
+const actionsSink = {
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m),
+    group: (name, fn) => group(name, fn)
 };
-/** Quotes an argument for display only: the log line can be pasted into a shell. */
-function quoteForLog(arg) {
-    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+let sink = actionsSink;
+/** The current log. */
+const log = {
+    info: (m) => sink.info(m),
+    warning: (m) => sink.warning(m),
+    error: (m) => sink.error(m),
+    group: (name, fn) => sink.group(name, fn)
+};
 
 const ALIAS = Symbol.for('yaml.alias');
 const DOC = Symbol.for('yaml.document');
@@ -36757,7 +36697,7 @@ function upWaitArgs(p, services, waitSeconds) {
 }
 /** argv that removes the project's containers, networks and volumes. */
 function downArgs(p) {
-    return [...composeBase(p), 'down', '--volumes', '--remove-orphans', '--timeout', '5'];
+    return [...composeBase(p), 'down', '--volumes', '--remove-orphans', '--timeout', '1'];
 }
 /** A compose project name: lower case letters, digits, `-` and `_`, starting with a letter. */
 function projectName(parts) {
@@ -36813,7 +36753,7 @@ async function startDependencies(exec, p, services, waitSeconds) {
     if (services.length === 0)
         return;
     if (!p.cli.v2) {
-        info('Compose v1 has no `up --wait`: the dependencies are started by `run` itself, as their depends_on conditions say.');
+        log.info('Compose v1 has no `up --wait`: the dependencies are started by `run` itself, as their depends_on conditions say.');
         return;
     }
     const r = await exec.capture(p.cli.bin, upWaitArgs(p, services, waitSeconds), { cwd: p.cwd });
@@ -36822,7 +36762,7 @@ async function startDependencies(exec, p, services, waitSeconds) {
     const bad = await unhealthyServices(exec, p);
     const names = bad.length ? bad : services;
     for (const s of names) {
-        await group(`Logs of ${s}`, async () => {
+        await log.group(`Logs of ${s}`, async () => {
             await exec.capture(p.cli.bin, [...composeBase(p), 'logs', '--no-color', '--tail', '200', s], { cwd: p.cwd });
         });
     }
@@ -36841,6 +36781,104 @@ async function unhealthyServices(exec, p) {
 }
 function oneLine(s) {
     return s.trim().split('\n').filter(Boolean).slice(-3).join(' / ') || 'no output';
+}
+
+/** Every external name of the action in one place: inputs, outputs, state keys and fixed paths. */
+/** Input names, as declared in action.yml. */
+const Input = {
+    Tier: 'tier',
+    WorkingDirectory: 'working-directory',
+    ComposeFile: 'compose-file',
+    Service: 'service',
+    PytestCommand: 'pytest-command',
+    Workers: 'workers',
+    Markers: 'markers',
+    Paths: 'paths',
+    PytestArgs: 'pytest-args',
+    TimeoutMinutes: 'timeout-minutes',
+    AllowEmpty: 'allow-empty',
+    Runner: 'runner',
+    ResultsDirectory: 'results-directory',
+    Coverage: 'coverage',
+    Upload: 'upload',
+    ArtifactName: 'artifact-name',
+    RetentionDays: 'retention-days'
+};
+/** Output names, as declared in action.yml. */
+const Output = {
+    Command: 'command',
+    MarkerExpression: 'marker-expression',
+    Workers: 'workers',
+    ExitCode: 'exit-code',
+    Outcome: 'outcome',
+    JunitPath: 'junit-path',
+    Tests: 'tests',
+    Passed: 'passed',
+    Failed: 'failed',
+    Errors: 'errors',
+    Skipped: 'skipped',
+    DurationSeconds: 'duration-seconds',
+    ArtifactId: 'artifact-id',
+    ArtifactName: 'artifact-name',
+    CoveragePath: 'coverage-path'
+};
+/** Keys of the state that main saves for post. Nothing secret goes here. */
+const State = {
+    Cleanup: 'cleanup'
+};
+/** Where the host results folder is mounted inside the test container. */
+const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results';
+/** File name of the JUnit XML report inside the results folder. */
+const JUNIT_FILE = 'junit.xml';
+/** File name of the Cobertura XML coverage report inside the results folder. */
+const COVERAGE_XML_FILE = 'coverage.xml';
+/** The coverage data file of a tier: a tier-specific name so that `coverage combine` can take several. */
+function coverageDataFile(tier) {
+    return `.coverage.${tier}`;
+}
+/** The ways the action can run pytest. */
+const RUNNERS = ['compose', 'host'];
+
+/**
+ * The one seam through which every process starts. Short commands go through @actions/exec; the long
+ * pytest run is spawned directly because the action must hold its handle to forward signals and stop it.
+ * Either way a process gets an argv array and no shell is involved.
+ */
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+/** The real process runner. */
+const processRunner = {
+    async capture(cmd, args, opts = {}) {
+        try {
+            const r = await getExecOutput(cmd, args, { cwd: opts.cwd, env: opts.env, silent: opts.silent, ignoreReturnCode: true });
+            return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+        }
+        catch (e) {
+            // @actions/exec throws when the executable is not found; report it the way a shell would.
+            return { exitCode: 127, stdout: '', stderr: e instanceof Error ? e.message : String(e) };
+        }
+    },
+    start(cmd, args, opts = {}) {
+        log.info(`[command]${[cmd, ...args].map(quoteForLog).join(' ')}`);
+        const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] });
+        const exited = new Promise((resolve) => {
+            child.on('error', (err) => {
+                log.error(`Could not start ${cmd}: ${err.message}`);
+                resolve(127);
+            });
+            child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1)));
+        });
+        return {
+            exited,
+            kill(signal) {
+                if (child.exitCode === null && child.signalCode === null)
+                    child.kill(signal);
+            }
+        };
+    }
+};
+/** Quotes an argument for display only: the log line can be pasted into a shell. */
+function quoteForLog(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The typed state that main saves and post reads: only what cleanup needs, nothing secret. */
@@ -36862,4 +36900,4 @@ function loadCleanup() {
     }
 }
 
-export { CONTAINER_RESULTS_DIR as C, Input as I, JUNIT_FILE as J, Output as O, RUNNERS as R, detectCompose as a, runArgs as b, checkComposeFiles as c, debug as d, startDependencies as e, setFailed as f, getInput as g, setOutput as h, info as i, projectName as j, group as k, loadCleanup as l, downArgs as m, processRunner as p, readConfig as r, saveCleanup as s, warning as w };
+export { CONTAINER_RESULTS_DIR as C, Input as I, JUNIT_FILE as J, Output as O, RUNNERS as R, detectCompose as a, runArgs as b, checkComposeFiles as c, debug as d, startDependencies as e, setOutput as f, getInput as g, setFailed as h, info as i, projectName as j, COVERAGE_XML_FILE as k, log as l, coverageDataFile as m, loadCleanup as n, downArgs as o, processRunner as p, readConfig as r, saveCleanup as s, warning as w };

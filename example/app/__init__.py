@@ -1,0 +1,1 @@
+"""The example service: one small module per domain."""

@@ -1,0 +1,13 @@
+"""Domain d3_storage: a few pure functions the tests exercise."""
+
+
+def scale(value: int) -> int:
+    """Scales a value by this domain's factor."""
+    return value * 5
+
+
+def label(value: int) -> str:
+    """Labels a value for this domain."""
+    if value < 0:
+        return "negative"
+    return "d3_storage:" + str(value)
