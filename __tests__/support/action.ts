@@ -70,6 +70,8 @@ export interface StepOptions {
   env?: Record<string, string>
   /** Called with the process once started (to send it signals). */
   onStart?: (child: ChildProcess) => void
+  /** Run the step as this uid (and its groups), as a runner whose user is not root. */
+  asUser?: number
 }
 
 async function step(script: string, job: Job, env: Record<string, string>, o: StepOptions): Promise<StepResult> {
@@ -78,9 +80,16 @@ async function step(script: string, job: Job, env: Record<string, string>, o: St
   const stateFile = path.join(files, 'state')
   const summaryFile = path.join(files, 'summary')
   for (const f of [outFile, stateFile, summaryFile]) fs.writeFileSync(f, '')
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
+  if (o.asUser !== undefined) for (const f of [files, outFile, stateFile, summaryFile]) fs.chownSync(f, o.asUser, o.asUser)
+  const node = [process.execPath, path.join(ROOT, 'dist', script)]
+  // setpriv (util-linux) switches user without a shell; --init-groups brings the docker group.
+  const argv = o.asUser === undefined ? node : ['setpriv', `--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--init-groups', ...node]
+  // Another user gets a home of its own and a PATH without root's private folders, as on a real runner.
+  const userEnv: Record<string, string> =
+    o.asUser === undefined ? {} : { HOME: path.dirname(job.workspace), PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.startsWith('/root')).join(':') }
+  const child = spawn(argv[0], argv.slice(1), {
     cwd: job.workspace,
-    env: stepEnv(job, { GITHUB_OUTPUT: outFile, GITHUB_STATE: stateFile, GITHUB_STEP_SUMMARY: summaryFile, ...env, ...o.env }),
+    env: stepEnv(job, { GITHUB_OUTPUT: outFile, GITHUB_STATE: stateFile, GITHUB_STEP_SUMMARY: summaryFile, ...userEnv, ...env, ...o.env }),
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let stdout = ''
