@@ -7,7 +7,9 @@ import { buildPytestArgv, resolveTier } from './command.js'
 import type { BindMount } from './compose-model.js'
 import { projectName } from './compose.js'
 import { COVERAGE_XML_FILE, coverageDataFile, Input, JUNIT_FILE, Output } from './constants.js'
+import { createArtifacts } from './artifacts.js'
 import { processRunner, type ProcessRunner } from './exec.js'
+import { reportTier } from './report.js'
 import { getInputs, type ActionInputs } from './inputs.js'
 import { log } from './log.js'
 import { classify, type Verdict } from './outcome.js'
@@ -36,7 +38,8 @@ export interface TierPlan {
 
 /** A finished tier run. */
 export interface TierRun extends TierPlan {
-  exitCode: number
+  /** pytest's exit code; null when it never started (a dependency failed). */
+  exitCode: number | null
   timedOut: boolean
   wallSeconds: number
   verdict: Verdict
@@ -44,6 +47,8 @@ export interface TierRun extends TierPlan {
   binds: BindMount[]
   /** The test service's working directory in the container, if set. */
   workingDir?: string
+  /** Where the project root is as the tests see it (container path, or host path on the runner). */
+  projectRoot: string
 }
 
 /** What a tier run depends on. */
@@ -58,11 +63,14 @@ export interface TierRunDeps {
 /** Runs the action. The only caller of `core.setFailed`. */
 export async function run(exec: ProcessRunner = processRunner): Promise<void> {
   try {
-    const result = await runTier(getInputs(), { exec, tiers: BUILTIN_TIERS, onPlan: setPlanOutputs })
-    core.setOutput(Output.ExitCode, String(result.exitCode))
-    core.setOutput(Output.Outcome, result.verdict.outcome)
-    if (result.verdict.failed) core.setFailed(result.verdict.message)
-    else core.info(result.verdict.message)
+    const inputs = getInputs()
+    const result = await runTier(inputs, { exec, tiers: BUILTIN_TIERS, onPlan: setPlanOutputs })
+    if (result.exitCode !== null) core.setOutput(Output.ExitCode, String(result.exitCode))
+    const workspace = process.env.GITHUB_WORKSPACE || inputs.workingDirectory
+    const verdict = await reportTier(result, inputs, { workspace, artifacts: async () => createArtifacts() })
+    core.setOutput(Output.Outcome, verdict.outcome)
+    if (verdict.failed) core.setFailed(verdict.message)
+    else core.info(verdict.message)
   } catch (e) {
     core.setOutput(Output.Outcome, 'error')
     core.setFailed(e instanceof Error ? e.message : String(e))
@@ -105,9 +113,15 @@ export async function runTier(inputs: ActionInputs, deps: TierRunDeps): Promise<
   const plan: TierPlan = { tier: tier.name, argv, markers: tier.markers, workers: tier.workers, resultsDir, junitPath, coverage: tier.coverage }
   deps.onPlan?.(plan)
 
-  await log.group('Start the services the tests need', () => target.startDependencies())
-
   const started = Date.now()
+  try {
+    await log.group('Start the services the tests need', () => target.startDependencies())
+  } catch (e) {
+    // The plan is known and the results folder exists: report this like any other outcome, then fail.
+    const verdict: Verdict = { outcome: 'error', failed: true, message: e instanceof Error ? e.message : String(e) }
+    return { ...plan, exitCode: null, timedOut: false, wallSeconds: (Date.now() - started) / 1000, verdict, binds: target.binds, workingDir: target.workingDir, projectRoot: target.projectRoot }
+  }
+
   const result = await log.group(`Run the ${tier.name} tier`, async () => {
     const { running, stopper } = target.start(argv, env)
     return supervise(running, stopper, { timeoutMs: tier.timeoutMinutes * 60_000, graceMs: GRACE_MS })
@@ -123,5 +137,5 @@ export async function runTier(inputs: ActionInputs, deps: TierRunDeps): Promise<
     // Compose itself also exits 1 (image missing, bad option): without pytest's report, that is not a test failure.
     verdict = { outcome: 'error', failed: true, message: `pytest wrote no report at ${junitPath} though the command ended with exit code ${result.exitCode}: the test command most likely never ran pytest (see the log above).` }
   }
-  return { ...plan, exitCode: result.exitCode, timedOut: result.timedOut, wallSeconds, verdict, binds: target.binds, workingDir: target.workingDir }
+  return { ...plan, exitCode: result.exitCode, timedOut: result.timedOut, wallSeconds, verdict, binds: target.binds, workingDir: target.workingDir, projectRoot: target.projectRoot }
 }

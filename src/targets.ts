@@ -16,6 +16,8 @@ export interface Target {
   binds: BindMount[]
   /** The service's working directory in the container, if any. */
   workingDir?: string
+  /** The project folder as pytest sees it: where the working directory is mounted, or the service's working_dir. */
+  projectRoot: string
   /** Starts dependencies; throws, naming them, if they do not become healthy. */
   startDependencies(): Promise<void>
   /** Starts pytest with the given argv and extra environment. */
@@ -60,6 +62,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
     resultsPath: CONTAINER_RESULTS_DIR,
     binds,
     workingDir: model.workingDir(o.service),
+    projectRoot: binds.find((b) => b.source === o.cwd)?.target ?? model.workingDir(o.service) ?? '/',
     startDependencies: () => startDependencies(o.exec, project, model.dependsOn(o.service), DEPENDENCY_WAIT_SECONDS),
     start(argv, env) {
       const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env: { ...PYTEST_ENV, ...env }, command: argv })
@@ -102,6 +105,7 @@ export function hostTarget(o: { exec: ProcessRunner; cwd: string; hostResults: s
   return {
     resultsPath: o.hostResults,
     binds: [],
+    projectRoot: o.cwd,
     startDependencies: async () => undefined,
     start(argv, env) {
       const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV, ...env } })
