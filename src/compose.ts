@@ -116,25 +116,27 @@ export async function readConfig(exec: ProcessRunner, p: ComposeProject): Promis
  * Starts the test service's dependencies and waits for them. On failure, names the services that are not
  * healthy, prints their logs and throws.
  */
-export async function startDependencies(exec: ProcessRunner, p: ComposeProject, services: string[], waitSeconds: number): Promise<void> {
+export async function startDependencies(exec: ProcessRunner, p: ComposeProject, o: { service: string; waitSeconds: number; model: ComposeModel }): Promise<void> {
+  const services = o.model.dependsOn(o.service)
   if (services.length === 0) return
   if (!p.cli.v2) {
     log.info('Compose v1 has no `up --wait`: the dependencies are started by `run` itself, as their depends_on conditions say.')
     return
   }
-  const r = await exec.capture(p.cli.bin, upWaitArgs(p, services, waitSeconds), { cwd: p.cwd })
+  const r = await exec.capture(p.cli.bin, upWaitArgs(p, services, o.waitSeconds), { cwd: p.cwd })
   if (r.exitCode === 0) return
   const bad = await unhealthyServices(exec, p)
-  const names = bad.length ? bad : services
+  const names = bad.length ? bad.map((b) => b.service) : services
   for (const s of names) {
     await log.group(`Logs of ${s}`, async () => {
       await exec.capture(p.cli.bin, [...composeBase(p), 'logs', '--no-color', '--tail', '200', s], { cwd: p.cwd })
     })
   }
-  throw new Error(`The service(s) ${names.map((n) => `'${n}'`).join(', ')} that '${services.join(', ')}' needs did not become healthy within ${waitSeconds} s; their logs are above. Compose said: ${oneLine(r.stderr || r.stdout)}`)
+  const states = bad.length ? bad.map((b) => `'${b.service}' ${b.state}`).join(', ') : names.map((n) => `'${n}'`).join(', ')
+  throw new Error(`The service(s) that '${o.service}' depends on did not become healthy within ${o.waitSeconds} s: ${states}. Their logs are above. Compose said: ${oneLine(r.stderr || r.stdout)}`)
 }
 
-async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promise<string[]> {
+async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promise<{ service: string; state: string }[]> {
   const r = await exec.capture(p.cli.bin, [...composeBase(p), 'ps', '--all', '--format', 'json'], { cwd: p.cwd, silent: true })
   if (r.exitCode !== 0) return []
   // Compose prints one JSON object per line (newer) or a JSON array (older).
@@ -142,7 +144,12 @@ async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promis
   const rows: { Service?: string; State?: string; Health?: string; ExitCode?: number }[] = text.startsWith('[')
     ? JSON.parse(text)
     : text.split('\n').filter(Boolean).map((l) => JSON.parse(l))
-  return rows.filter((c) => c.Health === 'unhealthy' || (c.State !== 'running' && c.ExitCode !== 0)).map((c) => c.Service ?? '?')
+  return rows
+    .filter((c) => c.Health === 'unhealthy' || (c.State !== 'running' && c.ExitCode !== 0) || (c.State === 'running' && c.Health === 'starting'))
+    .map((c) => ({
+      service: c.Service ?? '?',
+      state: c.Health === 'unhealthy' ? 'is unhealthy' : c.State === 'running' ? 'was still starting' : `exited with code ${c.ExitCode}`
+    }))
 }
 
 function oneLine(s: string): string {

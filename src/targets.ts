@@ -63,7 +63,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
     binds,
     workingDir: model.workingDir(o.service),
     projectRoot: binds.find((b) => b.source === o.cwd)?.target ?? model.workingDir(o.service) ?? '/',
-    startDependencies: () => startDependencies(o.exec, project, model.dependsOn(o.service), DEPENDENCY_WAIT_SECONDS),
+    startDependencies: () => startDependencies(o.exec, project, { service: o.service, waitSeconds: DEPENDENCY_WAIT_SECONDS, model }),
     start(argv, env) {
       const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env: { ...PYTEST_ENV, ...env }, command: argv })
       const running = o.exec.start(cli.bin, args, { cwd: o.cwd })

@@ -1,0 +1,109 @@
+/**
+ * Reporting end to end: the bundled action, real Docker and pytest, and the real @actions/artifact client
+ * talking to the local stand-in of GitHub's results service. Checks the uploaded zip, outputs, annotations
+ * and summary for a passing, a failing and a crashing run, a second run attempt, and a failed upload.
+ */
+import { ResultsService, runtimeEnv } from '../support/results-service.js'
+import { zipTextFiles } from '../support/zip.js'
+import { newJob, requireDocker, runMainAndPost, type Job } from '../support/action.js'
+
+let service: ResultsService
+beforeAll(async () => {
+  requireDocker()
+  service = await ResultsService.start()
+})
+afterAll(() => service.close())
+beforeEach(() => service.reset())
+
+const FAULTS = '__tests__/e2e/projects/faults'
+const env = (job: Job, jobId: string, attempt = 1): Record<string, string> =>
+  runtimeEnv(service, { runId: '2001', jobId, attempt, workspace: job.workspace, runnerTemp: job.runnerTemp })
+
+/** The files of the one live artifact of that name, as text. */
+function uploaded(name: string): Record<string, string> {
+  const live = service.artifacts().filter((a) => a.name === name)
+  expect(live).toHaveLength(1)
+  return zipTextFiles(live[0].bytes)
+}
+
+it('a passing run with coverage: counts, summary, and an artifact with JUnit, coverage and manifest', async () => {
+  const job = newJob('example')
+  const { main } = await runMainAndPost(job, { tier: 'critical', coverage: 'true' }, { env: env(job, 'critical') })
+  expect(main.code).toBe(0)
+  expect(main.outputs).toMatchObject({ outcome: 'passed', tests: '6', passed: '6', failed: '0', errors: '0', skipped: '0', 'artifact-name': 'pytest-critical' })
+  expect(Number(main.outputs['artifact-id'])).toBeGreaterThan(0)
+  expect(main.outputs['coverage-path']).toMatch(/coverage\.xml$/)
+
+  const files = uploaded('pytest-critical')
+  expect(Object.keys(files).sort()).toEqual(['.coverage.critical', 'coverage.xml', 'junit.xml', 'pytest-tier.json'])
+  expect(files['coverage.xml']).toContain('<coverage')
+  const manifest = JSON.parse(files['pytest-tier.json'])
+  expect(manifest).toMatchObject({ version: 1, tier: 'critical', outcome: 'passed', exitCode: 0, runId: '2001', runAttempt: 1, projectRoot: '/app', files: { junit: 'junit.xml', coverageData: '.coverage.critical', coverageXml: 'coverage.xml' } })
+  expect(manifest.counts.tests).toBe(6)
+
+  expect(main.summary).toContain('## pytest tier critical: passed')
+  expect(main.summary).toContain("-m 'critical or smoke' -n 4")
+  expect(main.summary).toMatch(/\| 6 \| 6 \| 0 \| 0 \| 0 \|/)
+  expect(main.summary).toContain('slowest tests')
+})
+
+it('a failing run: annotations at the failing line, the failure in the summary, the artifact still uploaded', async () => {
+  const job = newJob(FAULTS)
+  const { main } = await runMainAndPost(job, { tier: 'critical', markers: 'not hang and not crash', workers: '2' }, { env: env(job, 'critical') })
+  expect(main.code).toBe(1)
+  expect(main.outputs).toMatchObject({ outcome: 'failed', tests: '4', passed: '3', failed: '1' })
+  // One annotation per failing test, at the assert line of tests/test_fail.py, in repository terms.
+  expect(main.stdout).toMatch(/::error title=[^,]*test_breaks[^,]*,file=tests\/test_fail\.py,line=10::/)
+  expect(main.summary).toContain('## pytest tier critical: failed')
+  expect(main.summary).toContain('tests/test_fail.py::test_breaks')
+  expect(main.summary).toContain("assert {'total': 3} == {'total': 4}")
+  const manifest = JSON.parse(uploaded('pytest-critical')['pytest-tier.json'])
+  expect(manifest).toMatchObject({ outcome: 'failed', exitCode: 1, counts: { tests: 4, failed: 1 } })
+})
+
+it('a crashing run: no report is an error, said in the summary, and the manifest is uploaded', async () => {
+  const job = newJob(FAULTS)
+  const { main } = await runMainAndPost(job, { tier: 'critical', markers: 'crash', workers: '0' }, { env: env(job, 'critical') })
+  expect(main.code).toBe(1)
+  expect(main.outputs).toMatchObject({ outcome: 'error', 'exit-code': '70' })
+  expect(main.outputs.tests).toBeUndefined()
+  expect(main.stdout).toContain('pytest wrote no JUnit report')
+  expect(main.summary).toContain('## pytest tier critical: error')
+  expect(main.summary).toContain('exit code 70')
+  const files = uploaded('pytest-critical')
+  expect(Object.keys(files)).toEqual(['pytest-tier.json'])
+  expect(JSON.parse(files['pytest-tier.json'])).toMatchObject({ outcome: 'error', exitCode: 70, counts: null, files: {} })
+})
+
+it('a second run attempt of the same job replaces the first attempt\'s artifact', async () => {
+  const job = newJob(FAULTS)
+  const first = await runMainAndPost(job, { tier: 'critical', markers: 'not hang and not crash' }, { env: env(job, 'critical', 1) })
+  expect(first.main.outputs.outcome).toBe('failed')
+  const second = await runMainAndPost(job, { tier: 'critical', markers: 'not hang and not crash and not fails' }, { env: env(job, 'critical-attempt-2', 2) })
+  expect(second.main.code).toBe(0)
+  expect(second.main.stdout).toContain('replacing an earlier attempt')
+  const manifest = JSON.parse(uploaded('pytest-critical')['pytest-tier.json'])
+  expect(manifest).toMatchObject({ outcome: 'passed', runAttempt: 2 })
+  expect(service.artifacts({ includeDeleted: true }).filter((a) => a.name === 'pytest-critical')).toHaveLength(2)
+  expect(second.main.outputs['artifact-id']).not.toBe(first.main.outputs['artifact-id'])
+})
+
+it('an upload that fails is a warning: the job keeps the tests\' outcome', async () => {
+  service.failAlways('CreateArtifact', 403)
+  const job = newJob('example')
+  const { main } = await runMainAndPost(job, { tier: 'critical' }, { env: env(job, 'critical') })
+  expect(main.code).toBe(0)
+  expect(main.outputs.outcome).toBe('passed')
+  expect(main.stdout).toMatch(/::warning::Could not upload the results as pytest-critical/)
+  expect(main.outputs['artifact-id']).toBeUndefined()
+})
+
+it('upload: false uploads nothing; artifact-name and retention-days are honoured', async () => {
+  const job = newJob('example')
+  const off = await runMainAndPost(job, { tier: 'critical', upload: 'false' }, { env: env(job, 'a') })
+  expect(off.main.code).toBe(0)
+  expect(service.artifacts()).toHaveLength(0)
+  const named = await runMainAndPost(job, { tier: 'critical', 'artifact-name': 'critical-py311', 'retention-days': '3' }, { env: env(job, 'b') })
+  expect(named.main.outputs['artifact-name']).toBe('critical-py311')
+  expect(service.artifacts().map((a) => [a.name, a.retentionDays])).toEqual([['critical-py311', 3]])
+})
