@@ -134,3 +134,12 @@ describe('bad input fails before anything starts', () => {
     expect(fs.readdirSync(job.runnerTemp).filter((f) => !f.startsWith('step-'))).toEqual([])
   })
 })
+
+it('says so when the Docker daemon is unreachable, and starts nothing', async () => {
+  const job = newJob(FAULTS)
+  const main = await runMain(job, { tier: 'critical' }, { env: { DOCKER_HOST: `unix://${job.runnerTemp}/no-docker.sock` } })
+  expect(main.code).toBe(1)
+  expect(main.outputs.outcome).toBe('error')
+  expect(main.stdout).toMatch(/::error::The Docker daemon is unreachable: .*no-docker\.sock.*\. Start Docker, or use runner: host\./)
+  expect(main.state.cleanup).toBeUndefined()
+})
