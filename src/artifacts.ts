@@ -66,13 +66,14 @@ export function createArtifacts(client: ArtifactClient = new DefaultArtifactClie
       if (paths.length === 0) throw new Error(`No files to upload as artifact ${name}`)
       const existing = (await client.listArtifacts({ latest: true })).artifacts.find((a) => a.name === name)
       if (existing) {
-        const attempt = Number(process.env.GITHUB_RUN_ATTEMPT ?? '1')
-        if (attempt > 1) {
-          core.info(`Replacing artifact ${name} (id ${existing.id}) from an earlier attempt of this run`)
-        } else {
-          // On a first attempt a duplicate means two jobs (or steps) of the run chose the same name.
-          core.warning(`An artifact named ${name} already exists in this run (id ${existing.id}); replacing it. Give each job's tier a distinct artifact name.`)
+        if (Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') <= 1) {
+          // On a first attempt a duplicate is another job's (or step's) results: replacing them would lose them.
+          throw new Error(
+            `An artifact named ${name} already exists in this run (id ${existing.id}), uploaded by another job or step. ` +
+              `Give each job a distinct artifact-name (for a matrix, include its values).`
+          )
         }
+        core.info(`Replacing artifact ${name} (id ${existing.id}) from an earlier attempt of this run`)
         await client.deleteArtifact(name)
       }
       const result = await client.uploadArtifact(name, paths, rootDirectory, { retentionDays })

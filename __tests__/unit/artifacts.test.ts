@@ -85,12 +85,15 @@ describe('uploadResults', () => {
     expect(output.join('')).not.toContain('::warning::')
   })
 
-  it('warns when a first attempt finds its name taken by another job', async () => {
-    const root = await results('r', { 'junit.xml': 'x' })
+  it('refuses, keeping the other job\'s results, when a first attempt finds its name taken', async () => {
+    const root = await results('r', { 'junit.xml': 'first job' })
     await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root })
     asJob('job-2')
-    await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root })
-    expect(output.join('')).toContain('::warning::An artifact named pytest-unit already exists in this run')
+    const other = await results('o', { 'junit.xml': 'second job' })
+    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [other], rootDirectory: other })).rejects.toThrow(
+      /An artifact named pytest-unit already exists in this run \(id \d+\), uploaded by another job or step\. Give each job a distinct artifact-name/
+    )
+    expect(service.artifacts().map((a) => zipTextFiles(a.bytes)['junit.xml'])).toEqual(['first job'])
   })
 
   it('rejects an invalid name before calling the service', async () => {
