@@ -5,7 +5,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 
 export default {
-  input: { main: 'src/main.ts', post: 'src/post.ts' },
+  input: { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
   output: {
     dir: 'dist',
     format: 'es',

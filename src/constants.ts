@@ -3,6 +3,7 @@
 /** Input names, as declared in action.yml. */
 export const Input = {
   Tier: 'tier',
+  Config: 'config',
   WorkingDirectory: 'working-directory',
   ComposeFile: 'compose-file',
   Service: 'service',

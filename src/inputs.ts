@@ -1,6 +1,8 @@
 /** The action's inputs, read once and validated before anything starts. */
 import * as core from '@actions/core'
 import * as path from 'node:path'
+import { loadProjectConfig } from './config/load.js'
+import type { ProjectConfig } from './config/model.js'
 import { Input, RUNNERS, type RunnerKind } from './constants.js'
 
 /** The action's settings, typed. Empty optional inputs are `undefined`: the tier's value applies. */
@@ -160,8 +162,30 @@ export function parseInputs(get: InputReader, workspace: string): ActionInputs {
   }
 }
 
-/** Reads the inputs of the running action. The only caller of `core.getInput`. */
-export function getInputs(): ActionInputs {
+/** The settings of the running action: its inputs, and the project configuration they fall back on. */
+export interface ActionSettings {
+  inputs: ActionInputs
+  config: ProjectConfig
+}
+
+/**
+ * An input reader that falls back on the configuration file's shared settings (compose files, service, pytest
+ * command) where the workflow leaves an input empty; the inputs' own defaults apply after both.
+ */
+export function withConfigDefaults(get: InputReader, config: ProjectConfig): InputReader {
+  const fromConfig: Record<string, string | undefined> = {
+    [Input.ComposeFile]: config.composeFiles?.join('\n'),
+    [Input.Service]: config.service,
+    [Input.PytestCommand]: config.pytestCommand
+  }
+  return (name) => get(name) || fromConfig[name] || ''
+}
+
+/** Reads the inputs of the running action and the configuration. The only caller of `core.getInput`. */
+export function getSettings(): ActionSettings {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-  return parseInputs((name) => core.getInput(name), workspace)
+  const get: InputReader = (name) => core.getInput(name)
+  const cwd = path.resolve(workspace, get(Input.WorkingDirectory).trim() || '.')
+  const config = loadProjectConfig({ cwd, file: get(Input.Config).trim() || undefined })
+  return { inputs: parseInputs(withConfigDefaults(get, config), workspace), config }
 }

@@ -10,13 +10,15 @@ import { COVERAGE_XML_FILE, coverageDataFile, Input, JUNIT_FILE, Output } from '
 import { createArtifacts } from './artifacts.js'
 import { processRunner, type ProcessRunner } from './exec.js'
 import { reportTier } from './report.js'
-import { getInputs, type ActionInputs } from './inputs.js'
+import type { ProjectConfig } from './config/model.js'
+import { readRegisteredMarkers, unregisteredMarkers } from './config/registered.js'
+import { getSettings, type ActionInputs } from './inputs.js'
 import { log } from './log.js'
 import { classify, type Verdict } from './outcome.js'
 import { expandPaths } from './paths.js'
 import { supervise } from './supervise.js'
 import { composeTarget, hostTarget, type Target } from './targets.js'
-import { BUILTIN_TIERS, findTier, type TierSpec } from './tiers.js'
+import { findTier, type TierSpec } from './tiers.js'
 
 /** Seconds pytest gets to write its report after SIGINT before it is killed. */
 const GRACE_MS = 15_000
@@ -63,8 +65,9 @@ export interface TierRunDeps {
 /** Runs the action. The only caller of `core.setFailed`. */
 export async function run(exec: ProcessRunner = processRunner): Promise<void> {
   try {
-    const inputs = getInputs()
-    const result = await runTier(inputs, { exec, tiers: BUILTIN_TIERS, onPlan: setPlanOutputs })
+    const { inputs, config } = getSettings()
+    warnUnregisteredMarkers(config, inputs.workingDirectory)
+    const result = await runTier(inputs, { exec, tiers: config.tiers, onPlan: setPlanOutputs })
     if (result.exitCode !== null) core.setOutput(Output.ExitCode, String(result.exitCode))
     const workspace = process.env.GITHUB_WORKSPACE || inputs.workingDirectory
     const verdict = await reportTier(result, inputs, { workspace, artifacts: async () => createArtifacts() })
@@ -75,6 +78,13 @@ export async function run(exec: ProcessRunner = processRunner): Promise<void> {
     core.setOutput(Output.Outcome, 'error')
     core.setFailed(e instanceof Error ? e.message : String(e))
   }
+}
+
+/** Marker names the configuration uses but pytest does not register: warnings, or an error if the file says so. */
+function warnUnregisteredMarkers(config: ProjectConfig, cwd: string): void {
+  const unknown = unregisteredMarkers(config, readRegisteredMarkers(cwd))
+  if (unknown.length && config.unregisteredMarkers === 'error') throw new Error(unknown.join('\n'))
+  for (const u of unknown) log.warning(u)
 }
 
 function setPlanOutputs(plan: TierPlan): void {

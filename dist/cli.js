@@ -1,0 +1,1137 @@
+#!/usr/bin/env node
+import { p as parseInputs, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, b as BUILTIN_SOURCE, r as runTier, l as loadProjectConfig, u as unregisteredMarkers, c as readRegisteredMarkers, e as expandPaths, h as hasCov, d as resolveTier, f as buildPytestArgv, i as isFailing, g as parseJunit, I as InputError, C as ConfigError } from './chunks/run.js';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { I as Input, q as quoteForLog, c as checkComposeFiles, d as detectCompose, p as projectName, r as readConfig, a as downArgs, b as runArgs, e as processRunner, S as State, s as setLogSink, D as Document, C as CONTAINER_RESULTS_DIR, f as COVERAGE_XML_FILE, J as JUNIT_FILE, g as coverageDataFile } from './chunks/state.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { c as cleanup } from './chunks/cleanup.js';
+import 'os';
+import 'fs';
+import 'path';
+import 'crypto';
+import 'stream';
+import 'node:stream';
+import 'buffer';
+import 'node:process';
+import 'node:http';
+import 'node:https';
+import 'node:zlib';
+import 'events';
+import 'node:buffer';
+import 'net';
+import 'tls';
+import 'assert';
+import 'tty';
+import 'util';
+import 'http';
+import 'https';
+import 'url';
+import 'fs/promises';
+import 'constants';
+import 'node:url';
+import 'node:fs/promises';
+import 'node:events';
+import 'node:string_decoder';
+import 'zlib';
+import 'node:path/posix';
+import 'node:assert';
+import 'node:net';
+import 'node:querystring';
+import 'node:diagnostics_channel';
+import 'node:tls';
+import 'node:perf_hooks';
+import 'node:util/types';
+import 'node:worker_threads';
+import 'node:async_hooks';
+import 'node:console';
+import 'node:dns';
+import 'string_decoder';
+import 'child_process';
+import 'timers';
+
+/** The CLI's exit codes, as documented in docs/cli.md. */
+const ExitCode = {
+    /** The command did what it was asked and every check passed. */
+    Ok: 0,
+    /** The tier's tests failed (or none ran, or it timed out), or an audit check failed. */
+    Failed: 1,
+    /** The command line is wrong: unknown command or option, missing or unknown tier, a bad option value. */
+    Usage: 2,
+    /** The setup is wrong: invalid configuration, Docker or Compose unusable, pytest could not collect, a file in the way. */
+    Setup: 3
+};
+/** A mistake on the command line; exit code 2. */
+class UsageError extends Error {
+    command;
+    constructor(message, 
+    /** The command whose help to point at. */
+    command) {
+        super(message);
+        this.command = command;
+        this.name = 'UsageError';
+    }
+}
+/** A setup problem found by the CLI itself (a file in the way, pytest unable to collect); exit code 3. */
+class SetupError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SetupError';
+    }
+}
+/** The process's own terminal. */
+const processIo = {
+    out: (line) => void process.stdout.write(`${line}\n`),
+    err: (line) => void process.stderr.write(`${line}\n`)
+};
+/** A log sink that writes plain lines: command lines as `$ ...`, groups as headings. */
+function terminalSink(io) {
+    return {
+        info: (m) => io.out(m.startsWith('[command]') ? `$ ${m.slice('[command]'.length)}` : m),
+        warning: (m) => io.err(`warning: ${m}`),
+        error: (m) => io.err(`error: ${m}`),
+        async group(name, fn) {
+            io.out(`── ${name}`);
+            return fn();
+        }
+    };
+}
+/** A log sink that keeps everything in `lines`, for runs whose output only matters when they fail. */
+function bufferSink(lines = []) {
+    return {
+        lines,
+        info: (m) => void lines.push(m),
+        warning: (m) => void lines.push(`warning: ${m}`),
+        error: (m) => void lines.push(`error: ${m}`),
+        group: async (name, fn) => {
+            lines.push(`── ${name}`);
+            return fn();
+        }
+    };
+}
+const COMMAND = /^::([a-z-]+)(?: [^:]*)?::(.*)$/s;
+function unescape(s) {
+    return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
+/**
+ * The toolkit writes workflow commands (`::debug::`, `::warning::`) to stdout whatever the environment; in a
+ * terminal they are noise. This turns warnings and errors into plain lines on stderr, drops the rest, and shows
+ * the toolkit's `[command]` echo as `$ command`.
+ * Returns the function that restores the stream.
+ */
+function adaptWorkflowCommands(stream = process.stdout, io = processIo) {
+    const original = stream.write;
+    const patched = function (chunk, ...rest) {
+        // @actions/exec echoes each command it runs as `[command]/path/to/tool args`.
+        if (typeof chunk === 'string' && chunk.startsWith('[command]'))
+            chunk = `$ ${chunk.slice('[command]'.length)}`;
+        const m = typeof chunk === 'string' ? COMMAND.exec(chunk.trimEnd()) : null;
+        if (!m)
+            return original.call(this, chunk, ...rest);
+        const [, command, message] = m;
+        if (command === 'warning' || command === 'error' || command === 'notice')
+            io.err(`${command}: ${unescape(message)}`);
+        else if (command === 'group')
+            io.out(`── ${unescape(message)}`);
+        const done = rest.find((r) => typeof r === 'function');
+        done?.();
+        return true;
+    };
+    stream.write = patched;
+    return () => {
+        stream.write = original;
+    };
+}
+/** Lays out rows as aligned columns; `right` marks the columns aligned to the right (numbers). */
+function columns(rows, right = []) {
+    const widths = rows.reduce((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, c.length)), []);
+    return rows.map((r) => r
+        .map((c, i) => (i === r.length - 1 && !right[i] ? c : right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd());
+}
+
+/**
+ * Command-line options shared by the commands, parsed with node's `util.parseArgs`. Options that change a run
+ * carry the action input's name (`--workers`, `--pytest-args`, ...), and become ActionInputs through the same
+ * `parseInputs` the action uses, so that both validate alike.
+ */
+/** Options every command takes. */
+const COMMON_OPTIONS = {
+    help: { type: 'boolean', short: 'h' },
+    'working-directory': { type: 'string', short: 'C' },
+    config: { type: 'string', short: 'c' }
+};
+/** Options of the runner (where pytest runs): `run`, `plan` and `audit`. */
+const RUNNER_OPTIONS = {
+    host: { type: 'boolean' },
+    'compose-file': { type: 'string', multiple: true },
+    service: { type: 'string' },
+    'pytest-command': { type: 'string' }
+};
+/** Options that override a tier for one run: `run` and `plan`. */
+const TIER_OPTIONS = {
+    workers: { type: 'string', short: 'n' },
+    markers: { type: 'string', short: 'm' },
+    paths: { type: 'string', multiple: true },
+    'pytest-args': { type: 'string', multiple: true },
+    'timeout-minutes': { type: 'string' },
+    'allow-empty': { type: 'boolean' },
+    coverage: { type: 'string' },
+    'results-directory': { type: 'string' }
+};
+/** Help lines for the common options. */
+const COMMON_HELP = [
+    '  -C, --working-directory <dir>  the project folder (default: the current one)',
+    '  -c, --config <file>            the configuration, relative to it (default: .github/pytest-tiers.yml, else the built-in tiers)',
+    '  -h, --help                     this help'
+];
+/** Help lines for the runner options. */
+const RUNNER_HELP = [
+    '      --host                     run pytest on this machine instead of in the compose service',
+    '      --compose-file <file>      a compose file (repeatable; default: the configuration\'s, else docker-compose.test.yml)',
+    '      --service <name>           the compose service that runs pytest (default: the configuration\'s, else test)',
+    '      --pytest-command <cmd>     the command that starts pytest (default: the configuration\'s, else "python -m pytest")'
+];
+/** Help lines for the tier overrides. */
+const TIER_HELP = [
+    '  -n, --workers <n>              override the tier\'s -n: auto, logical or a number',
+    '  -m, --markers <expr>           override the tier\'s marker expression',
+    '      --paths <path>             override the tier\'s paths (repeatable; globs allowed)',
+    '      --pytest-args <arg>        append a pytest argument (repeatable; write --pytest-args=-x for dashes)',
+    '      --timeout-minutes <n>      override the tier\'s timeout',
+    '      --allow-empty              "no tests collected" passes',
+    '      --coverage <v>             true, false or auto',
+    '      --results-directory <dir>  where the JUnit XML goes (default: a new temporary folder)',
+    '  -- <args...>                   everything after -- is appended to pytest\'s arguments'
+];
+/** Parses a command's arguments; an unknown option or a missing value is a UsageError naming the command. */
+function parseCommand(command, args, options) {
+    try {
+        const r = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
+        const end = r.tokens.find((t) => t.kind === 'option-terminator');
+        const rest = end ? args.slice(end.index + 1) : [];
+        return { values: r.values, positionals: r.positionals.slice(0, r.positionals.length - rest.length), rest };
+    }
+    catch (e) {
+        const message = messageOf(e);
+        const unknown = /^Unknown option '([^']+)'/.exec(message);
+        throw new UsageError(unknown ? `'${command}' has no option ${unknown[1]}.` : message.split('\n')[0], command);
+    }
+}
+/** An error's message, also for errors from another realm (node's own, under a test runner's VM). */
+function messageOf(e) {
+    return typeof e === 'object' && e !== null && typeof e.message === 'string' ? e.message : String(e);
+}
+/** The one positional a command requires, e.g. the tier. */
+function onePositional(command, positionals, what) {
+    if (positionals.length === 0)
+        throw new UsageError(`'${command}' needs a ${what}.`, command);
+    if (positionals.length > 1)
+        throw new UsageError(`'${command}' takes one ${what}; got ${positionals.map((p) => `'${p}'`).join(', ')}.`, command);
+    return positionals[0];
+}
+/** Checks that no positional was given to a command that takes none. */
+function noPositionals(command, positionals) {
+    if (positionals.length)
+        throw new UsageError(`'${command}' takes no arguments; got ${positionals.map((p) => `'${p}'`).join(', ')}.`, command);
+}
+/** The project folder: `--working-directory`, relative to the current directory. */
+function workingDirectory(values) {
+    return path.resolve(process.cwd(), values['working-directory'] ?? '.');
+}
+/**
+ * Builds ActionInputs from the command line and the configuration, through the action's own `parseInputs`:
+ * an option wins over the configuration, which wins over the action's default.
+ */
+function cliInputs(o) {
+    const v = o.values;
+    const list = (k) => v[k] ?? [];
+    const text = (k) => v[k] ?? '';
+    const raw = {
+        [Input.Tier]: o.tier,
+        [Input.ComposeFile]: (list('compose-file').length ? list('compose-file') : (o.config.composeFiles ?? [])).join('\n'),
+        [Input.Service]: text('service') || (o.config.service ?? ''),
+        [Input.PytestCommand]: text('pytest-command') || (o.config.pytestCommand ?? ''),
+        [Input.Workers]: text('workers'),
+        [Input.Markers]: text('markers'),
+        [Input.Paths]: list('paths').join('\n'),
+        [Input.PytestArgs]: [...list('pytest-args'), ...(o.rest ?? [])].join('\n'),
+        [Input.TimeoutMinutes]: text('timeout-minutes'),
+        [Input.AllowEmpty]: v['allow-empty'] ? 'true' : '',
+        [Input.Coverage]: text('coverage'),
+        [Input.Runner]: v.host ? 'host' : 'compose',
+        [Input.ResultsDirectory]: text('results-directory'),
+        // A local run keeps its results on this machine.
+        [Input.Upload]: 'false'
+    };
+    return parseInputs((name) => raw[name] ?? '', o.cwd);
+}
+/** Rewrites an input error of the action into the CLI's words: `Input 'workers'` becomes `Option --workers`. */
+function inCliWords(message) {
+    const names = Object.values(Input);
+    return message.replace(/^Input '([^']+)'/, (whole, name) => !names.includes(name) ? whole : name === Input.Tier ? 'The tier' : name === Input.Runner ? 'Option --host' : `Option --${name}`);
+}
+
+/** The audit's findings from collected node ids, and their rendering as a table: pure functions. */
+/** Works out counts, overlaps, gaps and checks. */
+function auditReport(input) {
+    const { config } = input;
+    const sets = new Map(config.tiers.map((t) => [t.name, new Set(input.byTier[t.name] ?? [])]));
+    const tiers = config.tiers.map((t) => ({ name: t.name, count: sets.get(t.name).size }));
+    const forbidden = (a, b) => config.disjoint.some((g) => g.includes(a) && g.includes(b));
+    const overlaps = [];
+    config.tiers.forEach((ta, i) => config.tiers.slice(i + 1).forEach((tb) => {
+        const b = sets.get(tb.name);
+        const count = [...sets.get(ta.name)].filter((id) => b.has(id)).length;
+        if (count)
+            overlaps.push({ a: ta.name, b: tb.name, count, forbidden: forbidden(ta.name, tb.name) });
+    }));
+    const selected = new Set([...sets.values()].flatMap((s) => [...s]));
+    const excluded = new Set(input.excluded);
+    const gaps = input.all.filter((id) => !selected.has(id) && !excluded.has(id));
+    const checks = [];
+    const ex = config.exclude.length ? ` or carries an excluded marker (${config.exclude.join(', ')})` : '';
+    checks.push(gaps.length ? { status: 'FAIL', text: `${gaps.length} of ${input.all.length} tests are in no tier${ex ? ' and carry no excluded marker' : ''}` } : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` });
+    const empty = config.tiers.filter((t) => sets.get(t.name).size === 0 && !t.allowEmpty).map((t) => t.name);
+    checks.push(empty.length ? { status: 'FAIL', text: `tiers that select no test: ${empty.join(', ')} (set allow-empty if that is meant)` } : { status: 'ok', text: 'every tier selects tests' });
+    for (const group of config.disjoint) {
+        const bad = overlaps.filter((o) => group.includes(o.a) && group.includes(o.b));
+        checks.push(bad.length ? { status: 'FAIL', text: `tiers meant to be disjoint share tests: ${bad.map((o) => `${o.a} & ${o.b} (${o.count})`).join(', ')}` } : { status: 'ok', text: `${group.join(', ')} share no test` });
+    }
+    checks.push(...criticalChecks(input, sets));
+    checks.push(markerCheck(input));
+    return { tiers, overlaps, gaps, checks, failed: checks.some((c) => c.status === 'FAIL') };
+}
+function criticalChecks(input, sets) {
+    const { tier, minTests, maxTests, timeBudgetSeconds } = input.config.critical;
+    if (!tier)
+        return [{ status: 'skip', text: 'no critical tier: its size and time are not checked' }];
+    const n = sets.get(tier)?.size ?? 0;
+    const size = n >= minTests && n <= maxTests ? { status: 'ok', text: `the critical tier '${tier}' selects ${n} tests, within ${minTests}–${maxTests}` } : { status: 'FAIL', text: `the critical tier '${tier}' selects ${n} tests; allowed are ${minTests}–${maxTests}` };
+    const t = input.timing;
+    let time;
+    if (!t)
+        time = { status: 'skip', text: `the critical tier's time was not measured (--no-timing); budget ${timeBudgetSeconds} s` };
+    else if (t.failed)
+        time = { status: 'FAIL', text: `the critical tier's timed run failed after ${t.seconds.toFixed(1)} s: ${t.message}` };
+    else if (t.seconds > timeBudgetSeconds)
+        time = { status: 'FAIL', text: `the critical tier ran ${t.seconds.toFixed(1)} s, over its budget of ${timeBudgetSeconds} s` };
+    else
+        time = { status: 'ok', text: `the critical tier ran in ${t.seconds.toFixed(1)} s, within its budget of ${timeBudgetSeconds} s` };
+    return [size, time];
+}
+function markerCheck(input) {
+    const known = new Set([...BUILTIN_MARKERS, ...input.registered]);
+    const used = [...input.config.tiers.flatMap((t) => markerNames(parseMarkerExpression(t.markers))), ...input.config.exclude];
+    const unknown = [...new Set(used.filter((m) => !known.has(m)))];
+    if (!unknown.length)
+        return { status: 'ok', text: 'every marker the tiers use is registered with pytest' };
+    const status = input.config.unregisteredMarkers === 'error' ? 'FAIL' : 'warn';
+    return { status, text: `markers pytest does not know (pytest --markers): ${unknown.join(', ')}` };
+}
+/** Names where tiers came from: `the built-in tiers`, or `the tiers of <file>`. */
+function ofSource(source) {
+    return source === BUILTIN_SOURCE ? source : `the tiers of ${source}`;
+}
+/** How many gaps the table names; the JSON output has them all. */
+const MAX_GAPS_LISTED = 20;
+/** Renders the audit as a table for the terminal. */
+function renderAudit(input, report) {
+    const { config } = input;
+    const selection = (name) => {
+        const t = config.tiers.find((x) => x.name === name);
+        return [...t.paths, ...(t.markers ? ['-m', quoteForLog(t.markers)] : [])].join(' ') || '(everything)';
+    };
+    const rows = [['Tier', 'Tests', 'Selection'], ...report.tiers.map((t) => [t.name, String(t.count), selection(t.name)])];
+    rows.push(['(all)', String(input.all.length), "pytest's own collection"]);
+    if (config.exclude.length)
+        rows.push(['(excluded)', String(input.excluded.length), `-m ${quoteForLog(config.exclude.join(' or '))}`]);
+    const lines = [`Audit of ${ofSource(config.source)}, collected ${input.where}:`, '', ...columns(rows, [false, true, false])];
+    lines.push('', 'Overlaps (tests selected by both tiers):');
+    if (!report.overlaps.length)
+        lines.push('  (none)');
+    else
+        lines.push(...columns(report.overlaps.map((o) => [`  ${o.a} & ${o.b}`, String(o.count), o.forbidden ? 'FAIL: meant to be disjoint' : '']), [false, true, false]));
+    if (report.gaps.length) {
+        lines.push('', `Tests no tier selects (${report.gaps.length}):`, ...report.gaps.slice(0, MAX_GAPS_LISTED).map((g) => `  ${g}`));
+        if (report.gaps.length > MAX_GAPS_LISTED)
+            lines.push(`  ... and ${report.gaps.length - MAX_GAPS_LISTED} more (see --json)`);
+    }
+    lines.push('', 'Checks:', ...report.checks.map((c) => `  ${c.status.padEnd(4)}  ${c.text}`));
+    const failed = report.checks.filter((c) => c.status === 'FAIL').length;
+    lines.push('', failed ? `The audit failed: ${failed} check(s) did not pass.` : 'The audit passed.');
+    return lines;
+}
+
+/**
+ * pytest's own collection, for the audit: `pytest --collect-only` in one-off containers of the compose test
+ * service (or on the host), its output read back into node ids. Each call is a fresh container, exactly as a
+ * tier's run would see the project; dependencies are not started, since collecting needs none.
+ */
+const ENV = { PYTHONDONTWRITEBYTECODE: '1' };
+/** Makes a collector: validates the compose setup (files, CLI, daemon, service) first. */
+async function makeCollector(o) {
+    if (!o.compose) {
+        const cache = path.join(os.tmpdir(), 'pytest-tier-audit-cache');
+        return {
+            where: 'on this machine',
+            pytest: (args) => o.exec.capture(o.pytestCommand[0], [...o.pytestCommand.slice(1), ...args, '-o', `cache_dir=${cache}`], { cwd: o.cwd, silent: true, env: { ...process.env, ...ENV } }),
+            close: async () => undefined
+        };
+    }
+    const { files, service } = o.compose;
+    checkComposeFiles(files, o.cwd, Input.ComposeFile);
+    const cli = await detectCompose(o.exec, o.cwd);
+    const name = projectName(['audit', randomBytes(3).toString('hex')]);
+    const project = { cli, name, files, cwd: o.cwd };
+    const model = await readConfig(o.exec, project);
+    if (!model.services.includes(service)) {
+        throw new SetupError(`Option --service: the service '${service}' is not defined in ${files.join(', ')}; allowed are: ${model.services.join(', ') || '(none)'}.`);
+    }
+    let n = 0;
+    return {
+        where: `in the compose service '${service}'`,
+        pytest: (args) => {
+            const command = [...o.pytestCommand, ...args, '-o', 'cache_dir=/tmp/pytest-tier-audit-cache'];
+            const run = runArgs(project, { service, containerName: `${name}-c${++n}`, volumes: [], env: ENV, command, noDeps: true });
+            return o.exec.capture(cli.bin, run, { cwd: o.cwd, silent: true });
+        },
+        close: async () => void (await o.exec.capture(cli.bin, downArgs(project), { cwd: o.cwd, silent: true }))
+    };
+}
+/** Reads `--collect-only -q` output: one node id per line, a blank line, then the summary. Pure. */
+function parseCollectOutput(stdout) {
+    const lines = stdout.split(/\r?\n/);
+    const blank = lines.findIndex((l) => l.trim() === '');
+    const ids = (blank < 0 ? lines : lines.slice(0, blank)).filter((l) => l.includes('::'));
+    const summary = lines.find((l) => /\btests? collected\b|\bno tests (ran|collected)\b|\bdeselected\b/.test(l));
+    if (!summary)
+        return { ids };
+    const m = /(\d+)(?:\/\d+)? tests? collected/.exec(summary);
+    return { ids, reported: m ? Number(m[1]) : /no tests|(\d+) deselected/.test(summary) ? 0 : undefined };
+}
+/** Reads `pytest --markers`: each `@pytest.mark.NAME...` line registers NAME. Pure. */
+function parseMarkersOutput(stdout) {
+    return [...stdout.matchAll(/^@pytest\.mark\.([A-Za-z_]\w*)/gm)].map((m) => m[1]);
+}
+function tail(c) {
+    return (c.stdout + c.stderr).trim().split('\n').slice(-15).join('\n');
+}
+/**
+ * Collects with the given selection arguments; returns the node ids. Exit code 5 (nothing collected) is an
+ * empty list; any other failure (a collection error, a bad option) is a SetupError showing pytest's output.
+ */
+async function collect(c, selection) {
+    // --verbosity, unlike -q, sets the level outright, whatever -q or -v the project's addopts hold.
+    const r = await c.pytest([...selection, '--collect-only', '--verbosity=-1']);
+    if (r.exitCode !== 0 && r.exitCode !== 5) {
+        throw new SetupError(`pytest could not collect ${selection.length ? selection.map(quoteForLog).join(' ') : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`);
+    }
+    const got = parseCollectOutput(r.stdout);
+    if (got.reported !== undefined && got.reported !== got.ids.length) {
+        throw new SetupError(`pytest reported ${got.reported} tests but listed ${got.ids.length} for ${selection.map(quoteForLog).join(' ') || 'the suite'}; its output was not understood:\n${tail(r)}`);
+    }
+    return got.ids;
+}
+/** The markers pytest itself knows in the project (configuration, conftest.py and plugins). */
+async function registeredByPytest(c) {
+    const r = await c.pytest(['--markers']);
+    if (r.exitCode !== 0)
+        throw new SetupError(`pytest --markers failed ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`);
+    return parseMarkersOutput(r.stdout);
+}
+/**
+ * Runs the tasks, at most `limit` at a time, keeping their order. After a failure no new task starts, and the
+ * running ones finish before the first error is thrown, so that nothing is still starting containers afterwards.
+ */
+async function pool(tasks, limit) {
+    const out = new Array(tasks.length);
+    const errors = [];
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length && errors.length === 0) {
+            const i = next++;
+            try {
+                out[i] = await tasks[i]();
+            }
+            catch (e) {
+                errors.push(e);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+    if (errors.length)
+        throw errors[0];
+    return out;
+}
+
+/**
+ * Runs a tier on this machine with the action's own runTier, then cleans up the way the post step does.
+ * runTier saves its cleanup state through @actions/core, which writes to the file named by GITHUB_STATE; here
+ * that file is a temporary one, and its content is handed to cleanup as the runner would hand it to post.
+ */
+/** Parses a GITHUB_STATE-style file: `name<<delimiter` blocks, or `name=value` lines. */
+function parseStateFile(text) {
+    const out = {};
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const block = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+        if (block) {
+            const end = lines.indexOf(block[2], i + 1);
+            out[block[1]] = lines.slice(i + 1, end < 0 ? undefined : end).join('\n');
+            i = end < 0 ? lines.length : end;
+        }
+        else if (lines[i].includes('=')) {
+            const at = lines[i].indexOf('=');
+            out[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+        }
+    }
+    return out;
+}
+/**
+ * A quiet process runner: short commands never echo to the terminal. With `output`, what they would have shown,
+ * and everything long ones print, is kept there instead; without it, long ones stream as usual.
+ */
+function quietRunner(output) {
+    return {
+        async capture(cmd, args, opts = {}) {
+            const r = await processRunner.capture(cmd, args, { ...opts, silent: true });
+            if (output && !opts.silent)
+                output.push(`$ ${[cmd, ...args].map(quoteForLog).join(' ')}`, r.stdout, r.stderr);
+            return r;
+        },
+        start(cmd, args, opts = {}) {
+            if (!output)
+                return processRunner.start(cmd, args, opts);
+            output.push(`$ ${[cmd, ...args].map(quoteForLog).join(' ')}`);
+            const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+            // Whole lines only, so that the log's own lines never land in the middle of one.
+            const keepers = [child.stdout, child.stderr].map((stream) => {
+                let partial = '';
+                stream.on('data', (d) => {
+                    const lines = (partial + String(d)).split('\n');
+                    partial = lines.pop() ?? '';
+                    output.push(...lines);
+                });
+                return () => void (partial && output.push(partial));
+            });
+            const exited = new Promise((resolve) => {
+                child.on('error', (e) => {
+                    output.push(`Could not start ${cmd}: ${e.message}`);
+                    resolve(127);
+                });
+                child.on('close', (code, signal) => {
+                    keepers.forEach((flush) => flush());
+                    resolve(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 1) : 1));
+                });
+            });
+            return {
+                exited,
+                kill: (signal) => void (child.exitCode === null && child.signalCode === null && child.kill(signal))
+            };
+        }
+    };
+}
+/** Runs the tier and always cleans up afterwards (containers, networks, volumes), even when the run throws. */
+async function runTierLocally(o) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pytest-tier-state-'));
+    const stateFile = path.join(dir, 'state');
+    fs.writeFileSync(stateFile, '');
+    const saved = process.env.GITHUB_STATE;
+    process.env.GITHUB_STATE = stateFile;
+    try {
+        return await runTier(o.inputs, { exec: o.exec ?? processRunner, tiers: o.tiers });
+    }
+    finally {
+        restore('GITHUB_STATE', saved);
+        const state = parseStateFile(fs.readFileSync(stateFile, 'utf8'))[State.Cleanup];
+        fs.rmSync(dir, { recursive: true, force: true });
+        if (state) {
+            const key = `STATE_${State.Cleanup}`;
+            const before = process.env[key];
+            process.env[key] = state;
+            try {
+                await cleanup(quietRunner());
+            }
+            finally {
+                restore(key, before);
+            }
+        }
+    }
+}
+function restore(key, value) {
+    if (value === undefined)
+        delete process.env[key];
+    else
+        process.env[key] = value;
+}
+
+/** What every command starts from: the project folder, its configuration, and the marker names it leaves unregistered. */
+/**
+ * Loads the configuration and reports marker names the pytest configuration does not register: as warnings,
+ * or as a SetupError when the configuration says `unregistered-markers: error`.
+ */
+function openProject(values, io) {
+    const cwd = workingDirectory(values);
+    const configOption = values.config;
+    const config = loadProjectConfig({ cwd, file: configOption });
+    const unknown = unregisteredMarkers(config, readRegisteredMarkers(cwd));
+    if (unknown.length && config.unregisteredMarkers === 'error')
+        throw new SetupError(unknown.join('\n'));
+    for (const u of unknown)
+        io.err(`warning: ${u}`);
+    return { cwd, config, configOption };
+}
+/** The tier of that name, or a UsageError listing the tiers there are. */
+function tierOf(project, name, command) {
+    const tier = project.config.tiers.find((t) => t.name === name);
+    if (!tier)
+        throw new UsageError(`There is no tier '${name}' in ${project.config.source}; the tiers are: ${project.config.tiers.map((t) => t.name).join(', ')}.`, command);
+    return tier;
+}
+
+/** `pytest-tier audit`: what each tier selects by pytest's own collection, overlaps, gaps, and the critical tier's size and time. */
+/** The help of `audit`. */
+const AUDIT_HELP = [
+    'Usage: pytest-tier audit [options]',
+    '',
+    'Collects the suite with pytest itself (`pytest --collect-only`, quiet) in the compose test service, or on this',
+    "machine with --host: every test, each tier's selection (its paths, marker expression and arguments), and the",
+    "tests carrying an excluded marker. Prints each tier's count, the tiers' overlaps and the tests no tier selects,",
+    'then checks:',
+    "  - every test is in a tier, or carries a marker listed under 'exclude';",
+    "  - every tier selects tests (unless it allows empty);",
+    "  - tiers in a 'disjoint' group share no test;",
+    '  - the critical tier selects between critical.min-tests and critical.max-tests tests (default 20–30);',
+    "  - the critical tier runs within critical.time-budget-seconds (default 60), measured by running it once;",
+    '  - every marker the tiers use is registered (a warning, or a failure with unregistered-markers: error).',
+    '',
+    'Exit codes: 0 every check passed, 1 a check failed, 2 usage error,',
+    '            3 setup error (configuration, Docker, Compose, or pytest could not collect).',
+    '',
+    'Options:',
+    "      --no-timing                do not run the critical tier; its time is not checked",
+    '      --json                     print the findings as JSON (every gap, not the first 20)',
+    ...RUNNER_HELP,
+    ...COMMON_HELP
+].join('\n');
+/** How many pytest collections run at once. */
+const PARALLEL = 4;
+/** The collection arguments of a tier: its paths, marker expression and arguments, without coverage. */
+function selectionArgs(tier, paths) {
+    const args = [...paths];
+    if (tier.markers)
+        args.push('-m', tier.markers);
+    args.push(...tier.args);
+    // Collecting needs no coverage; pytest-cov would otherwise measure (and write) for nothing.
+    if (hasCov(tier.args))
+        args.push('--no-cov');
+    return args;
+}
+/** Runs `audit`. */
+async function auditCommand(args, io) {
+    const { values, positionals } = parseCommand('audit', args, { ...COMMON_OPTIONS, ...RUNNER_OPTIONS, 'no-timing': { type: 'boolean' }, json: { type: 'boolean' } });
+    if (values.help) {
+        io.out(AUDIT_HELP);
+        return ExitCode.Ok;
+    }
+    noPositionals('audit', positionals);
+    const project = openProject(values, io);
+    const { config } = project;
+    // The runner settings go through the action's validation; the tier named here only matters for the timed run.
+    const inputs = cliInputs({ tier: config.critical.tier ?? config.tiers[0]?.name ?? 'none', cwd: project.cwd, values, config });
+    setLogSink(terminalSink(io));
+    const collector = await makeCollector({
+        exec: processRunner,
+        cwd: project.cwd,
+        pytestCommand: inputs.pytestCommand,
+        compose: inputs.runner === 'host' ? undefined : { files: inputs.composeFiles, service: inputs.service }
+    });
+    let input;
+    try {
+        const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `tiers.${t.name}.paths`))));
+        const excluded = config.exclude.length ? ['-m', config.exclude.join(' or ')] : undefined;
+        const [all, excludedIds, registered, ...byTier] = await pool([() => collect(collector, []), async () => (excluded ? collect(collector, excluded) : []), () => registeredByPytest(collector), ...selections.map((s) => () => collect(collector, s))], PARALLEL);
+        input = { config, where: collector.where, all, excluded: excludedIds, registered, byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i]])) };
+    }
+    finally {
+        await collector.close();
+    }
+    if (config.critical.tier && !values['no-timing'])
+        input.timing = await timeCritical(project, inputs, io);
+    const report = auditReport(input);
+    if (values.json)
+        io.out(JSON.stringify({ source: config.source, where: input.where, all: input.all.length, excluded: input.excluded.length, ...report }, null, 2));
+    else
+        for (const line of renderAudit(input, report))
+            io.out(line);
+    return report.failed ? ExitCode.Failed : ExitCode.Ok;
+}
+/** Runs the critical tier once, quietly, and measures pytest's run; its output is shown only if it fails. */
+async function timeCritical(project, inputs, io) {
+    io.err(`Timing the critical tier '${inputs.tier}' (one run) ...`);
+    const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-audit-${inputs.tier}-`));
+    // The log and the processes' output, in the order they came.
+    const output = [];
+    setLogSink(bufferSink(output));
+    try {
+        const run = await runTierLocally({ inputs: { ...inputs, resultsDirectory: resultsDir }, tiers: project.config.tiers, exec: quietRunner(output) });
+        if (run.verdict.failed)
+            for (const line of output.join('\n').trimEnd().split('\n').slice(-40))
+                io.err(line);
+        return { seconds: run.wallSeconds, failed: run.verdict.failed, message: run.verdict.message };
+    }
+    finally {
+        setLogSink(terminalSink(io));
+        fs.rmSync(resultsDir, { recursive: true, force: true });
+    }
+}
+
+/** What `init` writes, rendered from the configuration: the GitHub workflow and the Makefile targets. Pure. */
+/** Minutes a job gets on top of its tier's timeout: checkout, image pulls, services starting, uploads. */
+const JOB_TIMEOUT_MARGIN_MINUTES = 10;
+/** The action a generated workflow uses, unless `--action` says otherwise. */
+const DEFAULT_ACTION = 'org/pytest-tier-action@v1';
+/**
+ * Lays the tiers out as jobs: the critical tier alone first, then the others in matrix jobs. A matrix job cannot
+ * wait for some of its entries' needs only, so tiers are grouped by the jobs they wait for: each job then waits
+ * for at least what each of its tiers needs. A tier without `needs` waits for the critical tier.
+ */
+function layoutJobs(config) {
+    const critical = config.critical.tier;
+    const jobOf = new Map();
+    const jobs = [];
+    if (critical) {
+        jobs.push({ id: 'critical', tiers: config.tiers.filter((t) => t.name === critical), needs: [] });
+        jobOf.set(critical, 'critical');
+    }
+    const pending = config.tiers.filter((t) => t.name !== critical);
+    while (pending.length) {
+        // The first tier (in file order) whose needs all have jobs; the loader has ruled out cycles.
+        const i = pending.findIndex((t) => needsOf(t, critical).every((n) => jobOf.has(n)));
+        if (i < 0)
+            throw new Error(`The tiers ${pending.map((t) => t.name).join(', ')} wait for each other in a circle.`);
+        const [tier] = pending.splice(i, 1);
+        const needs = [...new Set(needsOf(tier, critical).map((n) => jobOf.get(n)))].sort();
+        let job = jobs.find((j) => j.id !== 'critical' && j.needs.join() === needs.join());
+        if (!job) {
+            const stage = jobs.filter((j) => j.id !== 'critical').length + 1;
+            job = { id: stage === 1 ? 'tiers' : `tiers-${stage}`, tiers: [], needs };
+            jobs.push(job);
+        }
+        job.tiers.push(tier);
+        jobOf.set(tier.name, job.id);
+    }
+    return jobs;
+}
+function needsOf(t, critical) {
+    return t.needs ?? (critical ? [critical] : []);
+}
+function jobTimeout(t) {
+    return Math.ceil(t.timeoutMinutes) + JOB_TIMEOUT_MARGIN_MINUTES;
+}
+function header(config, o, what) {
+    const again = `npx pytest-tier init --force${o.configOption ? ` --config ${o.configOption}` : ''}`;
+    return `Generated by \`pytest-tier init\` from ${config.source}: ${what}.\nAfter changing the tiers, run \`${again}\` to write it again.`;
+}
+/** The workflow: the critical tier's job, the other tiers' matrix jobs honouring `needs`, and a merge job. */
+function renderWorkflow(config, o) {
+    const steps = (tier) => [
+        { uses: 'actions/checkout@v4' },
+        { uses: o.action, with: { tier, ...(o.configOption ? { config: o.configOption } : {}) } }
+    ];
+    const jobs = {};
+    for (const job of layoutJobs(config)) {
+        const needs = job.needs.length ? { needs: job.needs } : {};
+        if (job.id === 'critical') {
+            const t = job.tiers[0];
+            jobs[job.id] = { name: t.name, 'runs-on': 'ubuntu-latest', 'timeout-minutes': jobTimeout(t), ...needs, steps: steps(t.name) };
+            continue;
+        }
+        jobs[job.id] = {
+            name: '${{ matrix.tier }}',
+            ...needs,
+            'runs-on': 'ubuntu-latest',
+            'timeout-minutes': '${{ matrix.timeout }}',
+            strategy: { 'fail-fast': false, matrix: { include: job.tiers.map((t) => ({ tier: t.name, timeout: jobTimeout(t) })) } },
+            steps: steps('${{ matrix.tier }}')
+        };
+    }
+    const ids = Object.keys(jobs);
+    if (ids.length) {
+        jobs.merge = {
+            name: 'all tiers',
+            needs: ids,
+            // The merged report matters most when a tier failed.
+            if: '${{ !cancelled() }}',
+            'runs-on': 'ubuntu-latest',
+            steps: [{ uses: 'actions/checkout@v4' }, { uses: o.action, with: { mode: 'merge' } }]
+        };
+    }
+    const doc = new Document({ name: 'pytest tiers', on: { push: { branches: ['main'] }, pull_request: {} }, jobs });
+    doc.commentBefore = ` ${header(config, o, 'one job per tier, then the merged report').replace(/\n/g, '\n ')}`;
+    return doc.toString({ lineWidth: 0 });
+}
+/** The Makefile fragment: a `test-<tier>` target per tier that runs it with the CLI. */
+function renderMakefile(config, o) {
+    const configFlag = o.configOption ? ` --config ${quoteForLog(o.configOption).replace(/\$/g, '$$$$')}` : '';
+    const lines = [
+        ...header(config, o, 'a test-<tier> target per tier').split('\n').map((l) => `# ${l}`),
+        '# Include it from your Makefile:  include pytest-tiers.mk',
+        '# PYTEST_TIER is the command that runs the CLI, e.g. make PYTEST_TIER="node path/to/dist/cli.js" test-unit;',
+        '# PYTEST_TIER_FLAGS adds options to every run, e.g. make PYTEST_TIER_FLAGS=--host test-unit.',
+        // --no: never fetch a package of that name from the registry (the CLI must be installed in the project);
+        // --: npx stops reading options there, so that none of the CLI's is taken for its own.
+        'PYTEST_TIER ?= npx --no -- pytest-tier',
+        'PYTEST_TIER_FLAGS ?=',
+        '',
+        `.PHONY: ${config.tiers.map((t) => `test-${t.name}`).join(' ')}`
+    ];
+    for (const t of config.tiers) {
+        lines.push('');
+        if (t.description)
+            lines.push(`# ${t.description.replace(/\s+/g, ' ')}`);
+        lines.push(`test-${t.name}:`, `\t$(PYTEST_TIER) run${configFlag} ${t.name} $(PYTEST_TIER_FLAGS)`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+/** `pytest-tier init`: writes the workflow and the Makefile targets from the configuration; never clobbers without --force. */
+/** Where the workflow goes, relative to the project folder. */
+const WORKFLOW_FILE = '.github/workflows/pytest-tiers.yml';
+/** Where the Makefile targets go; a separate file, so that an existing Makefile is never touched. */
+const MAKEFILE_FILE = 'pytest-tiers.mk';
+/** The help of `init`. */
+const INIT_HELP = [
+    'Usage: pytest-tier init [options]',
+    '',
+    `Writes, from the configuration, the GitHub workflow ${WORKFLOW_FILE} (the critical tier's job first, the`,
+    "other tiers in matrix jobs that honour their 'needs', then a job that merges the tiers' results) and",
+    `${MAKEFILE_FILE}, with a test-<tier> target per tier that runs \`npx --no -- pytest-tier run <tier>\`.`,
+    'Include the latter from your Makefile with: include pytest-tiers.mk',
+    '',
+    'Exit codes: 0 written, 2 usage error, 3 setup error (invalid configuration, or a file exists without --force).',
+    '',
+    'Options:',
+    '      --force                    overwrite the files if they exist',
+    `      --action <ref>             the action the workflow uses (default: ${DEFAULT_ACTION})`,
+    ...COMMON_HELP
+].join('\n');
+/** Runs `init`. */
+async function initCommand(args, io) {
+    const { values, positionals } = parseCommand('init', args, { ...COMMON_OPTIONS, force: { type: 'boolean' }, action: { type: 'string' } });
+    if (values.help) {
+        io.out(INIT_HELP);
+        return ExitCode.Ok;
+    }
+    noPositionals('init', positionals);
+    const project = openProject(values, io);
+    const options = { action: values.action ?? DEFAULT_ACTION, configOption: project.configOption };
+    const files = [
+        [WORKFLOW_FILE, renderWorkflow(project.config, options)],
+        [MAKEFILE_FILE, renderMakefile(project.config, options)]
+    ];
+    const existing = files.map(([f]) => f).filter((f) => fs.existsSync(path.join(project.cwd, f)));
+    if (existing.length && !values.force) {
+        throw new SetupError(`Not overwriting ${existing.join(' and ')} in ${project.cwd}; run again with --force to replace ${existing.length > 1 ? 'them' : 'it'}.`);
+    }
+    for (const [file, text] of files) {
+        const abs = path.join(project.cwd, file);
+        fs.mkdirSync(path.dirname(abs), { recursive: true });
+        fs.writeFileSync(abs, text);
+        io.out(`Wrote ${file}`);
+    }
+    io.out('');
+    io.out(`To use the Makefile targets, add this line to your Makefile: include ${MAKEFILE_FILE}`);
+    return ExitCode.Ok;
+}
+
+/** The help of `list`. */
+const LIST_HELP = [
+    'Usage: pytest-tier list [options]',
+    '',
+    'Lists the tiers of the configuration and what each selects: paths, marker expression, workers, timeout.',
+    '',
+    'Options:',
+    '      --json                     print the tiers as JSON',
+    ...COMMON_HELP
+].join('\n');
+/** Renders the tiers as text: pure. */
+function renderTierList(config) {
+    const source = ofSource(config.source);
+    const lines = [`${source[0].toUpperCase()}${source.slice(1)} (${config.tiers.length}):`];
+    for (const t of config.tiers) {
+        lines.push('', t.description ? `${t.name} — ${t.description}` : t.name);
+        lines.push(`    paths:    ${t.paths.length ? t.paths.join(' ') : "(pytest's default: testpaths or the rootdir)"}`);
+        lines.push(`    markers:  ${t.markers || '(all tests)'}`);
+        const run = [`workers: ${t.workers}`, `timeout: ${t.timeoutMinutes} min`];
+        if (t.dist)
+            run.push(`dist: ${t.dist}`);
+        if (t.args.length)
+            run.push(`args: ${t.args.map(quoteForLog).join(' ')}`);
+        lines.push(`    ${run.join('    ')}`);
+        const extra = [];
+        if (t.coverage !== undefined)
+            extra.push(`coverage: ${String(t.coverage)}`);
+        if (t.allowEmpty)
+            extra.push('allow-empty: true');
+        if (t.needs)
+            extra.push(`needs: ${t.needs.length ? t.needs.join(', ') : '(none)'}`);
+        if (t.name === config.critical.tier)
+            extra.push('the critical tier');
+        if (extra.length)
+            lines.push(`    ${extra.join('    ')}`);
+    }
+    return lines;
+}
+/** Runs `list`. */
+async function listCommand(args, io) {
+    const { values, positionals } = parseCommand('list', args, { ...COMMON_OPTIONS, json: { type: 'boolean' } });
+    if (values.help) {
+        io.out(LIST_HELP);
+        return ExitCode.Ok;
+    }
+    noPositionals('list', positionals);
+    const { config } = openProject(values, io);
+    if (values.json)
+        io.out(JSON.stringify(config.tiers, null, 2));
+    else
+        for (const line of renderTierList(config))
+            io.out(line);
+    return ExitCode.Ok;
+}
+
+/** `pytest-tier plan <tier>`: the exact command a run would start, built by the action's own builders, without running it. */
+/** The help of `plan`. */
+const PLAN_HELP = [
+    'Usage: pytest-tier plan <tier> [options] [-- pytest args...]',
+    '',
+    'Prints the command `pytest-tier run` (and the action) would start for the tier, without starting anything.',
+    "The compose project's name ends in a random part per run; here it is xxxxxx.",
+    '',
+    'Options:',
+    '      --json                     print the plan as JSON',
+    ...TIER_HELP,
+    ...RUNNER_HELP,
+    ...COMMON_HELP
+].join('\n');
+/** The environment the test process gets besides the service's own; targets.ts sets the same. */
+const PYTEST_ENV = { PYTHONDONTWRITEBYTECODE: '1' };
+/** A stand-in for the temporary results folder `run` creates. */
+function placeholderResultsDir(tier) {
+    return path.join(os.tmpdir(), `pytest-tier-${tier}-XXXXXX`);
+}
+/** Builds the plan of a run from validated inputs, as runTier would (paths expanded, harness arguments added). */
+async function planRun(inputs, tiers) {
+    const spec = tiers.find((t) => t.name === inputs.tier);
+    if (!spec)
+        throw new Error(`unknown tier '${inputs.tier}'`);
+    const tier = resolveTier(spec, inputs);
+    const paths = await expandPaths(tier.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier);
+    const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(tier.name);
+    const resultsPath = inputs.runner === 'host' ? resultsDir : CONTAINER_RESULTS_DIR;
+    const pytestArgv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, {
+        junitPath: path.posix.join(resultsPath, JUNIT_FILE),
+        cacheDir: path.posix.join(resultsPath, '.pytest_cache'),
+        coverage: tier.coverage,
+        coverageXml: path.posix.join(resultsPath, COVERAGE_XML_FILE)
+    });
+    const env = { ...PYTEST_ENV, ...(tier.coverage ? { COVERAGE_FILE: path.posix.join(resultsPath, coverageDataFile(tier.name)) } : {}) };
+    if (inputs.runner === 'host')
+        return { tier: { ...tier, paths }, pytestArgv, command: pytestArgv, env, resultsDir };
+    const name = projectName([tier.name, process.env.GITHUB_RUN_ID ?? 'local', process.env.GITHUB_RUN_ATTEMPT ?? '1', 'xxxxxx']);
+    const project = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name, files: inputs.composeFiles, cwd: inputs.workingDirectory };
+    const args = runArgs(project, { service: inputs.service, containerName: `${name}-run`, volumes: [`${resultsDir}:${CONTAINER_RESULTS_DIR}`], env, command: pytestArgv });
+    return { tier: { ...tier, paths }, pytestArgv, command: [project.cli.bin, ...args], env, resultsDir };
+}
+/** Renders a plan for the terminal: pure. */
+function renderPlan(plan, o) {
+    const where = o.host ? 'on this machine' : `in the compose service '${o.service}'`;
+    const t = plan.tier;
+    const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${plan.command.map(quoteForLog).join(' ')}`, ''];
+    if (o.host)
+        lines.push(`Environment added: ${Object.entries(plan.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`);
+    lines.push(`Results (JUnit XML) in ${plan.resultsDir}.`);
+    return lines;
+}
+/** Runs `plan`. */
+async function planCommand(args, io) {
+    const { values, positionals, rest } = parseCommand('plan', args, { ...COMMON_OPTIONS, ...RUNNER_OPTIONS, ...TIER_OPTIONS, json: { type: 'boolean' } });
+    if (values.help) {
+        io.out(PLAN_HELP);
+        return ExitCode.Ok;
+    }
+    const name = onePositional('plan', positionals, 'tier');
+    const project = openProject(values, io);
+    tierOf(project, name, 'plan');
+    const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config });
+    const plan = await planRun(inputs, project.config.tiers);
+    if (values.json)
+        io.out(JSON.stringify(plan, null, 2));
+    else
+        for (const line of renderPlan(plan, { source: project.config.source, host: inputs.runner === 'host', service: inputs.service }))
+            io.out(line);
+    return ExitCode.Ok;
+}
+
+/** `pytest-tier run <tier>`: runs a tier here, in the compose service or on the host, with the action's own rules. */
+/** The help of `run`. */
+const RUN_HELP = [
+    'Usage: pytest-tier run <tier> [options] [-- pytest args...]',
+    '',
+    "Runs the tier as the action would: in the compose service (its dependencies started and healthy first), or on",
+    'this machine with --host; same timeout and outcome rules; then removes the containers, networks and volumes.',
+    '',
+    'Exit codes: 0 passed, 1 failed (tests failed, none collected without allow-empty, timed out, pytest error),',
+    '            2 usage error, 3 setup error (configuration, Docker, Compose, a service that did not come up).',
+    '',
+    'Options:',
+    ...TIER_HELP,
+    ...RUNNER_HELP,
+    ...COMMON_HELP
+].join('\n');
+/** How many failing tests the summary names. */
+const MAX_LISTED = 10;
+/** Reads the run's JUnit report, if pytest wrote one that parses. */
+function readReport(junitPath) {
+    try {
+        return parseJunit(fs.readFileSync(junitPath, 'utf8'), { fileName: junitPath });
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The closing summary of a run: pure. */
+function renderRunSummary(run, report) {
+    const rows = [
+        ['tier', run.tier],
+        ['outcome', `${run.verdict.outcome}: ${run.verdict.message}`],
+        ['pytest', run.exitCode === null ? 'did not start' : `exit code ${run.exitCode} after ${run.wallSeconds.toFixed(1)} s`]
+    ];
+    if (report) {
+        const c = report.counts;
+        const parts = [`${c.passed} passed`, `${c.failed} failed`, `${c.errors} errors`, `${c.skipped} skipped`];
+        if (c.xfailed)
+            parts.push(`${c.xfailed} xfailed`);
+        if (c.xpassed)
+            parts.push(`${c.xpassed} xpassed`);
+        rows.push(['tests', `${c.tests}: ${parts.join(', ')}`]);
+    }
+    rows.push(['command', run.argv.map(quoteForLog).join(' ')], ['report', run.junitPath]);
+    const lines = ['', '── Summary', ...columns(rows)];
+    const failing = report?.cases.filter(isFailing) ?? [];
+    if (failing.length) {
+        lines.push('', 'Failing tests:', ...failing.slice(0, MAX_LISTED).map((c) => `  ${c.id}${c.message ? ` — ${c.message.split('\n')[0]}` : ''}`));
+        if (failing.length > MAX_LISTED)
+            lines.push(`  ... and ${failing.length - MAX_LISTED} more`);
+    }
+    return lines;
+}
+/** Runs `run`. */
+async function runCommand(args, io) {
+    const { values, positionals, rest } = parseCommand('run', args, { ...COMMON_OPTIONS, ...RUNNER_OPTIONS, ...TIER_OPTIONS });
+    if (values.help) {
+        io.out(RUN_HELP);
+        return ExitCode.Ok;
+    }
+    const name = onePositional('run', positionals, 'tier');
+    const project = openProject(values, io);
+    tierOf(project, name, 'run');
+    const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config });
+    // Results stay out of the project: a fresh temporary folder per run, unless --results-directory says otherwise.
+    inputs.resultsDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-${name}-`));
+    setLogSink(terminalSink(io));
+    const run = await runTierLocally({ inputs, tiers: project.config.tiers });
+    for (const line of renderRunSummary(run, readReport(run.junitPath)))
+        io.out(line);
+    // pytest never started (a service the tests need did not come up): a setup error, not a test failure.
+    if (run.exitCode === null)
+        return ExitCode.Setup;
+    return run.verdict.failed ? ExitCode.Failed : ExitCode.Ok;
+}
+
+/** The `pytest-tier` command: picks the subcommand, and turns every error into a message and an exit code. */
+/** The subcommands, with one line each for the overview. */
+const COMMANDS = {
+    list: { run: listCommand, summary: 'list the tiers and what each selects' },
+    plan: { run: planCommand, summary: 'print the exact command a tier runs, without running it' },
+    run: { run: runCommand, summary: 'run a tier here, in the compose service or with --host on this machine' },
+    audit: { run: auditCommand, summary: "check the tiers against pytest's own collection: overlaps, gaps, the critical tier" },
+    init: { run: initCommand, summary: 'write the GitHub workflow and Makefile targets from the configuration' }
+};
+/** The overview printed by `pytest-tier --help`. */
+const MAIN_HELP = [
+    'Usage: pytest-tier <command> [options]',
+    '',
+    'Runs and checks the pytest tiers of .github/pytest-tiers.yml (or the built-in tiers), as the pytest-tier action does.',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`),
+    '',
+    "Run 'pytest-tier <command> --help' for a command's options.",
+    '',
+    'Exit codes:',
+    '  0  success',
+    '  1  the tier failed (run), or a check failed (audit)',
+    '  2  usage error: unknown command or option, missing or unknown tier, bad option value',
+    '  3  setup error: invalid configuration, Docker or Compose unusable, pytest could not collect, file in the way'
+].join('\n');
+/** Runs the CLI with its arguments (without `node` and the script); returns the exit code. */
+async function main(argv, io = processIo) {
+    const [name, ...args] = argv;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+        io.out(MAIN_HELP);
+        return name === undefined ? ExitCode.Usage : ExitCode.Ok;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+        io.err(`pytest-tier: unknown command '${name}'; the commands are ${Object.keys(COMMANDS).join(', ')}. Run 'pytest-tier --help'.`);
+        return ExitCode.Usage;
+    }
+    try {
+        return await command.run(args, io);
+    }
+    catch (e) {
+        return report(e, io);
+    }
+}
+/** Prints an error and picks its exit code. */
+function report(e, io) {
+    if (e instanceof UsageError) {
+        io.err(`pytest-tier: ${e.message}`);
+        if (e.command)
+            io.err(`Run 'pytest-tier ${e.command} --help' for its usage.`);
+        return ExitCode.Usage;
+    }
+    if (e instanceof InputError) {
+        io.err(`pytest-tier: ${inCliWords(e.message)}`);
+        return ExitCode.Usage;
+    }
+    if (e instanceof ConfigError) {
+        io.err(`pytest-tier: the configuration is not valid:`);
+        for (const p of e.problems)
+            io.err(`  ${p}`);
+        return ExitCode.Setup;
+    }
+    io.err(`pytest-tier: ${messageOf(e)}`);
+    return ExitCode.Setup;
+}
+/** The process entry: adapts the toolkit's output to a terminal (outside GitHub Actions), runs, and sets the exit code. */
+async function cli() {
+    // A closed pipe (`pytest-tier list | head`) ends the output, not the program with a stack trace.
+    process.stdout.on('error', (e) => {
+        if (e.code === 'EPIPE')
+            process.exit(process.exitCode ?? 0);
+    });
+    // Inside a workflow (`make test-unit` in a job) the toolkit's workflow commands mean what they say.
+    if (process.env.GITHUB_ACTIONS !== 'true')
+        adaptWorkflowCommands();
+    process.exitCode = await main(process.argv.slice(2));
+}
+
+/** Entry point of the `pytest-tier` command. */
+await cli();

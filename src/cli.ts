@@ -1,0 +1,4 @@
+/** Entry point of the `pytest-tier` command. */
+import { cli } from './cli/main.js'
+
+await cli()

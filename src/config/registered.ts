@@ -1,0 +1,128 @@
+/**
+ * The markers a project registers, read from its pytest configuration file without running pytest, and the
+ * check of the tiers' marker names against them. Markers registered from conftest.py or plugins are invisible
+ * here, which is why an unregistered name is a warning by default (the audit asks pytest itself instead).
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { markerNames, parseMarkerExpression } from './markers.js'
+import { Key, TierKey, type ProjectConfig } from './model.js'
+
+/** Markers pytest itself registers; always known. */
+export const BUILTIN_MARKERS: readonly string[] = ['filterwarnings', 'parametrize', 'skip', 'skipif', 'usefixtures', 'xfail', 'tryfirst', 'trylast']
+
+/** The markers registered in one pytest configuration file. */
+export interface RegisteredMarkers {
+  /** The file's name, relative to the folder searched. */
+  file: string
+  markers: string[]
+}
+
+/** The name of a `markers` line: `slow: takes long` and `slow(reason): ...` both register `slow`. */
+export function markerNameOf(line: string): string {
+  return line.split(':')[0].split('(')[0].trim()
+}
+
+/** Reads the `markers` value of an INI section (`[pytest]` or `[tool:pytest]`); undefined if the section is absent. */
+export function markersFromIni(text: string, section: string): string[] | undefined {
+  const lines = text.split(/\r?\n/)
+  const start = lines.findIndex((l) => l.trim() === `[${section}]`)
+  if (start < 0) return undefined
+  const out: string[] = []
+  let inMarkers = false
+  for (const line of lines.slice(start + 1)) {
+    if (/^\[.*\]\s*$/.test(line)) break
+    if (/^\s*[#;]/.test(line) || line.trim() === '') continue
+    if (/^\s/.test(line)) {
+      // A continuation line belongs to the key above it.
+      if (inMarkers) out.push(line.trim())
+      continue
+    }
+    const m = /^([\w.-]+)\s*[=:]\s*(.*)$/.exec(line)
+    inMarkers = m?.[1] === 'markers'
+    if (inMarkers && m?.[2].trim()) out.push(m[2].trim())
+  }
+  return out.map(markerNameOf).filter(Boolean)
+}
+
+/** Reads `markers` from pyproject.toml's `[tool.pytest.ini_options]` (or pytest 9's `[tool.pytest]`); a targeted reader, not TOML. */
+export function markersFromPyproject(text: string): string[] | undefined {
+  const header = /^\[tool\.pytest(?:\.ini_options)?\]\s*(?:#.*)?$/m.exec(text)
+  if (!header) return undefined
+  const rest = text.slice(header.index + header[0].length)
+  const next = /^\[/m.exec(rest)
+  const body = next ? rest.slice(0, next.index) : rest
+  const key = /^markers\s*=\s*/m.exec(body)
+  if (!key) return []
+  const strings: string[] = []
+  let i = key.index + key[0].length
+  const single = body[i] !== '['
+  if (!single) i++
+  while (i < body.length) {
+    const c = body[i]
+    if (c === '#') i = body.indexOf('\n', i) < 0 ? body.length : body.indexOf('\n', i)
+    else if (c === '"' || c === "'") {
+      let s = ''
+      let j = i + 1
+      while (j < body.length && body[j] !== c) {
+        // Basic strings ("...") have backslash escapes; literal strings ('...') have none.
+        if (c === '"' && body[j] === '\\') j++
+        s += body[j++]
+      }
+      strings.push(s)
+      i = j + 1
+      if (single) break
+    } else if (c === ']') break
+    else i++
+  }
+  return strings.flatMap((s) => s.split('\n')).map(markerNameOf).filter(Boolean)
+}
+
+/** Finds the file pytest would read its configuration from in `dir`, in pytest's order, and its markers. */
+export function readRegisteredMarkers(dir: string): RegisteredMarkers | undefined {
+  const read = (f: string): string | undefined => {
+    const p = path.join(dir, f)
+    return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined
+  }
+  for (const file of ['pytest.ini', '.pytest.ini']) {
+    const text = read(file)
+    // pytest.ini is pytest's configuration even without a [pytest] section.
+    if (text !== undefined) return { file, markers: markersFromIni(text, 'pytest') ?? [] }
+  }
+  const candidates: [string, (t: string) => string[] | undefined][] = [
+    ['pyproject.toml', markersFromPyproject],
+    ['tox.ini', (t) => markersFromIni(t, 'pytest')],
+    ['setup.cfg', (t) => markersFromIni(t, 'tool:pytest')]
+  ]
+  for (const [file, parse] of candidates) {
+    const text = read(file)
+    const markers = text === undefined ? undefined : parse(text)
+    if (markers) return { file, markers }
+  }
+  return undefined
+}
+
+/**
+ * One sentence per marker name the configuration uses that is neither registered nor built into pytest; a single
+ * sentence when no pytest configuration file was found at all (nothing can be checked then).
+ */
+export function unregisteredMarkers(config: ProjectConfig, registered: RegisteredMarkers | undefined): string[] {
+  const used = (tier: { markers: string }): string[] => markerNames(parseMarkerExpression(tier.markers))
+  if (!registered) {
+    const names = [...new Set([...config.tiers.flatMap(used), ...config.exclude])].filter((n) => !BUILTIN_MARKERS.includes(n))
+    if (!names.length) return []
+    return [`${config.source}: the markers ${names.join(', ')} cannot be checked: no pytest.ini, pyproject.toml, tox.ini or setup.cfg with pytest settings was found.`]
+  }
+  const known = new Set([...BUILTIN_MARKERS, ...registered.markers])
+  const where = `${registered.file} (which registers: ${registered.markers.length ? registered.markers.join(', ') : 'none'})`
+  const out: string[] = []
+  for (const tier of config.tiers) {
+    for (const name of used(tier)) {
+      if (!known.has(name)) out.push(`${config.source}: ${Key.Tiers}.${tier.name}.${TierKey.Markers}: the marker '${name}' is not registered in ${where}.`)
+    }
+  }
+  for (const name of config.exclude) {
+    if (!known.has(name)) out.push(`${config.source}: ${Key.Exclude}: the marker '${name}' is not registered in ${where}.`)
+  }
+  return out
+}
