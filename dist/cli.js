@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-import { p as parseInputs, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, b as BUILTIN_SOURCE, r as runTier, l as loadProjectConfig, u as unregisteredMarkers, c as readRegisteredMarkers, e as expandPaths, h as hasCov, d as resolveTier, f as buildPytestArgv, i as isFailing, g as parseJunit, I as InputError, C as ConfigError } from './chunks/run.js';
+import { p as parseInputs, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, b as BUILTIN_SOURCE, r as runTier, l as loadProjectConfig, u as unregisteredMarkers, c as readRegisteredMarkers, e as expandPaths, h as hasCov, d as resolveTier, f as harnessFor, g as buildPytestArgv, i as isFailing, j as parseJunit, I as InputError, C as ConfigError } from './chunks/run.js';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { I as Input, q as quoteForLog, c as checkComposeFiles, d as detectCompose, p as projectName, r as readConfig, a as downArgs, b as runArgs, e as processRunner, S as State, s as setLogSink, D as Document, C as CONTAINER_RESULTS_DIR, f as COVERAGE_XML_FILE, J as JUNIT_FILE, g as coverageDataFile } from './chunks/state.js';
+import { I as Input, q as quoteForLog, P as PYTEST_ENV, c as checkComposeFiles, d as detectCompose, p as projectName, r as readConfig, a as downArgs, b as runArgs, e as processRunner, S as State, s as setLogSink, D as Document, C as CONTAINER_RESULTS_DIR } from './chunks/state.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { c as cleanup } from './chunks/cleanup.js';
+import 'node:path/posix';
 import 'os';
 import 'fs';
 import 'path';
@@ -36,7 +37,6 @@ import 'node:fs/promises';
 import 'node:events';
 import 'node:string_decoder';
 import 'zlib';
-import 'node:path/posix';
 import 'node:assert';
 import 'node:net';
 import 'node:querystring';
@@ -371,14 +371,13 @@ function renderAudit(input, report) {
  * service (or on the host), its output read back into node ids. Each call is a fresh container, exactly as a
  * tier's run would see the project; dependencies are not started, since collecting needs none.
  */
-const ENV = { PYTHONDONTWRITEBYTECODE: '1' };
 /** Makes a collector: validates the compose setup (files, CLI, daemon, service) first. */
 async function makeCollector(o) {
     if (!o.compose) {
         const cache = path.join(os.tmpdir(), 'pytest-tier-audit-cache');
         return {
             where: 'on this machine',
-            pytest: (args) => o.exec.capture(o.pytestCommand[0], [...o.pytestCommand.slice(1), ...args, '-o', `cache_dir=${cache}`], { cwd: o.cwd, silent: true, env: { ...process.env, ...ENV } }),
+            pytest: (args) => o.exec.capture(o.pytestCommand[0], [...o.pytestCommand.slice(1), ...args, '-o', `cache_dir=${cache}`], { cwd: o.cwd, silent: true, env: { ...process.env, ...PYTEST_ENV } }),
             close: async () => undefined
         };
     }
@@ -396,7 +395,7 @@ async function makeCollector(o) {
         where: `in the compose service '${service}'`,
         pytest: (args) => {
             const command = [...o.pytestCommand, ...args, '-o', 'cache_dir=/tmp/pytest-tier-audit-cache'];
-            const run = runArgs(project, { service, containerName: `${name}-c${++n}`, volumes: [], env: ENV, command, noDeps: true });
+            const run = runArgs(project, { service, containerName: `${name}-c${++n}`, volumes: [], env: PYTEST_ENV, command, noDeps: true });
             return o.exec.capture(cli.bin, run, { cwd: o.cwd, silent: true });
         },
         close: async () => void (await o.exec.capture(cli.bin, downArgs(project), { cwd: o.cwd, silent: true }))
@@ -918,8 +917,6 @@ const PLAN_HELP = [
     ...RUNNER_HELP,
     ...COMMON_HELP
 ].join('\n');
-/** The environment the test process gets besides the service's own; targets.ts sets the same. */
-const PYTEST_ENV = { PYTHONDONTWRITEBYTECODE: '1' };
 /** A stand-in for the temporary results folder `run` creates. */
 function placeholderResultsDir(tier) {
     return path.join(os.tmpdir(), `pytest-tier-${tier}-XXXXXX`);
@@ -933,13 +930,8 @@ async function planRun(inputs, tiers) {
     const paths = await expandPaths(tier.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier);
     const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(tier.name);
     const resultsPath = inputs.runner === 'host' ? resultsDir : CONTAINER_RESULTS_DIR;
-    const pytestArgv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, {
-        junitPath: path.posix.join(resultsPath, JUNIT_FILE),
-        cacheDir: path.posix.join(resultsPath, '.pytest_cache'),
-        coverage: tier.coverage,
-        coverageXml: path.posix.join(resultsPath, COVERAGE_XML_FILE)
-    });
-    const env = { ...PYTEST_ENV, ...(tier.coverage ? { COVERAGE_FILE: path.posix.join(resultsPath, coverageDataFile(tier.name)) } : {}) };
+    const { harness, env } = harnessFor(tier, resultsPath);
+    const pytestArgv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, harness);
     if (inputs.runner === 'host')
         return { tier: { ...tier, paths }, pytestArgv, command: pytestArgv, env, resultsDir };
     const name = projectName([tier.name, process.env.GITHUB_RUN_ID ?? 'local', process.env.GITHUB_RUN_ATTEMPT ?? '1', 'xxxxxx']);

@@ -1,4 +1,4 @@
-import { j as run } from './chunks/run.js';
+import { k as run } from './chunks/run.js';
 import './chunks/state.js';
 import 'node:child_process';
 import 'node:fs';
@@ -36,6 +36,7 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:crypto';
+import 'node:path/posix';
 import 'stream';
 import 'buffer';
 import 'node:os';
@@ -48,7 +49,6 @@ import 'constants';
 import 'node:fs/promises';
 import 'node:string_decoder';
 import 'zlib';
-import 'node:path/posix';
 
 /** Entry point of the action's main step. */
 await run();

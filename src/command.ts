@@ -1,4 +1,6 @@
 /** Builds the pytest argv for a tier: pure functions, table-tested. */
+import * as posix from 'node:path/posix'
+import { COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, PYTEST_ENV } from './constants.js'
 import type { ActionInputs } from './inputs.js'
 import type { TierSpec } from './tiers.js'
 
@@ -47,6 +49,19 @@ export interface HarnessPaths {
   coverageXml?: string
   /** Whether to collect coverage; undefined leaves the tier's arguments as they are. */
   coverage?: boolean
+}
+
+/**
+ * Where a tier's results go, as pytest sees the results folder (`/tmp/pytest-tier-results` in the container,
+ * the host folder on the runner), and the environment that goes with it: coverage's data file gets a
+ * tier-specific name there, so that several tiers' files can later be combined.
+ */
+export function harnessFor(tier: Pick<ResolvedTier, 'name' | 'coverage'>, resultsPath: string): { harness: HarnessPaths; env: Record<string, string> } {
+  const at = (f: string): string => posix.join(resultsPath, f)
+  return {
+    harness: { junitPath: at(JUNIT_FILE), cacheDir: at('.pytest_cache'), coverage: tier.coverage, coverageXml: at(COVERAGE_XML_FILE) },
+    env: { ...PYTEST_ENV, ...(tier.coverage ? { COVERAGE_FILE: at(coverageDataFile(tier.name)) } : {}) }
+  }
 }
 
 /** Whether an argument list turns pytest-cov on. */

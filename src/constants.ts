@@ -46,6 +46,9 @@ export const State = {
   Cleanup: 'cleanup'
 } as const
 
+/** Environment for every pytest process the action starts: no bytecode files written into the project. */
+export const PYTEST_ENV: Readonly<Record<string, string>> = { PYTHONDONTWRITEBYTECODE: '1' }
+
 /** Where the host results folder is mounted inside the test container. */
 export const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results'
 

@@ -3,10 +3,10 @@ import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { buildPytestArgv, resolveTier } from './command.js'
+import { buildPytestArgv, harnessFor, resolveTier } from './command.js'
 import type { BindMount } from './compose-model.js'
 import { projectName } from './compose.js'
-import { COVERAGE_XML_FILE, coverageDataFile, Input, JUNIT_FILE, Output } from './constants.js'
+import { Input, JUNIT_FILE, Output } from './constants.js'
 import { createArtifacts } from './artifacts.js'
 import { processRunner, type ProcessRunner } from './exec.js'
 import { reportTier } from './report.js'
@@ -112,14 +112,8 @@ export async function runTier(inputs: ActionInputs, deps: TierRunDeps): Promise<
   // The test image may run as any user: it must be able to write its results here.
   fs.chmodSync(resultsDir, 0o777)
   const junitPath = path.join(resultsDir, JUNIT_FILE)
-  const argv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, {
-    junitPath: path.posix.join(target.resultsPath, JUNIT_FILE),
-    cacheDir: path.posix.join(target.resultsPath, '.pytest_cache'),
-    coverage: tier.coverage,
-    coverageXml: path.posix.join(target.resultsPath, COVERAGE_XML_FILE)
-  })
-  // The data file goes to the results too, under a tier-specific name, whatever the working directory.
-  const env: Record<string, string> = tier.coverage ? { COVERAGE_FILE: path.posix.join(target.resultsPath, coverageDataFile(tier.name)) } : {}
+  const { harness, env } = harnessFor(tier, target.resultsPath)
+  const argv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, harness)
   const plan: TierPlan = { tier: tier.name, argv, markers: tier.markers, workers: tier.workers, resultsDir, junitPath, coverage: tier.coverage }
   deps.onPlan?.(plan)
 

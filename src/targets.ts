@@ -26,9 +26,6 @@ export interface Target {
   release(): Promise<void>
 }
 
-/** Environment for pytest: no bytecode files in the project. */
-const PYTEST_ENV = { PYTHONDONTWRITEBYTECODE: '1' }
-
 /** Seconds to wait for dependencies to become healthy. */
 const DEPENDENCY_WAIT_SECONDS = 180
 
@@ -65,7 +62,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
     projectRoot: binds.find((b) => b.source === o.cwd)?.target ?? model.workingDir(o.service) ?? '/',
     startDependencies: () => startDependencies(o.exec, project, { service: o.service, waitSeconds: DEPENDENCY_WAIT_SECONDS, model }),
     start(argv, env) {
-      const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env: { ...PYTEST_ENV, ...env }, command: argv })
+      const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env, command: argv })
       const running = o.exec.start(cli.bin, args, { cwd: o.cwd })
       return {
         running,
@@ -108,7 +105,7 @@ export function hostTarget(o: { exec: ProcessRunner; cwd: string; hostResults: s
     projectRoot: o.cwd,
     startDependencies: async () => undefined,
     start(argv, env) {
-      const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV, ...env } })
+      const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...env } })
       return { running, stopper: { interrupt: async () => running.kill('SIGINT'), kill: async () => running.kill('SIGKILL') } }
     },
     release: async () => undefined

@@ -1,4 +1,4 @@
-import { e as processRunner, V as loadCleanup, t as info, a as downArgs, w as warning } from './state.js';
+import { e as processRunner, W as loadCleanup, t as info, a as downArgs, w as warning } from './state.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 

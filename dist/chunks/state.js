@@ -37730,6 +37730,8 @@ const Output = {
 const State = {
     Cleanup: 'cleanup'
 };
+/** Environment for every pytest process the action starts: no bytecode files written into the project. */
+const PYTEST_ENV = { PYTHONDONTWRITEBYTECODE: '1' };
 /** Where the host results folder is mounted inside the test container. */
 const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results';
 /** File name of the JUnit XML report inside the results folder. */
@@ -37974,4 +37976,4 @@ function loadCleanup() {
     }
 }
 
-export { error as A, BearerCredentialHandler as B, CONTAINER_RESULTS_DIR as C, Document as D, requireTunnel as E, requireUndici as F, undiciExports as G, HttpClient as H, Input as I, JUNIT_FILE as J, setOutput as K, LineCounter as L, summary as M, MANIFEST_FILE as N, Output as O, ARTIFACT_PREFIX as P, saveCleanup as Q, RUNNERS as R, State as S, startDependencies as T, setFailed as U, loadCleanup as V, downArgs as a, runArgs as b, checkComposeFiles as c, detectCompose as d, processRunner as e, COVERAGE_XML_FILE as f, coverageDataFile as g, parseDocument as h, isMap as i, isPair as j, isScalar as k, isSeq as l, getInput as m, debug as n, log as o, projectName as p, quoteForLog as q, readConfig as r, setLogSink as s, info as t, setSecret as u, HttpCodes as v, warning as w, getAugmentedNamespace as x, commonjsGlobal as y, getDefaultExportFromCjs as z };
+export { error as A, BearerCredentialHandler as B, CONTAINER_RESULTS_DIR as C, Document as D, requireTunnel as E, requireUndici as F, undiciExports as G, HttpClient as H, Input as I, JUNIT_FILE as J, setOutput as K, LineCounter as L, summary as M, MANIFEST_FILE as N, Output as O, PYTEST_ENV as P, ARTIFACT_PREFIX as Q, RUNNERS as R, State as S, saveCleanup as T, startDependencies as U, setFailed as V, loadCleanup as W, downArgs as a, runArgs as b, checkComposeFiles as c, detectCompose as d, processRunner as e, parseDocument as f, isPair as g, isScalar as h, isMap as i, isSeq as j, getInput as k, coverageDataFile as l, COVERAGE_XML_FILE as m, debug as n, log as o, projectName as p, quoteForLog as q, readConfig as r, setLogSink as s, info as t, setSecret as u, HttpCodes as v, warning as w, getAugmentedNamespace as x, commonjsGlobal as y, getDefaultExportFromCjs as z };

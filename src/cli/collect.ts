@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { checkComposeFiles, detectCompose, downArgs, projectName, readConfig, runArgs, type ComposeProject } from '../compose.js'
-import { Input } from '../constants.js'
+import { Input, PYTEST_ENV } from '../constants.js'
 import { quoteForLog, type Captured, type ProcessRunner } from '../exec.js'
 import { SetupError } from './terminal.js'
 
@@ -29,15 +29,13 @@ export interface CollectorOptions {
   compose?: { files: string[]; service: string }
 }
 
-const ENV = { PYTHONDONTWRITEBYTECODE: '1' }
-
 /** Makes a collector: validates the compose setup (files, CLI, daemon, service) first. */
 export async function makeCollector(o: CollectorOptions): Promise<Collector> {
   if (!o.compose) {
     const cache = path.join(os.tmpdir(), 'pytest-tier-audit-cache')
     return {
       where: 'on this machine',
-      pytest: (args) => o.exec.capture(o.pytestCommand[0], [...o.pytestCommand.slice(1), ...args, '-o', `cache_dir=${cache}`], { cwd: o.cwd, silent: true, env: { ...process.env, ...ENV } }),
+      pytest: (args) => o.exec.capture(o.pytestCommand[0], [...o.pytestCommand.slice(1), ...args, '-o', `cache_dir=${cache}`], { cwd: o.cwd, silent: true, env: { ...process.env, ...PYTEST_ENV } }),
       close: async () => undefined
     }
   }
@@ -55,7 +53,7 @@ export async function makeCollector(o: CollectorOptions): Promise<Collector> {
     where: `in the compose service '${service}'`,
     pytest: (args) => {
       const command = [...o.pytestCommand, ...args, '-o', 'cache_dir=/tmp/pytest-tier-audit-cache']
-      const run = runArgs(project, { service, containerName: `${name}-c${++n}`, volumes: [], env: ENV, command, noDeps: true })
+      const run = runArgs(project, { service, containerName: `${name}-c${++n}`, volumes: [], env: PYTEST_ENV, command, noDeps: true })
       return o.exec.capture(cli.bin, run, { cwd: o.cwd, silent: true })
     },
     close: async () => void (await o.exec.capture(cli.bin, downArgs(project), { cwd: o.cwd, silent: true }))

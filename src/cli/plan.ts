@@ -1,9 +1,9 @@
 /** `pytest-tier plan <tier>`: the exact command a run would start, built by the action's own builders, without running it. */
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { buildPytestArgv, resolveTier, type ResolvedTier } from '../command.js'
+import { buildPytestArgv, harnessFor, resolveTier, type ResolvedTier } from '../command.js'
 import { projectName, runArgs } from '../compose.js'
-import { CONTAINER_RESULTS_DIR, COVERAGE_XML_FILE, coverageDataFile, Input, JUNIT_FILE } from '../constants.js'
+import { CONTAINER_RESULTS_DIR, Input } from '../constants.js'
 import { quoteForLog } from '../exec.js'
 import type { ActionInputs } from '../inputs.js'
 import { expandPaths } from '../paths.js'
@@ -26,8 +26,6 @@ export const PLAN_HELP = [
   ...COMMON_HELP
 ].join('\n')
 
-/** The environment the test process gets besides the service's own; targets.ts sets the same. */
-const PYTEST_ENV = { PYTHONDONTWRITEBYTECODE: '1' }
 
 /** What a run of a tier would start. */
 export interface RunPlan {
@@ -55,13 +53,8 @@ export async function planRun(inputs: ActionInputs, tiers: readonly TierSpec[]):
   const paths = await expandPaths(tier.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)
   const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(tier.name)
   const resultsPath = inputs.runner === 'host' ? resultsDir : CONTAINER_RESULTS_DIR
-  const pytestArgv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, {
-    junitPath: path.posix.join(resultsPath, JUNIT_FILE),
-    cacheDir: path.posix.join(resultsPath, '.pytest_cache'),
-    coverage: tier.coverage,
-    coverageXml: path.posix.join(resultsPath, COVERAGE_XML_FILE)
-  })
-  const env = { ...PYTEST_ENV, ...(tier.coverage ? { COVERAGE_FILE: path.posix.join(resultsPath, coverageDataFile(tier.name)) } : {}) }
+  const { harness, env } = harnessFor(tier, resultsPath)
+  const pytestArgv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, harness)
   if (inputs.runner === 'host') return { tier: { ...tier, paths }, pytestArgv, command: pytestArgv, env, resultsDir }
   const name = projectName([tier.name, process.env.GITHUB_RUN_ID ?? 'local', process.env.GITHUB_RUN_ATTEMPT ?? '1', 'xxxxxx'])
   const project = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name, files: inputs.composeFiles, cwd: inputs.workingDirectory }
