@@ -27,6 +27,8 @@ export interface StepResult {
 export interface Job {
   workspace: string
   runnerTemp: string
+  /** Environment of every step of the job: a stub port of its own, so that jobs never share one. */
+  env: Record<string, string>
 }
 
 /** Parses a GITHUB_OUTPUT / GITHUB_STATE file (`name<<delimiter` blocks). */
@@ -54,14 +56,14 @@ export function newJob(project: string): Job {
   const runnerTemp = path.join(base, 'runner-temp')
   fs.cpSync(path.resolve(ROOT, project), workspace, { recursive: true })
   fs.mkdirSync(runnerTemp)
-  return { workspace, runnerTemp }
+  return { workspace, runnerTemp, env: { STUB_PORT: String(20000 + Math.floor(Math.random() * 20000)) } }
 }
 
 /** Environment of a step, without the developer's own INPUT_/STATE_/GITHUB_ variables. */
 function stepEnv(job: Job, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) if (!/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)) env[k] = v
-  return { ...env, GITHUB_WORKSPACE: job.workspace, RUNNER_TEMP: job.runnerTemp, GITHUB_RUN_ID: '1001', GITHUB_RUN_ATTEMPT: '1', ...extra }
+  return { ...env, ...job.env, GITHUB_WORKSPACE: job.workspace, RUNNER_TEMP: job.runnerTemp, GITHUB_RUN_ID: '1001', GITHUB_RUN_ATTEMPT: '1', ...extra }
 }
 
 /** Options of one step. */
