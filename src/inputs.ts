@@ -4,11 +4,11 @@ import * as path from 'node:path'
 import { loadProjectConfig } from './config/load.js'
 import type { ProjectConfig } from './config/model.js'
 import { Input, RUNNERS, type RunnerKind } from './constants.js'
+import { MergeInput } from './merge/constants.js'
+import { parseMergeInputs, parseMode, type MergeInputs } from './merge/inputs.js'
 
-/** The action's settings, typed. Empty optional inputs are `undefined`: the tier's value applies. */
-export interface ActionInputs {
-  /** Name of the tier to run. */
-  tier: string
+/** The inputs both modes share: where the project is, how pytest runs, and what is uploaded. */
+export interface CommonInputs {
   /** Absolute path of the folder pytest runs from on the host; compose files and path globs are relative to it. */
   workingDirectory: string
   /** Compose files, in order, relative to the working directory. */
@@ -17,6 +17,24 @@ export interface ActionInputs {
   service: string
   /** The command that starts pytest, as argv. */
   pytestCommand: string[]
+  /** Whether pytest's exit code 5 (no tests collected) passes. */
+  allowEmpty: boolean
+  /** Run pytest in the compose service or directly on the runner. */
+  runner: RunnerKind
+  /** Host folder for the JUnit XML and other results; absolute. */
+  resultsDirectory?: string
+  /** Whether to upload the results as an artifact. */
+  upload: boolean
+  /** The artifact's name; default `pytest-<tier>` (`pytest-merged` for a merge). */
+  artifactName?: string
+  /** Days the artifact is kept; default, the repository's setting. */
+  retentionDays?: number
+}
+
+/** The settings of a tier run, typed. Empty optional inputs are `undefined`: the tier's value applies. */
+export interface ActionInputs extends CommonInputs {
+  /** Name of the tier to run. */
+  tier: string
   /** Override of the tier's `-n` value. */
   workers?: string
   /** Override of the tier's `-m` marker expression (an empty expression is not an override). */
@@ -27,20 +45,8 @@ export interface ActionInputs {
   pytestArgs: string[]
   /** Override of the tier's timeout. */
   timeoutMinutes?: number
-  /** Whether pytest's exit code 5 (no tests collected) passes. */
-  allowEmpty: boolean
-  /** Run pytest in the compose service or directly on the runner. */
-  runner: RunnerKind
-  /** Host folder for the JUnit XML and other results; absolute. */
-  resultsDirectory?: string
   /** Override of the tier's coverage setting. */
   coverage?: boolean | 'auto'
-  /** Whether to upload the results as an artifact. */
-  upload: boolean
-  /** The artifact's name; default `pytest-<tier>`. */
-  artifactName?: string
-  /** Days the artifact is kept; default, the repository's setting. */
-  retentionDays?: number
 }
 
 /** Reads one raw input by name; `core.getInput` in the action, a map in tests and the CLI. */
@@ -77,7 +83,8 @@ export function checkNoNul(values: string[], input: string): string[] {
   return values
 }
 
-function parseBoolean(value: string, input: string, allowed = "allowed are 'true' or 'false'"): boolean {
+/** Parses a boolean input: true or false (also capitalised), or throws naming the input. */
+export function parseBoolean(value: string, input: string, allowed = "allowed are 'true' or 'false'"): boolean {
   if (/^(true|True|TRUE)$/.test(value)) return true
   if (/^(false|False|FALSE)$/.test(value)) return false
   throw new InputError(input, value, allowed)
@@ -119,54 +126,55 @@ export function splitCommand(value: string, input: string): string[] {
   return checkNoNul(argv, input)
 }
 
-/** Parses and validates every input. `workspace` resolves a relative working directory. */
-export function parseInputs(get: InputReader, workspace: string): ActionInputs {
-  const tier = get(Input.Tier).trim()
-  if (!tier) throw new InputError(Input.Tier, tier, 'a tier name is required')
-
-  const runnerRaw = get(Input.Runner).trim() || 'compose'
-  if (!(RUNNERS as readonly string[]).includes(runnerRaw)) {
-    throw new InputError(Input.Runner, runnerRaw, `allowed are ${RUNNERS.map((r) => `'${r}'`).join(' or ')}`)
+/** Parses and validates the inputs both modes share. `workspace` resolves a relative working directory. */
+export function parseCommonInputs(get: InputReader, workspace: string): CommonInputs {
+  const runner = get(Input.Runner).trim() || 'compose'
+  if (!(RUNNERS as readonly string[]).includes(runner)) {
+    throw new InputError(Input.Runner, runner, `allowed are ${RUNNERS.map((r) => `'${r}'`).join(' or ')}`)
   }
-
-  const workers = get(Input.Workers).trim()
-  const timeout = get(Input.TimeoutMinutes).trim()
-  const markers = get(Input.Markers).trim()
-  const paths = lines(get(Input.Paths))
   const composeFiles = lines(get(Input.ComposeFile))
-  const service = get(Input.Service).trim() || 'test'
   const resultsDir = get(Input.ResultsDirectory).trim()
-  const coverage = get(Input.Coverage).trim()
   const retention = get(Input.RetentionDays).trim()
   const artifactName = get(Input.ArtifactName).trim()
   const workingDirectory = path.resolve(workspace, get(Input.WorkingDirectory).trim() || '.')
-
   return {
-    tier,
     workingDirectory,
     composeFiles: checkNoNul(composeFiles.length ? composeFiles : ['docker-compose.test.yml'], Input.ComposeFile),
-    service: checkNoNul([service], Input.Service)[0],
+    service: checkNoNul([get(Input.Service).trim() || 'test'], Input.Service)[0],
     pytestCommand: splitCommand(get(Input.PytestCommand) || 'python -m pytest', Input.PytestCommand),
-    workers: workers ? checkWorkers(workers) : undefined,
-    markers: markers ? checkNoNul([markers], Input.Markers)[0] : undefined,
-    paths: paths.length ? checkNoNul(paths, Input.Paths) : undefined,
-    pytestArgs: checkNoNul(lines(get(Input.PytestArgs)), Input.PytestArgs),
-    timeoutMinutes: timeout ? checkTimeout(timeout) : undefined,
     allowEmpty: parseBoolean(get(Input.AllowEmpty).trim() || 'false', Input.AllowEmpty),
-    runner: runnerRaw as RunnerKind,
+    runner: runner as RunnerKind,
     resultsDirectory: resultsDir ? path.resolve(workingDirectory, resultsDir) : undefined,
-    coverage: coverage === '' ? undefined : coverage === 'auto' ? 'auto' : parseBoolean(coverage, Input.Coverage, "allowed are 'auto', 'true' or 'false'"),
     upload: parseBoolean(get(Input.Upload).trim() || 'true', Input.Upload),
     artifactName: artifactName ? checkArtifactName(artifactName) : undefined,
     retentionDays: retention ? checkRetention(retention) : undefined
   }
 }
 
-/** The settings of the running action: its inputs, and the project configuration they fall back on. */
-export interface ActionSettings {
-  inputs: ActionInputs
-  config: ProjectConfig
+/** Parses and validates every input of a tier run. `workspace` resolves a relative working directory. */
+export function parseInputs(get: InputReader, workspace: string): ActionInputs {
+  const tier = get(Input.Tier).trim()
+  if (!tier) throw new InputError(Input.Tier, tier, 'a tier name is required')
+  const common = parseCommonInputs(get, workspace)
+  const workers = get(Input.Workers).trim()
+  const timeout = get(Input.TimeoutMinutes).trim()
+  const markers = get(Input.Markers).trim()
+  const paths = lines(get(Input.Paths))
+  const coverage = get(Input.Coverage).trim()
+  return {
+    tier,
+    ...common,
+    workers: workers ? checkWorkers(workers) : undefined,
+    markers: markers ? checkNoNul([markers], Input.Markers)[0] : undefined,
+    paths: paths.length ? checkNoNul(paths, Input.Paths) : undefined,
+    pytestArgs: checkNoNul(lines(get(Input.PytestArgs)), Input.PytestArgs),
+    timeoutMinutes: timeout ? checkTimeout(timeout) : undefined,
+    coverage: coverage === '' ? undefined : coverage === 'auto' ? 'auto' : parseBoolean(coverage, Input.Coverage, "allowed are 'auto', 'true' or 'false'")
+  }
 }
+
+/** The settings of the running action: a tier run or a merge, and the project configuration they fall back on. */
+export type ActionSettings = { mode: 'run'; inputs: ActionInputs; config: ProjectConfig } | { mode: 'merge'; inputs: MergeInputs; config: ProjectConfig }
 
 /**
  * An input reader that falls back on the configuration file's shared settings (compose files, service, pytest
@@ -184,8 +192,14 @@ export function withConfigDefaults(get: InputReader, config: ProjectConfig): Inp
 /** Reads the inputs of the running action and the configuration. The only caller of `core.getInput`. */
 export function getSettings(): ActionSettings {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-  const get: InputReader = (name) => core.getInput(name)
-  const cwd = path.resolve(workspace, get(Input.WorkingDirectory).trim() || '.')
-  const config = loadProjectConfig({ cwd, file: get(Input.Config).trim() || undefined })
-  return { inputs: parseInputs(withConfigDefaults(get, config), workspace), config }
+  const raw: InputReader = (name) => core.getInput(name)
+  const mode = parseMode(raw(MergeInput.Mode))
+  const cwd = path.resolve(workspace, raw(Input.WorkingDirectory).trim() || '.')
+  const config = loadProjectConfig({ cwd, file: raw(Input.Config).trim() || undefined })
+  const get = withConfigDefaults(raw, config)
+  if (mode === 'merge') {
+    const defaults = { tiers: config.tiers.map((t) => t.name), exclude: config.exclude.length ? config.exclude : undefined }
+    return { mode, inputs: parseMergeInputs(get, workspace, defaults), config }
+  }
+  return { mode, inputs: parseInputs(get, workspace), config }
 }

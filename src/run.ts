@@ -13,6 +13,8 @@ import { reportTier } from './report.js'
 import type { ProjectConfig } from './config/model.js'
 import { readRegisteredMarkers, unregisteredMarkers } from './config/registered.js'
 import { getSettings, type ActionInputs } from './inputs.js'
+import type { MergeInputs } from './merge/inputs.js'
+import { mergeOutputs, runMerge } from './merge/run.js'
 import { log } from './log.js'
 import { classify, type Verdict } from './outcome.js'
 import { expandPaths } from './paths.js'
@@ -65,7 +67,9 @@ export interface TierRunDeps {
 /** Runs the action. The only caller of `core.setFailed`. */
 export async function run(exec: ProcessRunner = processRunner): Promise<void> {
   try {
-    const { inputs, config } = getSettings()
+    const settings = getSettings()
+    if (settings.mode === 'merge') return await merge(settings.inputs, exec)
+    const { inputs, config } = settings
     warnUnregisteredMarkers(config, inputs.workingDirectory)
     const result = await runTier(inputs, { exec, tiers: config.tiers, onPlan: setPlanOutputs })
     if (result.exitCode !== null) core.setOutput(Output.ExitCode, String(result.exitCode))
@@ -78,6 +82,14 @@ export async function run(exec: ProcessRunner = processRunner): Promise<void> {
     core.setOutput(Output.Outcome, 'error')
     core.setFailed(e instanceof Error ? e.message : String(e))
   }
+}
+
+/** The merge mode: one verdict from the tier jobs' results (docs/merge.md). */
+async function merge(inputs: MergeInputs, exec: ProcessRunner): Promise<void> {
+  const result = await runMerge(inputs, { exec, artifacts: createArtifacts(), writeSummary: async (md) => void (await core.summary.addRaw(md, true).write()) })
+  for (const [name, value] of Object.entries(mergeOutputs(result))) core.setOutput(name, value)
+  if (result.verdict.failed) core.setFailed(result.verdict.message)
+  else core.info(result.verdict.message)
 }
 
 /** Marker names the configuration uses but pytest does not register: warnings, or an error if the file says so. */

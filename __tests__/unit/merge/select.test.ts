@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals'
+import { isNewer, label, missingTiers, pickNewest, pipelineOrder, shardOf } from '../../../src/merge/select.js'
+import { manifest, tierResult } from './fixtures.js'
+
+describe('shardOf', () => {
+  it.each([
+    [undefined, undefined],
+    [{ index: 2, total: 4 }, { index: 2, total: 4 }],
+    ['3/4', { index: 3, total: 4 }],
+    ['5/4', undefined],
+    [{ index: 0, total: 4 }, undefined],
+    ['x', undefined]
+  ])('%j → %j', (shard, expected) => {
+    expect(shardOf(manifest('unit', shard === undefined ? {} : { shard }))).toEqual(expected)
+  })
+})
+
+describe('pickNewest', () => {
+  it('keeps the higher run attempt when two artifacts claim the same tier', () => {
+    const old = tierResult('unit', [], { runAttempt: 1, artifactName: 'pytest-unit' })
+    const rerun = tierResult('unit', [], { runAttempt: 2, artifactName: 'pytest-unit-rerun' })
+    for (const order of [[old, rerun], [rerun, old]]) {
+      const { kept, superseded } = pickNewest(order)
+      expect(kept).toEqual([rerun])
+      expect(superseded).toEqual([{ result: old, by: rerun }])
+    }
+  })
+
+  it('on the same attempt keeps the later finish, then the later upload', () => {
+    const early = tierResult('unit', [], { finishedAt: '2026-11-29T10:00:10Z' }, { artifactId: 9 })
+    const late = tierResult('unit', [], { finishedAt: '2026-11-29T10:05:00Z' }, { artifactId: 3 })
+    expect(isNewer(late, early)).toBe(true)
+    const a = tierResult('unit', [], {}, { artifactId: 1 })
+    const b = tierResult('unit', [], {}, { artifactId: 2 })
+    expect(pickNewest([b, a]).kept).toEqual([b])
+  })
+
+  it('keeps different shards and tiers apart, and names the final winner of a chain', () => {
+    const s1 = tierResult('unit', [], { shard: '1/2' })
+    const s2 = tierResult('unit', [], { shard: '2/2' }, { shard: { index: 2, total: 2 } })
+    const s1b = { ...s1, shard: { index: 1, total: 2 } }
+    const a1 = { ...tierResult('critical', [], { runAttempt: 1 }) }
+    const a2 = { ...tierResult('critical', [], { runAttempt: 2 }) }
+    const a3 = { ...tierResult('critical', [], { runAttempt: 3 }) }
+    const { kept, superseded } = pickNewest([s1b, s2, a2, a1, a3])
+    expect(kept.map(label)).toEqual(['unit (shard 1/2)', 'unit (shard 2/2)', 'critical'])
+    expect(kept).toContain(a3)
+    expect(superseded.map((s) => [s.result.manifest.runAttempt, s.by.manifest.runAttempt])).toEqual([[1, 3], [2, 3]])
+  })
+})
+
+describe('missingTiers', () => {
+  const got = [tierResult('critical', []), { ...tierResult('unit', []), shard: { index: 1, total: 3 } }, { ...tierResult('unit', []), shard: { index: 3, total: 3 } }]
+  it('names tiers without results and missing shards', () => {
+    expect(missingTiers(['critical', 'unit', 'integration'], got)).toEqual(['unit (shard 2/3)', 'integration'])
+  })
+  it('expects nothing with `*` (undefined)', () => {
+    expect(missingTiers(undefined, got)).toEqual([])
+  })
+})
+
+describe('pipelineOrder', () => {
+  it('orders expected tiers first, in their order, then others by name, shards by index', () => {
+    const r = [tierResult('zeta', []), { ...tierResult('unit', []), shard: { index: 2, total: 2 } }, tierResult('alpha', []), tierResult('critical', []), { ...tierResult('unit', []), shard: { index: 1, total: 2 } }]
+    expect(pipelineOrder(r, ['critical', 'unit']).map(label)).toEqual(['critical', 'unit (shard 1/2)', 'unit (shard 2/2)', 'alpha', 'zeta'])
+  })
+})

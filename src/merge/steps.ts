@@ -1,0 +1,110 @@
+/** The merge's two container steps: combining coverage, and collecting the suite for the audit. */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { Captured } from '../exec.js'
+import { log } from '../log.js'
+import { collectArgv, excludedExpression, parseCollectOnly, tail } from './collect.js'
+import { MergedFile } from './constants.js'
+import { coverageArgvs, coverageCommand, coverageEnv, coverageTotals, isFailUnderOnly, type CoverageTotals } from './coverage.js'
+import { mergeRcfile, projectCoverageConfig } from './rcfile.js'
+import type { MergeRunner } from './runner.js'
+import { label, type TierResult } from './select.js'
+
+/** What combining coverage produced (host paths). */
+export interface CombinedCoverage {
+  totals: CoverageTotals
+  dataFile: string
+  xml: string
+  html: string
+  /** Notes for the log, such as the project's own fail_under. */
+  notes: string[]
+}
+
+/** What the coverage step needs. */
+export interface CoverageStepOptions {
+  runner: MergeRunner
+  /** The merge's results folder on the host. */
+  hostResults: string
+  /** The project on the host, where its coverage configuration is read. */
+  projectDir: string
+  pytestCommand: readonly string[]
+  /** Tier results that carry a coverage data file. */
+  tiers: readonly TierResult[]
+}
+
+/**
+ * Copies each tier's data file into one folder as `.coverage.<tier>`, writes the merge's configuration (the
+ * project's own plus a `[paths]` entry mapping every tier's project root onto the merge's), then runs `coverage
+ * combine`, `coverage xml` and `coverage html`. Throws with coverage's own words when a command fails.
+ */
+export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedCoverage> {
+  const inputsDir = path.join(o.hostResults, MergedFile.CoverageInputs)
+  fs.mkdirSync(inputsDir, { recursive: true })
+  // Containers may run as any user: combine deletes its inputs and writes next to them.
+  fs.chmodSync(inputsDir, 0o777)
+  for (const t of o.tiers) {
+    if (t.coverageData) fs.copyFileSync(t.coverageData, path.join(inputsDir, `.coverage.${label(t).replace(/[^\w.-]+/g, '-')}`))
+  }
+  const read = (f: string): string | undefined => {
+    const p = path.join(o.projectDir, f)
+    return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined
+  }
+  const project = projectCoverageConfig(read)
+  const rc = mergeRcfile({ project, canonicalRoot: o.runner.projectRoot, roots: o.tiers.map((t) => t.manifest.projectRoot).filter(Boolean) })
+  fs.writeFileSync(path.join(o.hostResults, rc.fileName), rc.text)
+  log.info(`Coverage configuration: ${project ? `the project's ${project.fileName}` : 'coverage.py defaults'}, with [paths] mapping onto ${o.runner.projectRoot}.`)
+
+  const inContainer = (f: string): string => path.posix.join(o.runner.resultsPath, f)
+  const paths = { rcfile: inContainer(rc.fileName), inputs: inContainer(MergedFile.CoverageInputs), dataFile: inContainer(MergedFile.CoverageData), xml: inContainer(MergedFile.CoverageXml), html: inContainer(MergedFile.Html) }
+  const argv = coverageArgvs(coverageCommand(o.pytestCommand), paths)
+  const env = coverageEnv(paths)
+  const notes: string[] = []
+  const step = async (name: string, args: string[], failUnderOk: boolean): Promise<void> => {
+    const r = await o.runner.run(args, env)
+    if (r.exitCode === 0) return
+    if (failUnderOk && isFailUnderOnly(r.exitCode, r.stdout)) {
+      notes.push(`coverage ${name}: ${firstLine(r, /^Coverage failure: .*/m)} (the project's own fail_under; the merge checks coverage-fail-under)`)
+      return
+    }
+    throw new Error(`coverage ${name} failed (exit code ${r.exitCode}): ${tail(`${r.stdout}\n${r.stderr}`.split('\n'))}`)
+  }
+  try {
+    await step('combine', argv.combine, false)
+    await step('xml', argv.xml, true)
+    await step('html', argv.html, true)
+  } finally {
+    // The copies are not results: keep them out of the merged artifact.
+    fs.rmSync(inputsDir, { recursive: true, force: true })
+  }
+
+  const xml = path.join(o.hostResults, MergedFile.CoverageXml)
+  return { totals: coverageTotals(fs.readFileSync(xml, 'utf8')), dataFile: path.join(o.hostResults, MergedFile.CoverageData), xml, html: path.join(o.hostResults, MergedFile.Html), notes }
+}
+
+/** The suite as pytest collects it, and the deliberately excluded part of it. */
+export interface CollectedSuite {
+  all: string[]
+  excluded: string[]
+}
+
+/**
+ * Collects the whole suite, then (when markers are excluded) the tests carrying them. Exit code 5 is an empty list;
+ * any other failure throws with the end of pytest's output.
+ */
+export async function collectSuite(runner: MergeRunner, pytestCommand: readonly string[], excludeMarkers: readonly string[]): Promise<CollectedSuite> {
+  const once = async (markers?: string): Promise<string[]> => {
+    const r = await runner.run(collectArgv(pytestCommand, markers), {}, { silent: true })
+    if (r.exitCode !== 0 && r.exitCode !== 5) {
+      throw new Error(`pytest --collect-only${markers ? ` -m '${markers}'` : ''} ended with exit code ${r.exitCode}: ${tail(`${r.stdout}\n${r.stderr}`.split('\n'), 8)}`)
+    }
+    return parseCollectOnly(r.stdout)
+  }
+  const all = await once()
+  const excluded = excludeMarkers.length ? await once(excludedExpression(excludeMarkers)) : []
+  log.info(`Collected ${all.length} test(s), ${excluded.length} of them carrying an excluded marker.`)
+  return { all, excluded }
+}
+
+function firstLine(r: Captured, re: RegExp): string {
+  return re.exec(r.stdout)?.[0] ?? ''
+}
