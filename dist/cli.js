@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { p as parseInputs, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, b as BUILTIN_SOURCE, r as runTier, l as loadProjectConfig, u as unregisteredMarkers, c as readRegisteredMarkers, e as expandPaths, h as hasCov, d as resolveTier, f as harnessFor, g as buildPytestArgv, i as isFailing, j as parseJunit, I as InputError, C as ConfigError } from './chunks/run.js';
+import { p as parseInputs, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, b as BUILTIN_SOURCE, c as parseCollectOnly, r as runTier, l as loadProjectConfig, u as unregisteredMarkers, d as readRegisteredMarkers, e as expandPaths, h as hasCov, f as resolveTier, g as harnessFor, i as buildPytestArgv, j as isFailing, k as parseJunit, I as InputError, C as ConfigError } from './chunks/run.js';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { I as Input, q as quoteForLog, P as PYTEST_ENV, c as checkComposeFiles, d as detectCompose, p as projectName, r as readConfig, a as downArgs, b as runArgs, e as processRunner, S as State, s as setLogSink, D as Document, C as CONTAINER_RESULTS_DIR } from './chunks/state.js';
@@ -401,17 +401,6 @@ async function makeCollector(o) {
         close: async () => void (await o.exec.capture(cli.bin, downArgs(project), { cwd: o.cwd, silent: true }))
     };
 }
-/** Reads `--collect-only -q` output: one node id per line, a blank line, then the summary. Pure. */
-function parseCollectOutput(stdout) {
-    const lines = stdout.split(/\r?\n/);
-    const blank = lines.findIndex((l) => l.trim() === '');
-    const ids = (blank < 0 ? lines : lines.slice(0, blank)).filter((l) => l.includes('::'));
-    const summary = lines.find((l) => /\btests? collected\b|\bno tests (ran|collected)\b|\bdeselected\b/.test(l));
-    if (!summary)
-        return { ids };
-    const m = /(\d+)(?:\/\d+)? tests? collected/.exec(summary);
-    return { ids, reported: m ? Number(m[1]) : /no tests|(\d+) deselected/.test(summary) ? 0 : undefined };
-}
 /** Reads `pytest --markers`: each `@pytest.mark.NAME...` line registers NAME. Pure. */
 function parseMarkersOutput(stdout) {
     return [...stdout.matchAll(/^@pytest\.mark\.([A-Za-z_]\w*)/gm)].map((m) => m[1]);
@@ -429,11 +418,12 @@ async function collect(c, selection) {
     if (r.exitCode !== 0 && r.exitCode !== 5) {
         throw new SetupError(`pytest could not collect ${selection.length ? selection.map(quoteForLog).join(' ') : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`);
     }
-    const got = parseCollectOutput(r.stdout);
-    if (got.reported !== undefined && got.reported !== got.ids.length) {
-        throw new SetupError(`pytest reported ${got.reported} tests but listed ${got.ids.length} for ${selection.map(quoteForLog).join(' ') || 'the suite'}; its output was not understood:\n${tail(r)}`);
+    try {
+        return parseCollectOnly(r.stdout);
     }
-    return got.ids;
+    catch (e) {
+        throw new SetupError(`${e.message} (for ${selection.map(quoteForLog).join(' ') || 'the suite'} ${c.where})`);
+    }
 }
 /** The markers pytest itself knows in the project (configuration, conftest.py and plugins). */
 async function registeredByPytest(c) {

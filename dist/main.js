@@ -1,4 +1,4 @@
-import { k as run } from './chunks/run.js';
+import { n as run } from './chunks/run.js';
 import './chunks/state.js';
 import 'node:child_process';
 import 'node:fs';

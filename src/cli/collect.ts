@@ -8,6 +8,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { checkComposeFiles, detectCompose, downArgs, projectName, readConfig, runArgs, type ComposeProject } from '../compose.js'
 import { Input, PYTEST_ENV } from '../constants.js'
+import { parseCollectOnly } from '../collect.js'
 import { quoteForLog, type Captured, type ProcessRunner } from '../exec.js'
 import { SetupError } from './terminal.js'
 
@@ -60,24 +61,6 @@ export async function makeCollector(o: CollectorOptions): Promise<Collector> {
   }
 }
 
-/** What `pytest --collect-only -q` printed: the node ids, and the count its summary line gave. */
-export interface Collected {
-  ids: string[]
-  /** The number in pytest's summary (`N tests collected`, `N/M tests collected`), 0 for `no tests`. */
-  reported?: number
-}
-
-/** Reads `--collect-only -q` output: one node id per line, a blank line, then the summary. Pure. */
-export function parseCollectOutput(stdout: string): Collected {
-  const lines = stdout.split(/\r?\n/)
-  const blank = lines.findIndex((l) => l.trim() === '')
-  const ids = (blank < 0 ? lines : lines.slice(0, blank)).filter((l) => l.includes('::'))
-  const summary = lines.find((l) => /\btests? collected\b|\bno tests (ran|collected)\b|\bdeselected\b/.test(l))
-  if (!summary) return { ids }
-  const m = /(\d+)(?:\/\d+)? tests? collected/.exec(summary)
-  return { ids, reported: m ? Number(m[1]) : /no tests|(\d+) deselected/.test(summary) ? 0 : undefined }
-}
-
 /** Reads `pytest --markers`: each `@pytest.mark.NAME...` line registers NAME. Pure. */
 export function parseMarkersOutput(stdout: string): string[] {
   return [...stdout.matchAll(/^@pytest\.mark\.([A-Za-z_]\w*)/gm)].map((m) => m[1])
@@ -97,11 +80,11 @@ export async function collect(c: Collector, selection: string[]): Promise<string
   if (r.exitCode !== 0 && r.exitCode !== 5) {
     throw new SetupError(`pytest could not collect ${selection.length ? selection.map(quoteForLog).join(' ') : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`)
   }
-  const got = parseCollectOutput(r.stdout)
-  if (got.reported !== undefined && got.reported !== got.ids.length) {
-    throw new SetupError(`pytest reported ${got.reported} tests but listed ${got.ids.length} for ${selection.map(quoteForLog).join(' ') || 'the suite'}; its output was not understood:\n${tail(r)}`)
+  try {
+    return parseCollectOnly(r.stdout)
+  } catch (e) {
+    throw new SetupError(`${(e as Error).message} (for ${selection.map(quoteForLog).join(' ') || 'the suite'} ${c.where})`)
   }
-  return got.ids
 }
 
 /** The markers pytest itself knows in the project (configuration, conftest.py and plugins). */

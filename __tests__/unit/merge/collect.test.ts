@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
-import { CollectOutputError, collectArgv, excludedExpression, parseCollectOnly } from '../../../src/merge/collect.js'
+import { CollectOutputError, collectArgv, excludedExpression, parseCollectOnly } from '../../../src/collect.js'
 import { parseJunit } from '../../../src/results/junit.js'
 import { fixture, MERGE_DIR } from './fixtures.js'
 

@@ -1,4 +1,4 @@
-/** The audit's collection: the pytest argv that lists the suite, and the parser of what it prints. Pure. */
+/** pytest's own collection, read back into node ids: the argv that lists the suite, and the parser of what it prints. Pure; shared by the merge's partition audit and the CLI's audit. */
 
 /** pytest printed something the audit cannot read as a list of node ids; says why and what to change. */
 export class CollectOutputError extends Error {
