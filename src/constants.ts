@@ -38,7 +38,8 @@ export const Output = {
   DurationSeconds: 'duration-seconds',
   ArtifactId: 'artifact-id',
   ArtifactName: 'artifact-name',
-  CoveragePath: 'coverage-path'
+  CoveragePath: 'coverage-path',
+  CoveragePercent: 'coverage-percent'
 } as const
 
 /** Keys of the state that main saves for post. Nothing secret goes here. */

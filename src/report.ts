@@ -12,6 +12,7 @@ import { log } from './log.js'
 import { MANIFEST_VERSION, type Manifest } from './manifest.js'
 import type { Verdict } from './outcome.js'
 import { selectAnnotations } from './results/annotations.js'
+import { coverageTotals, formatPercent } from './results/coverage.js'
 import { parseJunit } from './results/junit.js'
 import type { TestReport } from './results/model.js'
 import { makePathMapper } from './results/pathmap.js'
@@ -68,6 +69,9 @@ export async function reportTier(run: TierRun, inputs: ActionInputs, deps: Repor
     if (omitted > 0) log.info(`${omitted} more failing test(s) are listed in the job summary only.`)
   }
 
+  const files = resultFiles(run)
+  const coveragePercent = files.coverageXml ? readCoveragePercent(path.join(run.resultsDir, files.coverageXml)) : undefined
+  if (coveragePercent !== undefined) core.setOutput(Output.CoveragePercent, formatPercent(coveragePercent))
   const summary = renderSummary({
     tier: run.tier,
     outcome: verdict.outcome,
@@ -76,11 +80,11 @@ export async function reportTier(run: TierRun, inputs: ActionInputs, deps: Repor
     wallSeconds: run.wallSeconds,
     report,
     artifactName: inputs.upload ? artifactName : undefined,
-    verdictMessage: problem && verdict.message !== problem ? `${verdict.message} ${problem}` : verdict.message
+    verdictMessage: problem && verdict.message !== problem ? `${verdict.message} ${problem}` : verdict.message,
+    coveragePercent
   })
   await core.summary.addRaw(summary, true).write()
 
-  const files = resultFiles(run)
   if (files.coverageXml) core.setOutput(Output.CoveragePath, path.join(run.resultsDir, files.coverageXml))
   const manifest: Manifest = {
     version: MANIFEST_VERSION,
@@ -107,6 +111,16 @@ export async function reportTier(run: TierRun, inputs: ActionInputs, deps: Repor
 
   if (inputs.upload) await upload(run, manifest, inputs, deps)
   return verdict
+}
+
+/** The total of a coverage.xml; a report that cannot be read is a warning, not a failed run. */
+function readCoveragePercent(file: string): number | undefined {
+  try {
+    return coverageTotals(fs.readFileSync(file, 'utf8')).percent
+  } catch (e) {
+    log.warning(`Could not read the coverage total from ${file}: ${(e as Error).message}`)
+    return undefined
+  }
 }
 
 function resultFiles(run: TierRun): Manifest['files'] {

@@ -33,6 +33,8 @@ it('a passing run with coverage: counts, summary, and an artifact with JUnit, co
   expect(main.outputs).toMatchObject({ outcome: 'passed', tests: '6', passed: '6', failed: '0', errors: '0', skipped: '0', 'artifact-name': 'pytest-critical' })
   expect(Number(main.outputs['artifact-id'])).toBeGreaterThan(0)
   expect(main.outputs['coverage-path']).toMatch(/coverage\.xml$/)
+  expect(Number(main.outputs['coverage-percent'])).toBeGreaterThan(0)
+  expect(main.summary).toContain(`**Coverage:** ${main.outputs['coverage-percent']} %`)
 
   const files = uploaded('pytest-critical')
   expect(Object.keys(files).sort()).toEqual(['.coverage.critical', 'coverage.xml', 'junit.xml', 'pytest-tier.json'])

@@ -37724,7 +37724,8 @@ const Output = {
     DurationSeconds: 'duration-seconds',
     ArtifactId: 'artifact-id',
     ArtifactName: 'artifact-name',
-    CoveragePath: 'coverage-path'
+    CoveragePath: 'coverage-path',
+    CoveragePercent: 'coverage-percent'
 };
 /** Keys of the state that main saves for post. Nothing secret goes here. */
 const State = {

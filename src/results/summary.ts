@@ -1,5 +1,6 @@
 /** Renders the job summary of a tier run as GitHub-flavoured Markdown: a pure function of the results. */
 import type { Outcome } from '../constants.js'
+import { formatPercent } from './coverage.js'
 import { clip, codeBlock, codeSpan, escapeInline, formatSeconds, shellLine, table } from './markdown.js'
 import { isFailing, type TestCase, type TestReport } from './model.js'
 
@@ -22,6 +23,8 @@ export interface SummaryInput {
   artifactName?: string
   /** The verdict's sentence (see `classify`), shown under the heading. */
   verdictMessage?: string
+  /** The run's total coverage percentage, when it collected coverage. */
+  coveragePercent?: number
 }
 
 /** Limits of the rendering. */
@@ -85,7 +88,8 @@ function headSection(input: SummaryInput): string {
     out.push('No JUnit report was written, so there are no per-test results.')
   }
   const workers = input.workers && input.workers !== '0' ? `${escapeInline(input.workers)} (xdist)` : 'none (no xdist)'
-  out.push(`**Workers:** ${workers} · **Wall time:** ${formatSeconds(input.wallSeconds)} · **Command:**`)
+  const coverage = input.coveragePercent === undefined ? '' : ` · **Coverage:** ${formatPercent(input.coveragePercent)} %`
+  out.push(`**Workers:** ${workers} · **Wall time:** ${formatSeconds(input.wallSeconds)}${coverage} · **Command:**`)
   out.push(codeBlock(clip(shellLine(input.command), MAX_COMMAND_CHARS), 'sh'))
   return out.join('\n\n')
 }

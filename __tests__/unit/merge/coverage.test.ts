@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { coverageArgvs, coverageCommand, coverageEnv, coverageTotals, formatPercent, isFailUnderOnly } from '../../../src/merge/coverage.js'
+import { coverageArgvs, coverageCommand, coverageEnv, isFailUnderOnly } from '../../../src/merge/coverage.js'
+import { coverageTotals, formatPercent } from '../../../src/results/coverage.js'
 import { fixture } from './fixtures.js'
 
 describe('coverageCommand', () => {

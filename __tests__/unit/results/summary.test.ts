@@ -41,6 +41,11 @@ describe('renderSummary', () => {
     expect(md).toContain('**Workers:** 2 (xdist) · **Wall time:** 3.00 s · **Command:**\n\n```sh\npytest tests\n```')
   })
 
+  it('shows the coverage total when the run collected coverage', () => {
+    expect(md).not.toContain('**Coverage:**')
+    expect(renderSummary({ ...base, coveragePercent: 87.4567 })).toContain('**Wall time:** 3.00 s · **Coverage:** 87.45 % · **Command:**')
+  })
+
   it('lists every failure and error with its place, message and traceback', () => {
     expect(md).toContain('### Failures and errors (8)')
     expect(md).toContain('**Failed** `tests/test_basic.py::test_fails_in_helper` at `tests/test_basic.py:26`')
