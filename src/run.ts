@@ -135,7 +135,7 @@ export async function runTier(inputs: ActionInputs, deps: TierRunDeps): Promise<
   } catch (e) {
     // The plan is known and the results folder exists: report this like any other outcome, then fail.
     const verdict: Verdict = { outcome: 'error', failed: true, message: e instanceof Error ? e.message : String(e) }
-    return { ...plan, exitCode: null, timedOut: false, wallSeconds: (Date.now() - started) / 1000, verdict, binds: target.binds, workingDir: target.workingDir, projectRoot: target.projectRoot }
+    return { ...plan, exitCode: null, timedOut: false, wallSeconds: (Date.now() - started) / 1000, verdict, binds: target.binds, ...(await target.locate()) }
   }
 
   const result = await log.group(`Run the ${tier.name} tier`, async () => {
@@ -153,5 +153,5 @@ export async function runTier(inputs: ActionInputs, deps: TierRunDeps): Promise<
     // Compose itself also exits 1 (image missing, bad option): without pytest's report, that is not a test failure.
     verdict = { outcome: 'error', failed: true, message: `pytest wrote no report at ${junitPath} though the command ended with exit code ${result.exitCode}: the test command most likely never ran pytest (see the log above).` }
   }
-  return { ...plan, exitCode: result.exitCode, timedOut: result.timedOut, wallSeconds, verdict, binds: target.binds, workingDir: target.workingDir, projectRoot: target.projectRoot }
+  return { ...plan, exitCode: result.exitCode, timedOut: result.timedOut, wallSeconds, verdict, binds: target.binds, ...(await target.locate()) }
 }

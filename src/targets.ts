@@ -1,10 +1,10 @@
 /** Where pytest runs: in a one-off container of the compose test service, or directly on the runner. */
 import { log } from './log.js'
 import * as path from 'node:path'
-import { CONTAINER_RESULTS_DIR, Input } from './constants.js'
+import { CONTAINER_RESULTS_DIR, Input, PYTEST_ENV } from './constants.js'
 import { checkComposeFiles, detectCompose, readConfig, runArgs, startDependencies, type ComposeProject } from './compose.js'
 import type { BindMount } from './compose-model.js'
-import type { ProcessRunner, Running } from './exec.js'
+import type { Captured, ProcessRunner, Running } from './exec.js'
 import { saveCleanup } from './state.js'
 import type { Stopper } from './supervise.js'
 
@@ -14,16 +14,24 @@ export interface Target {
   resultsPath: string
   /** Bind mounts of the test service (container paths map back to host paths through them). */
   binds: BindMount[]
-  /** The service's working directory in the container, if any. */
-  workingDir?: string
-  /** The project folder as pytest sees it: where the working directory is mounted, or the service's working_dir. */
-  projectRoot: string
+  /** Where the project is as pytest sees it; may start a short container, so call it after the run. */
+  locate(): Promise<Location>
+  /** Runs a short command in a one-off container of the service (or on the runner), without dependencies. */
+  oneOff(argv: string[], env: Record<string, string>, opts?: { silent?: boolean; entrypoint?: string }): Promise<Captured>
   /** Starts dependencies; throws, naming them, if they do not become healthy. */
   startDependencies(): Promise<void>
   /** Starts pytest with the given argv and extra environment. */
   start(argv: string[], env: Record<string, string>): { running: Running; stopper: Stopper }
   /** Hands files the run created back to the runner's user. Never throws. */
   release(): Promise<void>
+}
+
+/** Where the project is inside the test container. */
+export interface Location {
+  /** The container's working directory (where pytest runs and relative paths start), when known. */
+  workingDir?: string
+  /** The project folder as pytest sees it: where the working directory is mounted, else the working directory. */
+  projectRoot: string
 }
 
 /** Seconds to wait for dependencies to become healthy. */
@@ -54,12 +62,30 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
   const docker = (args: string[]): Promise<unknown> => o.exec.capture('docker', args, { silent: true })
   const resultsVolume = `${o.hostResults}:${CONTAINER_RESULTS_DIR}`
   const binds = model.binds(o.service)
+  let oneOffs = 0
+  const oneOff: Target['oneOff'] = (argv, env, opts = {}) => {
+    const name = `${o.projectName}-x${++oneOffs}`
+    const args = runArgs(project, { service: o.service, containerName: name, noDeps: true, entrypoint: opts.entrypoint, volumes: [resultsVolume], env, command: argv })
+    return o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: opts.silent })
+  }
+  let located: Location | undefined
 
   return {
     resultsPath: CONTAINER_RESULTS_DIR,
     binds,
-    workingDir: model.workingDir(o.service),
-    projectRoot: binds.find((b) => b.source === o.cwd)?.target ?? model.workingDir(o.service) ?? '/',
+    oneOff,
+    async locate() {
+      if (located) return located
+      const mounted = binds.find((b) => b.source === o.cwd)?.target
+      let workingDir = model.workingDir(o.service)
+      if (!workingDir) {
+        // Code baked into the image: its WORKDIR is where pytest ran; ask the container itself.
+        const r = await oneOff([], {}, { silent: true, entrypoint: 'pwd' })
+        workingDir = r.exitCode === 0 && r.stdout.trim().startsWith('/') ? r.stdout.trim().split('\n').pop() : undefined
+      }
+      located = { workingDir, projectRoot: mounted ?? workingDir ?? '/' }
+      return located
+    },
     startDependencies: () => startDependencies(o.exec, project, { service: o.service, waitSeconds: DEPENDENCY_WAIT_SECONDS, model }),
     start(argv, env) {
       const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env, command: argv })
@@ -82,16 +108,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
       if (uid === undefined || gid === undefined || uid === 0) return
       // Containers write as root; the runner's user could not delete or change those files afterwards.
       const inWorkspace = binds.filter((b) => isInside(b.source, o.cwd) || isInside(o.cwd, b.source)).map((b) => b.target)
-      const args = runArgs(project, {
-        service: o.service,
-        containerName: `${o.projectName}-chown`,
-        noDeps: true,
-        entrypoint: 'chown',
-        volumes: [resultsVolume],
-        env: {},
-        command: ['-R', `${uid}:${gid}`, CONTAINER_RESULTS_DIR, ...inWorkspace]
-      })
-      const r = await o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: true })
+      const r = await oneOff(['-R', `${uid}:${gid}`, CONTAINER_RESULTS_DIR, ...inWorkspace], {}, { silent: true, entrypoint: 'chown' })
       if (r.exitCode !== 0) log.warning(`Could not hand the files the tests wrote back to uid ${uid}: ${r.stderr.trim()}`)
     }
   }
@@ -102,7 +119,8 @@ export function hostTarget(o: { exec: ProcessRunner; cwd: string; hostResults: s
   return {
     resultsPath: o.hostResults,
     binds: [],
-    projectRoot: o.cwd,
+    locate: async () => ({ workingDir: o.cwd, projectRoot: o.cwd }),
+    oneOff: (argv, env, opts = {}) => o.exec.capture(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV, ...env }, silent: opts.silent }),
     startDependencies: async () => undefined,
     start(argv, env) {
       const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...env } })

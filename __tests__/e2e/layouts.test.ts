@@ -25,6 +25,9 @@ describe('code baked into the image, PostgreSQL with a healthcheck', () => {
     expect(main.stdout).toContain(workerLine)
     if (tier === 'critical') expect(main.stdout).not.toContain('gw4 [')
     expect(junitCounts(main.outputs['junit-path'])).toEqual({ tests, failures: 0, errors: 0, skipped })
+    // The project root comes from the image's WORKDIR (compose sets no working_dir and mounts nothing).
+    const manifest = JSON.parse(fs.readFileSync(path.join(path.dirname(main.outputs['junit-path']), 'pytest-tier.json'), 'utf8'))
+    expect(manifest.projectRoot).toBe('/srv/shop')
     expect(post.code).toBe(0)
     expect(leftovers(projectOf(main))).toEqual([])
   })

@@ -2,7 +2,7 @@
  * Where the merge runs its Python commands (`pytest --collect-only`, `coverage combine/xml/html`): short one-off
  * containers of the compose test service, without its dependencies, or the runner itself (`runner: host`).
  */
-import { detectCompose, runArgs, type ComposeProject } from '../compose.js'
+import { PYTEST_ENV } from '../constants.js'
 import type { Captured, ProcessRunner } from '../exec.js'
 import { composeTarget } from '../targets.js'
 
@@ -11,15 +11,12 @@ export interface MergeRunner {
   /** The merge's results folder as the commands see it. */
   resultsPath: string
   /** The project root as the commands see it: coverage maps every tier's root onto this one. */
-  projectRoot: string
+  projectRoot(): Promise<string>
   /** Runs a command with extra environment and captures its output; `silent` keeps long output out of the log. */
   run(argv: string[], env: Record<string, string>, opts?: { silent?: boolean }): Promise<Captured>
   /** Hands the files the commands wrote back to the runner's user. Never throws. */
   release(): Promise<void>
 }
-
-/** Environment of every command: no bytecode files written into the project. */
-const ENV = { PYTHONDONTWRITEBYTECODE: '1' }
 
 /** What a compose runner needs. */
 export interface ComposeRunnerOptions {
@@ -40,16 +37,10 @@ export interface ComposeRunnerOptions {
  */
 export async function composeRunner(o: ComposeRunnerOptions): Promise<MergeRunner> {
   const target = await composeTarget({ exec: o.exec, cwd: o.cwd, files: o.files, service: o.service, projectName: o.projectName, hostResults: o.hostResults })
-  const cli = await detectCompose(o.exec, o.cwd)
-  const project: ComposeProject = { cli, name: o.projectName, files: o.files, cwd: o.cwd }
-  const volumes = [`${o.hostResults}:${target.resultsPath}`]
   return {
     resultsPath: target.resultsPath,
-    projectRoot: target.projectRoot,
-    run: (argv, env, opts = {}) => {
-      const args = runArgs(project, { service: o.service, containerName: `${o.projectName}-run`, noDeps: true, volumes, env: { ...ENV, ...env }, command: argv })
-      return o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: opts.silent })
-    },
+    projectRoot: async () => (await target.locate()).projectRoot,
+    run: (argv, env, opts = {}) => target.oneOff(argv, { ...PYTEST_ENV, ...env }, opts),
     release: () => target.release()
   }
 }
@@ -58,8 +49,8 @@ export async function composeRunner(o: ComposeRunnerOptions): Promise<MergeRunne
 export function hostRunner(o: { exec: ProcessRunner; cwd: string; hostResults: string }): MergeRunner {
   return {
     resultsPath: o.hostResults,
-    projectRoot: o.cwd,
-    run: (argv, env, opts = {}) => o.exec.capture(argv[0] as string, argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...ENV, ...env }, silent: opts.silent }),
+    projectRoot: async () => o.cwd,
+    run: (argv, env, opts = {}) => o.exec.capture(argv[0] as string, argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV, ...env }, silent: opts.silent }),
     release: async () => undefined
   }
 }

@@ -51,9 +51,10 @@ export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedC
     return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined
   }
   const project = projectCoverageConfig(read)
-  const rc = mergeRcfile({ project, canonicalRoot: o.runner.projectRoot, roots: o.tiers.map((t) => t.manifest.projectRoot).filter(Boolean) })
+  const canonicalRoot = await o.runner.projectRoot()
+  const rc = mergeRcfile({ project, canonicalRoot, roots: o.tiers.map((t) => t.manifest.projectRoot).filter(Boolean) })
   fs.writeFileSync(path.join(o.hostResults, rc.fileName), rc.text)
-  log.info(`Coverage configuration: ${project ? `the project's ${project.fileName}` : 'coverage.py defaults'}, with [paths] mapping onto ${o.runner.projectRoot}.`)
+  log.info(`Coverage configuration: ${project ? `the project's ${project.fileName}` : 'coverage.py defaults'}, with [paths] mapping onto ${canonicalRoot}.`)
 
   const inContainer = (f: string): string => path.posix.join(o.runner.resultsPath, f)
   const paths = { rcfile: inContainer(rc.fileName), inputs: inContainer(MergedFile.CoverageInputs), dataFile: inContainer(MergedFile.CoverageData), xml: inContainer(MergedFile.CoverageXml), html: inContainer(MergedFile.Html) }
