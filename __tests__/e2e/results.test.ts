@@ -63,6 +63,14 @@ it('a failing run: annotations at the failing line, the failure in the summary, 
   expect(manifest).toMatchObject({ outcome: 'failed', exitCode: 1, counts: { tests: 4, failed: 1 } })
 })
 
+it('a project in a folder of the repository: annotations and ids in repository terms', async () => {
+  const job = newJob(FAULTS, { into: 'services/api' })
+  const { main } = await runMainAndPost(job, { tier: 'critical', 'working-directory': 'services/api', markers: 'fails', workers: '0' }, { env: env(job, 'critical') })
+  expect(main.outputs).toMatchObject({ outcome: 'failed', tests: '1', failed: '1' })
+  expect(main.stdout).toMatch(/::error title=[^,]*test_breaks[^,]*,file=services\/api\/tests\/test_fail\.py,line=10::/)
+  expect(main.summary).toContain('at `services/api/tests/test_fail.py:10`')
+})
+
 it('a crashing run: no report is an error, said in the summary, and the manifest is uploaded', async () => {
   const job = newJob(FAULTS)
   const { main } = await runMainAndPost(job, { tier: 'critical', markers: 'crash', workers: '0' }, { env: env(job, 'critical') })

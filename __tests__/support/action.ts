@@ -49,12 +49,12 @@ export function parseCommandFile(text: string): Record<string, string> {
   return out
 }
 
-/** Copies a project folder to a fresh job workspace, so runs never write into the repository. */
-export function newJob(project: string): Job {
+/** Copies a project folder to a fresh job workspace (or a folder of it), so runs never write into the repository. */
+export function newJob(project: string, o: { into?: string } = {}): Job {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-job-'))
   const workspace = path.join(base, 'workspace')
   const runnerTemp = path.join(base, 'runner-temp')
-  fs.cpSync(path.resolve(ROOT, project), workspace, { recursive: true })
+  fs.cpSync(path.resolve(ROOT, project), path.join(workspace, o.into ?? ''), { recursive: true })
   fs.mkdirSync(runnerTemp)
   return { workspace, runnerTemp, env: { STUB_PORT: String(20000 + Math.floor(Math.random() * 20000)) } }
 }
