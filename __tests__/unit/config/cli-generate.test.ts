@@ -1,20 +1,12 @@
 /** What `pytest-tier init` writes: a workflow GitHub's own parser accepts, and Makefile targets per tier. */
-import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import * as fs from 'node:fs'
 import { parse } from 'yaml'
 import { builtinConfig, parseProjectConfig } from '../../../src/config/load.js'
+import { githubParse } from '../../support/workflow.js'
 import { DEFAULT_ACTION, JOB_TIMEOUT_MARGIN_MINUTES, layoutJobs, renderMakefile, renderWorkflow } from '../../../src/cli/generate.js'
 
 const fixture = parseProjectConfig(fs.readFileSync('__tests__/fixtures/cli-project/.github/pytest-tiers.yml', 'utf8'), '.github/pytest-tiers.yml')
 const options = { action: DEFAULT_ACTION }
-
-/** Parses a workflow the way GitHub does; returns its errors and the converted template. */
-async function githubParse(content: string) {
-  const parsed = parseWorkflow({ name: 'pytest-tiers.yml', content }, new NoOperationTraceWriter())
-  const template = await convertWorkflowTemplate(parsed.context, parsed.value!)
-  // The converted template repeats the parse errors and adds its own (e.g. a need of an unknown job).
-  return { errors: [...new Set([...parsed.context.errors.getErrors().map(String), ...(template.errors ?? []).map((e) => e.Message)])], template }
-}
 
 describe('layoutJobs', () => {
   it('puts the critical tier first, then groups the others by the jobs they wait for', () => {
