@@ -133,7 +133,7 @@ export async function startDependencies(exec: ProcessRunner, p: ComposeProject, 
     })
   }
   const states = bad.length ? bad.map((b) => `'${b.service}' ${b.state}`).join(', ') : names.map((n) => `'${n}'`).join(', ')
-  throw new Error(`The service(s) that '${o.service}' depends on did not become healthy within ${o.waitSeconds} s: ${states}. Their logs are above. Compose said: ${oneLine(r.stderr || r.stdout)}`)
+  throw new Error(`The services that '${o.service}' depends on are not ready (waited up to ${o.waitSeconds} s): ${states}. Their logs are above. Compose said: ${oneLine(r.stderr || r.stdout)}`)
 }
 
 async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promise<{ service: string; state: string }[]> {
