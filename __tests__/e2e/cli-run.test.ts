@@ -77,7 +77,7 @@ describe('pytest-tier run', () => {
     const r = pytestTier(['run', 'critical', '--compose-file', 'docker-compose.sick.yml'], workspace)
     expect(r.code).toBe(3)
     expect(r.stdout).toMatch(/^pytest +did not start$/m)
-    expect(r.stdout).toMatch(/^outcome +error: .*are not ready.*'db' is unhealthy/m)
+    expect(r.stdout).toMatch(/^outcome +error: .*are not ready.*'db' exited with code 1/m)
     expect(leftovers(projectIn(r.stdout))).toEqual([])
   })
 
