@@ -11,6 +11,7 @@ import { createArtifacts } from './artifacts.js'
 import { processRunner, type ProcessRunner } from './exec.js'
 import { reportTier } from './report.js'
 import type { ProjectConfig } from './config/model.js'
+import { MarkerSyntaxError, parseMarkerExpression } from './config/markers.js'
 import { readRegisteredMarkers, unregisteredMarkers } from './config/registered.js'
 import { getSettings, type ActionInputs } from './inputs.js'
 import type { MergeInputs } from './merge/inputs.js'
@@ -70,7 +71,7 @@ export async function run(exec: ProcessRunner = processRunner): Promise<void> {
     const settings = getSettings()
     if (settings.mode === 'merge') return await merge(settings.inputs, exec)
     const { inputs, config } = settings
-    warnUnregisteredMarkers(config, inputs.workingDirectory)
+    warnUnregisteredMarkers(config, inputs)
     const result = await runTier(inputs, { exec, tiers: config.tiers, onPlan: setPlanOutputs })
     if (result.exitCode !== null) core.setOutput(Output.ExitCode, String(result.exitCode))
     const workspace = process.env.GITHUB_WORKSPACE || inputs.workingDirectory
@@ -92,9 +93,22 @@ async function merge(inputs: MergeInputs, exec: ProcessRunner): Promise<void> {
   else core.info(result.verdict.message)
 }
 
-/** Marker names the configuration uses but pytest does not register: warnings, or an error if the file says so. */
-function warnUnregisteredMarkers(config: ProjectConfig, cwd: string): void {
-  const unknown = unregisteredMarkers(config, readRegisteredMarkers(cwd))
+/**
+ * Marker names the running tier's expression uses but pytest does not register: warnings, or an error if the file
+ * says so. Only this tier's, as run (a `markers` input replaces the tier's): the other tiers have jobs of their own.
+ */
+function warnUnregisteredMarkers(config: ProjectConfig, inputs: ActionInputs): void {
+  const tier = config.tiers.find((t) => t.name === inputs.tier)
+  if (!tier) return
+  const markers = inputs.markers ?? tier.markers
+  try {
+    parseMarkerExpression(markers)
+  } catch (e) {
+    if (!(e instanceof MarkerSyntaxError)) throw e
+    const input = inputs.markers !== undefined ? `Input '${Input.Markers}'` : `${config.source}: tiers.${tier.name}.markers`
+    throw new Error(`${input}: ${JSON.stringify(markers)} is not a valid marker expression ${e.message}; allowed are marker names joined with and, or, not and parentheses.`)
+  }
+  const unknown = unregisteredMarkers({ ...config, tiers: [{ ...tier, markers }], exclude: [] }, readRegisteredMarkers(inputs.workingDirectory))
   if (unknown.length && config.unregisteredMarkers === 'error') throw new Error(unknown.join('\n'))
   for (const u of unknown) log.warning(u)
 }

@@ -36,6 +36,8 @@ it('runs a tier the configuration adds, and a built-in tier it overrides', async
   expect(quick.main.outputs.outcome).toBe('passed')
   expect(JSON.parse(quick.main.outputs.command)).toEqual(expect.arrayContaining(['tests/test_ok.py', '-n', '0']))
   expect(junitCounts(quick.main.outputs['junit-path']).tests).toBe(2)
+  // Only the running tier's markers are checked: the built-in tiers' (smoke, slow, ...) are other jobs' business.
+  expect(quick.main.stdout).not.toContain('is not registered')
 
   const critical = await runMainAndPost(job, { tier: 'critical' })
   expect(critical.main.outputs['marker-expression']).toBe('not hang and not crash and not fails')
@@ -55,6 +57,14 @@ it('warns about marker names that pytest does not register', async () => {
   const { main } = await runMainAndPost(job, { tier: 'nightly' })
   expect(main.stdout).toMatch(/::warning::\.github\/pytest-tiers\.yml: tiers\.nightly\.markers: the marker 'flaky' is not registered in pytest\.ini/)
   expect(main.outputs.outcome).toBe('failed')
+})
+
+it('rejects a markers input that is not a marker expression, naming the column', async () => {
+  const job = newJob(FAULTS)
+  const main = await runMain(job, { tier: 'critical', markers: 'fails or (hang' })
+  expect(main.code).toBe(1)
+  expect(main.stdout).toMatch(/::error::Input 'markers': "fails or \(hang" is not a valid marker expression at column \d+: .*; allowed are marker names joined with and, or, not and parentheses\./)
+  expect(main.state.cleanup).toBeUndefined()
 })
 
 it('fails before anything starts on an invalid file, naming file, line, key and value', async () => {
