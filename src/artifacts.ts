@@ -35,6 +35,8 @@ export interface DownloadRequest {
   prefix: string
   /** Each artifact is extracted into `<into>/<artifact name>/`. */
   into: string
+  /** Names not to download, though they match the prefix (a merge's own earlier result). */
+  skip?: string[]
 }
 
 /** A downloaded artifact. */
@@ -80,9 +82,9 @@ export function createArtifacts(client: ArtifactClient = new DefaultArtifactClie
       return { id: result.id, name, size: result.size, replaced: existing !== undefined }
     },
 
-    async downloadTierArtifacts({ prefix, into }) {
+    async downloadTierArtifacts({ prefix, into, skip = [] }) {
       const { artifacts } = await client.listArtifacts({ latest: true })
-      const wanted = artifacts.filter((a) => a.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name))
+      const wanted = artifacts.filter((a) => a.name.startsWith(prefix) && !skip.includes(a.name)).sort((a, b) => a.name.localeCompare(b.name))
       const root = path.resolve(into)
       const downloaded: DownloadedArtifact[] = []
       for (const artifact of wanted) {

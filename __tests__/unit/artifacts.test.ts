@@ -173,6 +173,10 @@ describe('downloadTierArtifacts', () => {
     ])
     expect(await readFile(path.join(into, 'pytest-unit', 'junit.xml'), 'utf8')).toBe('<unit/>')
     expect(await readFile(path.join(into, 'pytest-integration', '.coverage.integration'), 'utf8')).toBe('integration')
+
+    const skipping = await artifacts.downloadTierArtifacts({ prefix: 'pytest-', into: path.join(temp, 'again'), skip: ['pytest-unit'] })
+    expect(skipping.map((a) => a.name)).toEqual(['pytest-integration'])
+    expect(service.requests.filter((r) => r.rpc === 'GetSignedArtifactURL').length).toBe(3)
   })
 
   it('sees the artifacts of earlier attempts of the run, but not of other runs', async () => {

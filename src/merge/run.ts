@@ -59,7 +59,7 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
   fs.mkdirSync(resultsDir, { recursive: true })
   fs.chmodSync(resultsDir, 0o777)
 
-  const downloaded = await log.group('Download the tiers’ results', () => deps.artifacts.downloadTierArtifacts({ prefix: ARTIFACT_PREFIX, into: path.join(temp, `${name}-downloads`) }))
+  const downloaded = await log.group('Download the tiers’ results', () => deps.artifacts.downloadTierArtifacts({ prefix: ARTIFACT_PREFIX, into: path.join(temp, `${name}-downloads`), skip: [inputs.artifactName] }))
   const read = downloaded.filter((a) => a.name !== inputs.artifactName).map((a) => readTierArtifact(a, { projectDir: inputs.workingDirectory }))
   const unreadable = read.filter(isUnreadable)
   for (const u of unreadable) log.info(`Not merging the artifact ${u.artifactName}: ${u.reason}`)
