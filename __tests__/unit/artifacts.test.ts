@@ -2,18 +2,14 @@
  * The artifact seam driving the real @actions/artifact client against the local results service. The client reads
  * its environment when called, so setting process.env per test is enough.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { createArtifacts } from '../../src/artifacts.js'
-import { ResultsService, runtimeEnv } from '../support/results-service.js'
+import { output, service, temp, useResultsService } from '../support/service-hooks.js'
+import { runtimeEnv } from '../support/results-service.js'
 import { zipTextFiles } from '../support/zip.js'
 
-let service: ResultsService
-let temp: string
-let output: string[]
-const savedEnv = { ...process.env }
 const artifacts = createArtifacts()
 
 /** Points the clients at the service as one job of one run. */
@@ -38,27 +34,7 @@ function fastRetries(): () => void {
   return () => { globalThis.setTimeout = real }
 }
 
-beforeAll(async () => {
-  service = await ResultsService.start()
-})
-
-afterAll(async () => {
-  await service.close()
-})
-
-beforeEach(async () => {
-  service.reset()
-  temp = await mkdtemp(path.join(tmpdir(), 'artifacts-test-'))
-  output = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { output.push(String(chunk)); return true })
-  asJob('job-1')
-})
-
-afterEach(async () => {
-  jest.restoreAllMocks()
-  process.env = { ...savedEnv }
-  await rm(temp, { recursive: true, force: true })
-})
+useResultsService('artifacts-test-', () => asJob('job-1'))
 
 describe('uploadResults', () => {
   it('uploads a folder as a zip, hidden files included', async () => {

@@ -2,19 +2,15 @@
  * The results-service stand-in: its rules checked with raw Twirp calls, and the cache seam driving the real
  * @actions/cache client (which runs tar and zstd) against it.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { createArtifacts } from '../../src/artifacts.js'
 import { actionsCache } from '../../src/cache.js'
+import { output, service, temp, useResultsService } from '../support/service-hooks.js'
 import { ResultsService, runtimeEnv, runtimeToken } from '../support/results-service.js'
 import { readZip } from '../support/zip.js'
 
-let service: ResultsService
-let temp: string
-let output: string[]
-const savedEnv = { ...process.env }
 const ids = { workflow_run_backend_id: 'run-1', workflow_job_run_backend_id: 'job-1' }
 const token = runtimeToken('run-1', 'job-1')
 
@@ -29,27 +25,7 @@ async function upload(name: string, retentionDays?: number): Promise<void> {
   await createArtifacts().uploadResults({ name, files: [path.join(temp, 'junit.xml')], rootDirectory: temp, retentionDays })
 }
 
-beforeAll(async () => {
-  service = await ResultsService.start()
-})
-
-afterAll(async () => {
-  await service.close()
-})
-
-beforeEach(async () => {
-  service.reset()
-  temp = await mkdtemp(path.join(tmpdir(), 'results-service-test-'))
-  output = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { output.push(String(chunk)); return true })
-  asJob('job-1')
-})
-
-afterEach(async () => {
-  jest.restoreAllMocks()
-  process.env = { ...savedEnv }
-  await rm(temp, { recursive: true, force: true })
-})
+useResultsService('results-service-test-', () => asJob('job-1'))
 
 describe('ArtifactService', () => {
   it('answers 409 to a second artifact of the same name in a run, from any job', async () => {

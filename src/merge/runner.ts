@@ -4,7 +4,7 @@
  */
 import { PYTEST_ENV } from '../constants.js'
 import type { Captured, ProcessRunner } from '../exec.js'
-import { composeTarget } from '../targets.js'
+import { composeTarget, type ComposeTargetOptions } from '../targets.js'
 
 /** Runs the merge's commands, each to its end. */
 export interface MergeRunner {
@@ -18,17 +18,8 @@ export interface MergeRunner {
   release(): Promise<void>
 }
 
-/** What a compose runner needs. */
-export interface ComposeRunnerOptions {
-  exec: ProcessRunner
-  /** The project folder on the host (the checkout). */
-  cwd: string
-  files: string[]
-  service: string
-  projectName: string
-  /** The merge's results folder on the host, mounted into each container. */
-  hostResults: string
-}
+/** What a compose runner needs: what a tier's compose target needs (its results folder is the merge's). */
+export type ComposeRunnerOptions = ComposeTargetOptions
 
 /**
  * Validates the compose setup and saves the cleanup state exactly as a tier run does (it is a tier run's target),
@@ -36,7 +27,7 @@ export interface ComposeRunnerOptions {
  * test service: collecting tests and reporting coverage need the code, not the services.
  */
 export async function composeRunner(o: ComposeRunnerOptions): Promise<MergeRunner> {
-  const target = await composeTarget({ exec: o.exec, cwd: o.cwd, files: o.files, service: o.service, projectName: o.projectName, hostResults: o.hostResults })
+  const target = await composeTarget(o)
   return {
     resultsPath: target.resultsPath,
     projectRoot: async () => (await target.locate()).projectRoot,
