@@ -1,4 +1,4 @@
 /** Entry point of the `pytest-tier` command. */
-import { cli } from './cli/main.js'
+import { cli } from './cli/cli-main.js'
 
 await cli()

@@ -1,4 +1,4 @@
 /** Entry point of the action's post step. */
-import { cleanup } from './cleanup.js'
+import { cleanup } from './run/cleanup.js'
 
 await cleanup()

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { quoteForLog } from '../../src/exec.js'
+import { quoteForLog } from '../../src/seams/exec.js'
 import { junitCounts, leftovers, newJob, requireDocker, ROOT } from '../support/action.js'
 
 const CLI = path.join(ROOT, 'dist', 'cli.js')

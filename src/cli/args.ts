@@ -6,8 +6,8 @@
 import * as path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { ProjectConfig } from '../config/model.js'
-import { Input } from '../constants.js'
-import { parseInputs, type ActionInputs } from '../inputs.js'
+import { Input } from '../names.js'
+import { parseInputs, type ActionInputs } from '../inputs/common.js'
 import { UsageError } from './terminal.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>

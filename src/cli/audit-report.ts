@@ -1,8 +1,8 @@
 /** The audit's findings from collected node ids, and their rendering as a table: pure functions. */
 import { BUILTIN_SOURCE, type ProjectConfig } from '../config/model.js'
 import { BUILTIN_MARKERS } from '../config/registered.js'
-import { markerNames, parseMarkerExpression } from '../config/markers.js'
-import { quoteForLog } from '../exec.js'
+import { markerNames, parseMarkerExpression } from '../tiers/markers.js'
+import { quoteForLog } from '../seams/exec.js'
 import { columns } from './terminal.js'
 
 /** What the audit collected and measured. */

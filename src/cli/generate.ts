@@ -1,9 +1,9 @@
 /** What `init` writes, rendered from the configuration: the GitHub workflow and the Makefile targets. Pure. */
 import { Document } from 'yaml'
 import type { ProjectConfig } from '../config/model.js'
-import { quoteForLog } from '../exec.js'
-import { NOT_EXPECTED_BY_DEFAULT } from '../merge/constants.js'
-import type { TierSpec } from '../tiers.js'
+import { quoteForLog } from '../seams/exec.js'
+import { NOT_EXPECTED_BY_DEFAULT } from '../names.js'
+import type { TierSpec } from '../tiers/builtin.js'
 
 /** Minutes a job gets on top of its tier's timeout: checkout, image pulls, services starting, uploads. */
 export const JOB_TIMEOUT_MARGIN_MINUTES = 10

@@ -7,12 +7,12 @@ import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { cleanup } from '../cleanup.js'
-import { State } from '../constants.js'
-import { processRunner, quoteForLog, type ProcessRunner } from '../exec.js'
-import type { ActionInputs } from '../inputs.js'
-import { runTier, type TierRun } from '../run.js'
-import type { TierSpec } from '../tiers.js'
+import { cleanup } from '../run/cleanup.js'
+import { State } from '../names.js'
+import { processRunner, quoteForLog, type ProcessRunner } from '../seams/exec.js'
+import type { ActionInputs } from '../inputs/common.js'
+import { runTier, type TierRun } from '../run/tier-run.js'
+import type { TierSpec } from '../tiers/builtin.js'
 
 /** Parses a GITHUB_STATE-style file: `name<<delimiter` blocks, or `name=value` lines. */
 export function parseStateFile(text: string): Record<string, string> {

@@ -2,7 +2,7 @@
 import { loadProjectConfig } from '../config/load.js'
 import type { ProjectConfig } from '../config/model.js'
 import { readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
-import type { TierSpec } from '../tiers.js'
+import type { TierSpec } from '../tiers/builtin.js'
 import { workingDirectory, type Values } from './args.js'
 import { SetupError, UsageError, type Io } from './terminal.js'
 

@@ -1,5 +1,5 @@
 /** The CLI's terminal: where its lines go, its exit codes, its usage errors, and the log seam's terminal sink. */
-import type { LogSink } from '../log.js'
+import type { LogSink } from '../seams/log.js'
 
 /** The CLI's exit codes, as documented in docs/cli.md. */
 export const ExitCode = {

@@ -1,8 +1,8 @@
 /** Loads the project configuration: read, parse, validate against the schema, merge with the built-in tiers, check. */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { BUILTIN_TIERS, type TierSpec } from '../tiers.js'
-import { MarkerSyntaxError, parseMarkerExpression } from './markers.js'
+import { BUILTIN_TIERS, type TierSpec } from '../tiers/builtin.js'
+import { MarkerSyntaxError, parseMarkerExpression } from '../tiers/markers.js'
 import {
   BUILTIN_SOURCE,
   CRITICAL_DEFAULTS,

@@ -1,5 +1,5 @@
 /** The project configuration's shape, its key names and its defaults: one place for every name the file uses. */
-import type { TierSpec } from '../tiers.js'
+import type { TierSpec } from '../tiers/builtin.js'
 
 /** Where the configuration lives by default, relative to the working directory. */
 export const DEFAULT_CONFIG_PATH = '.github/pytest-tiers.yml'

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { markerNames, parseMarkerExpression } from './markers.js'
+import { markerNames, parseMarkerExpression } from '../tiers/markers.js'
 import { Key, TierKey, type ProjectConfig } from './model.js'
 
 /** Markers pytest itself registers; always known. */

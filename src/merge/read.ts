@@ -1,9 +1,9 @@
 /** Reads a downloaded tier artifact back: its manifest, its JUnit report and where its coverage data is. */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { DownloadedArtifact } from '../artifacts.js'
-import { MANIFEST_FILE } from '../constants.js'
-import { parseManifest } from '../manifest.js'
+import type { DownloadedArtifact } from '../seams/artifacts.js'
+import { MANIFEST_FILE } from '../names.js'
+import { parseManifest } from '../results/manifest.js'
 import { parseJunit } from '../results/junit.js'
 import { shardOf, type TierResult } from './select.js'
 

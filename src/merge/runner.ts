@@ -2,9 +2,9 @@
  * Where the merge runs its Python commands (`pytest --collect-only`, `coverage combine/xml/html`): short one-off
  * containers of the compose test service, without its dependencies, or the runner itself (`runner: host`).
  */
-import { PYTEST_ENV } from '../constants.js'
-import type { Captured, ProcessRunner } from '../exec.js'
-import { composeTarget, type ComposeTargetOptions } from '../targets.js'
+import { PYTEST_ENV } from '../names.js'
+import type { Captured, ProcessRunner } from '../seams/exec.js'
+import { composeTarget, type ComposeTargetOptions } from '../seams/target.js'
 
 /** Runs the merge's commands, each to its end. */
 export interface MergeRunner {

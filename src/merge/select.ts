@@ -1,5 +1,5 @@
 /** Which tier results count: the newest attempt of each tier (or shard), and which expected ones are missing. Pure. */
-import type { Manifest } from '../manifest.js'
+import type { Manifest } from '../results/manifest.js'
 import type { TestReport } from '../results/model.js'
 
 /** A shard of a tier: `index` of `total`, 1-based. */

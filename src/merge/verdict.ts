@@ -1,6 +1,6 @@
 /** One outcome for the whole pipeline, from every tier's outcome, the missing tiers, coverage and the audit. Pure. */
-import type { MergeOutcome } from './constants.js'
-import { formatPercent } from '../results/coverage.js'
+import type { MergeOutcome } from '../names.js'
+import { formatPercent } from '../results/coverage-xml.js'
 import type { Partition } from './partition.js'
 import { label, type TierResult } from './select.js'
 

@@ -1,6 +1,6 @@
 /** Maps paths that pytest wrote inside the test container back to repository-relative paths: pure. */
 import * as posix from 'node:path/posix'
-import type { BindMount } from '../compose-model.js'
+import type { BindMount } from '../seams/compose/model.js'
 
 /** What the mapper knows about the container. */
 export interface PathMapOptions {

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { builtinConfig, findCycle, loadProjectConfig, parseProjectConfig } from '../../../src/config/load.js'
 import { BUILTIN_SOURCE } from '../../../src/config/model.js'
 import { ConfigError } from '../../../src/config/source.js'
-import { BUILTIN_TIERS, BUILTIN_TIER_NAMES } from '../../../src/tiers.js'
+import { BUILTIN_TIERS, BUILTIN_TIER_NAMES } from '../../../src/tiers/builtin.js'
 
 const FIXTURES = path.resolve('__tests__/fixtures/config')
 const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8')

@@ -5,7 +5,7 @@ import { stringify } from 'yaml'
 import { parseProjectConfig } from '../../../src/config/load.js'
 import { CRITICAL_DEFAULTS, CriticalKey, EXTENDS, Key, MARKER_POLICIES, NEW_TIER_DEFAULTS, TierKey } from '../../../src/config/model.js'
 import { CONFIG_SCHEMA, type SchemaNode } from '../../../src/config/schema.js'
-import { BUILTIN_TIERS, type TierSpec } from '../../../src/tiers.js'
+import { BUILTIN_TIERS, type TierSpec } from '../../../src/tiers/builtin.js'
 
 const defs = CONFIG_SCHEMA.definitions!
 const top = CONFIG_SCHEMA.properties!

@@ -1,7 +1,7 @@
 /** Shared by the merge tests: the committed fixtures (see __tests__/fixtures/merge/README.md) and result builders. */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { Manifest } from '../../../src/manifest.js'
+import type { Manifest } from '../../../src/results/manifest.js'
 import { countCases, type TestCase, type TestStatus } from '../../../src/results/model.js'
 import type { TierResult } from '../../../src/merge/select.js'
 

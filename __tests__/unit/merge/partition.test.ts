@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseCollectOnly } from '../../../src/collect.js'
+import { parseCollectOnly } from '../../../src/tiers/collect.js'
 import { pipelineTests } from '../../../src/merge/combine.js'
 import { auditPartition, overlapsByTiers } from '../../../src/merge/partition.js'
 import { fixture, testCase, tierResult } from './fixtures.js'

@@ -1,6 +1,6 @@
 /** The summaries committed under __tests__/fixtures/summaries/, each rendered from a real JUnit fixture. */
 import { parseJunit } from '../../../src/results/junit.js'
-import type { SummaryInput, SummaryOptions } from '../../../src/results/summary.js'
+import type { SummaryInput, SummaryOptions } from '../../../src/results/tier-summary.js'
 import { junitText } from './fixtures.js'
 
 /** One committed summary: its file name, the renderer's input and options. */

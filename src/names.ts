@@ -1,0 +1,132 @@
+/** Every external name of the action in one place: inputs, outputs, state keys and fixed paths. */
+
+/** Input names, as declared in action.yml. */
+export const Input = {
+  Tier: 'tier',
+  Config: 'config',
+  WorkingDirectory: 'working-directory',
+  ComposeFile: 'compose-file',
+  Service: 'service',
+  PytestCommand: 'pytest-command',
+  Workers: 'workers',
+  Markers: 'markers',
+  Paths: 'paths',
+  PytestArgs: 'pytest-args',
+  TimeoutMinutes: 'timeout-minutes',
+  AllowEmpty: 'allow-empty',
+  Runner: 'runner',
+  ResultsDirectory: 'results-directory',
+  Coverage: 'coverage',
+  Upload: 'upload',
+  ArtifactName: 'artifact-name',
+  RetentionDays: 'retention-days'
+} as const
+
+/** Output names, as declared in action.yml. */
+export const Output = {
+  Command: 'command',
+  MarkerExpression: 'marker-expression',
+  Workers: 'workers',
+  ExitCode: 'exit-code',
+  Outcome: 'outcome',
+  JunitPath: 'junit-path',
+  Tests: 'tests',
+  Passed: 'passed',
+  Failed: 'failed',
+  Errors: 'errors',
+  Skipped: 'skipped',
+  DurationSeconds: 'duration-seconds',
+  ArtifactId: 'artifact-id',
+  ArtifactName: 'artifact-name',
+  CoveragePath: 'coverage-path',
+  CoveragePercent: 'coverage-percent'
+} as const
+
+/** Keys of the state that main saves for post. Nothing secret goes here. */
+export const State = {
+  Cleanup: 'cleanup'
+} as const
+
+/** Environment for every pytest process the action starts: no bytecode files written into the project. */
+export const PYTEST_ENV: Readonly<Record<string, string>> = { PYTHONDONTWRITEBYTECODE: '1' }
+
+/** Where the host results folder is mounted inside the test container. */
+export const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results'
+
+/** File name of the JUnit XML report inside the results folder. */
+export const JUNIT_FILE = 'junit.xml'
+
+/** File name of the Cobertura XML coverage report inside the results folder. */
+export const COVERAGE_XML_FILE = 'coverage.xml'
+
+/** The coverage data file of a tier: a tier-specific name so that `coverage combine` can take several. */
+export function coverageDataFile(tier: string): string {
+  return `.coverage.${tier}`
+}
+
+/** The manifest written next to the results, describing the run. */
+export const MANIFEST_FILE = 'pytest-tier.json'
+
+/** The artifact name of a tier's results: `pytest-<tier>`. */
+export const ARTIFACT_PREFIX = 'pytest-'
+
+/** The ways the action can run pytest. */
+export const RUNNERS = ['compose', 'host'] as const
+export type RunnerKind = (typeof RUNNERS)[number]
+
+/** The outcomes the action reports in its `outcome` output. */
+export const OUTCOMES = ['passed', 'failed', 'no-tests', 'error', 'timed-out'] as const
+export type Outcome = (typeof OUTCOMES)[number]
+
+
+/** Input names of the merge mode, as declared in action.yml. */
+export const MergeInput = {
+  Mode: 'mode',
+  ExpectedTiers: 'expected-tiers',
+  ExcludeMarkers: 'exclude-markers',
+  RequirePartition: 'require-partition',
+  CoverageFailUnder: 'coverage-fail-under'
+} as const
+
+/** Output names that only the merge mode sets. */
+export const MergeOutput = {
+  CoveragePercent: 'coverage-percent',
+  MissingTiers: 'missing-tiers',
+  Gaps: 'gaps',
+  Overlaps: 'overlaps'
+} as const
+
+/** The values of the `mode` input. */
+export const MODES = ['run', 'merge'] as const
+/** What the action does: run one tier, or merge the tiers' results. */
+export type Mode = (typeof MODES)[number]
+
+/** The `expected-tiers` value that means "whatever tiers uploaded results" (no tier is required). */
+export const ANY_TIERS = '*'
+
+/** Tiers left out of the default `expected-tiers`: `full` re-runs the whole suite and is not part of a split. */
+export const NOT_EXPECTED_BY_DEFAULT: readonly string[] = ['full']
+
+/** Markers the audit does not expect any tier to run, unless configured otherwise: what the built-in `full` leaves out. */
+export const DEFAULT_EXCLUDE: readonly string[] = ['slow', 'phase_future']
+
+/** The default name of the merged artifact. It starts with `pytest-`, so a merge ignores it by name. */
+export const MERGED_ARTIFACT = 'pytest-merged'
+
+/** Files of the merged results folder (and artifact). */
+export const MergedFile = {
+  Junit: 'junit.xml',
+  CoverageData: '.coverage',
+  CoverageXml: 'coverage.xml',
+  Html: 'htmlcov',
+  Summary: 'summary.md',
+  Manifest: 'pytest-merged.json',
+  Audit: 'partition.json',
+  Rcfile: 'coveragerc-merge',
+  CoverageInputs: 'coverage-inputs'
+} as const
+
+/** The merged outcomes: `error` when the merge itself could not do its work. */
+export const MERGE_OUTCOMES = ['passed', 'failed', 'error'] as const
+/** The merge job's outcome. */
+export type MergeOutcome = (typeof MERGE_OUTCOMES)[number]

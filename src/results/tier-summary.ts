@@ -1,0 +1,140 @@
+/** Renders the job summary of a tier run as GitHub-flavoured Markdown: a pure function of the results. */
+import type { Outcome } from '../names.js'
+import { formatPercent } from './coverage-xml.js'
+import { clip, codeBlock, codeSpan, escapeInline, formatSeconds, shellLine, table } from './markdown.js'
+import { isFailing, type TestCase, type TestReport } from './model.js'
+
+/** GitHub accepts 1 MiB of step summary; the margin leaves room for anything else the step writes. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 64 * 1024
+
+/** What the summary says. */
+export interface SummaryInput {
+  tier: string
+  outcome: Outcome
+  /** The command as it ran (argv), shown in a code block. */
+  command: readonly string[]
+  /** The xdist worker count as given (`auto`, `4`); empty when the run had no xdist. */
+  workers: string
+  /** Wall time of the whole test command, as the action measured it. */
+  wallSeconds: number
+  /** The parsed results; absent when pytest wrote no report (e.g. it crashed before writing it). */
+  report?: TestReport
+  /** The artifact that holds the full results, named where the summary has to leave something out. */
+  artifactName?: string
+  /** The verdict's sentence (see `classify`), shown under the heading. */
+  verdictMessage?: string
+  /** The run's total coverage percentage, when it collected coverage. */
+  coveragePercent?: number
+}
+
+/** Limits of the rendering. */
+export interface SummaryOptions {
+  /** Maximum size of the result in UTF-8 bytes. */
+  limitBytes?: number
+  /** Traceback lines kept per failure: the last ones, where the failing frame is. */
+  tracebackLines?: number
+}
+
+const SLOWEST = 10
+const MAX_LINE_CHARS = 500
+const MAX_COMMAND_CHARS = 4000
+
+/**
+ * Renders the summary: heading with tier and outcome, the verdict, the counts, the command with its worker
+ * count and wall time, every failure and error (id, message, the end of its traceback) and the slowest tests.
+ * When that exceeds `limitBytes` it renders failures only (no slowest tests); when that is still too big it
+ * keeps as many failures as fit and ends with a line pointing at the artifact for the rest.
+ */
+export function renderSummary(input: SummaryInput, opts: SummaryOptions = {}): string {
+  const limit = opts.limitBytes ?? SUMMARY_LIMIT_BYTES
+  const tbLines = opts.tracebackLines ?? 30
+  const failures = (input.report?.cases ?? []).filter(isFailing)
+  const blocks = failures.map((c) => failureBlock(c, tbLines, input))
+  const head = headSection(input)
+  const failureHead = failures.length ? [`### Failures and errors (${failures.length})`] : []
+  const full = join([head, ...failureHead, ...blocks, slowestSection(input.report)])
+  if (bytes(full) <= limit) return full
+
+  const note = `_The summary was shortened to fit GitHub's size limit: failures only._`
+  const short = join([head, note, ...failureHead, ...blocks])
+  if (bytes(short) <= limit) return short
+
+  const kept: string[] = []
+  let size = bytes(join([head, note, ...failureHead]))
+  for (const b of blocks) {
+    const next = size + bytes(b) + 2
+    if (next + bytes(pointer(failures.length, input)) + 2 > limit) break
+    kept.push(b)
+    size = next
+  }
+  return clipBytes(join([head, note, ...failureHead, ...kept, pointer(failures.length - kept.length, input)]), limit)
+}
+
+function headSection(input: SummaryInput): string {
+  const out = [`## pytest tier ${escapeInline(input.tier)}: ${escapeInline(input.outcome)}`]
+  if (input.verdictMessage) out.push(escapeInline(input.verdictMessage))
+  const r = input.report
+  if (r) {
+    const c = r.counts
+    const cells = [c.tests, c.passed, c.failed, c.errors, c.skipped, c.xfailed, c.xpassed].map(String)
+    out.push(
+      table(
+        ['Tests', 'Passed', 'Failed', 'Errors', 'Skipped', 'xfailed', 'xpassed', 'Test session'],
+        [[...cells, formatSeconds(c.durationSeconds)]],
+        [true, true, true, true, true, true, true, true]
+      )
+    )
+  } else {
+    out.push('No JUnit report was written, so there are no per-test results.')
+  }
+  const workers = input.workers && input.workers !== '0' ? `${escapeInline(input.workers)} (xdist)` : 'none (no xdist)'
+  const coverage = input.coveragePercent === undefined ? '' : ` · **Coverage:** ${formatPercent(input.coveragePercent)} %`
+  out.push(`**Workers:** ${workers} · **Wall time:** ${formatSeconds(input.wallSeconds)}${coverage} · **Command:**`)
+  out.push(codeBlock(clip(shellLine(input.command), MAX_COMMAND_CHARS), 'sh'))
+  return out.join('\n\n')
+}
+
+function failureBlock(c: TestCase, maxLines: number, input: SummaryInput): string {
+  const where = c.file ? ` at ${codeSpan(c.line ? `${c.file}:${c.line}` : c.file)}` : ''
+  const out = [`**${c.status === 'error' ? 'Error' : 'Failed'}** ${codeSpan(c.id)}${where}`]
+  const message = c.message?.split('\n')[0]?.trim()
+  if (message) out.push(`> ${escapeInline(clip(message, MAX_LINE_CHARS))}`)
+  if (c.details) {
+    const lines = c.details.replace(/\s+$/, '').split('\n')
+    const shown = lines.slice(-maxLines).map((l) => clip(l, MAX_LINE_CHARS))
+    out.push(codeBlock(shown.join('\n'), 'text'))
+    const trimmed = lines.length - shown.length
+    if (trimmed > 0) out.push(`_${trimmed} earlier line(s) of the traceback are not shown; ${whereFull(input)} has them._`)
+  }
+  return out.join('\n\n')
+}
+
+function slowestSection(report: TestReport | undefined): string {
+  const cases = [...(report?.cases ?? [])].sort((a, b) => b.durationSeconds - a.durationSeconds).slice(0, SLOWEST)
+  if (cases.length === 0) return ''
+  const rows = cases.map((c) => [codeSpan(c.id, true), c.status, formatSeconds(c.durationSeconds)])
+  return join([`### ${cases.length} slowest tests`, table(['Test', 'Status', 'Duration'], rows, [false, false, true])])
+}
+
+function pointer(rest: number, input: SummaryInput): string {
+  return `… ${rest} more failure(s): see ${whereFull(input)}.`
+}
+
+function whereFull(input: SummaryInput): string {
+  if (input.artifactName) return `the artifact ${codeSpan(input.artifactName)}`
+  return input.report ? `the JUnit report ${codeSpan(input.report.sourceFile)}` : 'the job log'
+}
+
+function join(sections: string[]): string {
+  return `${sections.filter(Boolean).join('\n\n')}\n`
+}
+
+// Only a limit smaller than the heading itself gets here; the result is cut, never over the limit.
+function clipBytes(s: string, limit: number): string {
+  if (bytes(s) <= limit) return s
+  return Buffer.from(s, 'utf8').subarray(0, Math.max(0, limit)).toString('utf8').replace(/\uFFFD+$/, '')
+}
+
+function bytes(s: string): number {
+  return Buffer.byteLength(s, 'utf8')
+}

@@ -1,0 +1,157 @@
+/** Everything the action does with Docker Compose, through the process seam. */
+import { log } from '../log.js'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { parseComposeConfig, type ComposeModel } from './model.js'
+import type { ProcessRunner } from '../exec.js'
+
+/** How compose is invoked: `docker compose` (v2) or `docker-compose` (v1). */
+export interface ComposeCli {
+  bin: string
+  /** Arguments before compose's own, e.g. ['compose'] for v2. */
+  prefix: string[]
+  v2: boolean
+}
+
+/** Identifies one compose project of this action. */
+export interface ComposeProject {
+  cli: ComposeCli
+  /** The unique `-p` name. */
+  name: string
+  /** Compose files, relative to `cwd`. */
+  files: string[]
+  cwd: string
+}
+
+/** The options of the one-off test container. */
+export interface RunOptions {
+  service: string
+  containerName: string
+  /** `host:container` volume specs added to the run. */
+  volumes: string[]
+  env: Record<string, string>
+  /** The command run in the container. */
+  command: string[]
+  /** Replaces the image's entrypoint. */
+  entrypoint?: string
+  /** Skip starting dependencies (they are started, or not needed). */
+  noDeps?: boolean
+}
+
+/** The argv prefix of every compose call of a project. */
+export function composeBase(p: ComposeProject): string[] {
+  return [...p.cli.prefix, '-p', p.name, ...p.files.flatMap((f) => ['-f', f])]
+}
+
+/** argv for the one-off test run. `-T` is explicit: runners have no TTY. */
+export function runArgs(p: ComposeProject, o: RunOptions): string[] {
+  const args = [...composeBase(p), 'run', '--rm', '-T', '--name', o.containerName]
+  if (o.noDeps) args.push('--no-deps')
+  if (o.entrypoint) args.push('--entrypoint', o.entrypoint)
+  for (const v of o.volumes) args.push('-v', v)
+  for (const [k, v] of Object.entries(o.env)) args.push('-e', `${k}=${v}`)
+  return [...args, o.service, ...o.command]
+}
+
+/** argv that starts services and waits until they are healthy (or running, without a healthcheck). */
+export function upWaitArgs(p: ComposeProject, services: string[], waitSeconds: number): string[] {
+  return [...composeBase(p), 'up', '-d', '--wait', '--wait-timeout', String(waitSeconds), ...services]
+}
+
+/** argv that removes the project's containers, networks and volumes. */
+export function downArgs(p: ComposeProject): string[] {
+  return [...composeBase(p), 'down', '--volumes', '--remove-orphans', '--timeout', '1']
+}
+
+/** A compose project name: lower case letters, digits, `-` and `_`, starting with a letter. */
+export function projectName(parts: string[]): string {
+  const name = parts
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-+/g, '-')
+  return `pytier-${name}`.replace(/-$/, '').slice(0, 60)
+}
+
+/** Finds a working compose CLI and checks that the daemon answers; throws a clear error otherwise. */
+export async function detectCompose(exec: ProcessRunner, cwd: string): Promise<ComposeCli> {
+  const v2 = await exec.capture('docker', ['compose', 'version'], { cwd, silent: true })
+  let cli: ComposeCli | undefined
+  if (v2.exitCode === 0) cli = { bin: 'docker', prefix: ['compose'], v2: true }
+  else {
+    const v1 = await exec.capture('docker-compose', ['version'], { cwd, silent: true })
+    if (v1.exitCode === 0) cli = { bin: 'docker-compose', prefix: [], v2: false }
+    else {
+      throw new Error(
+        `Neither 'docker compose' (Compose v2) nor 'docker-compose' (v1) works on this runner. ` +
+          `'docker compose version': ${oneLine(v2.stderr || v2.stdout)}; 'docker-compose version': ${oneLine(v1.stderr || v1.stdout)}. ` +
+          `Install Compose v2, or use runner: host.`
+      )
+    }
+  }
+  const info = await exec.capture('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd, silent: true })
+  if (info.exitCode !== 0 || !info.stdout.trim()) {
+    throw new Error(`The Docker daemon is unreachable: ${oneLine(info.stderr || info.stdout)}. Start Docker, or use runner: host.`)
+  }
+  return cli
+}
+
+/** Checks that each compose file exists; the error names the input, the file and the folder. */
+export function checkComposeFiles(files: string[], cwd: string, input: string): void {
+  for (const f of files) {
+    if (!fs.existsSync(path.resolve(cwd, f))) {
+      throw new Error(`Input '${input}': the compose file '${f}' does not exist in ${cwd}; allowed are existing files, one per line.`)
+    }
+  }
+}
+
+/** Reads the project's normalised configuration; a compose error becomes a clear error. */
+export async function readConfig(exec: ProcessRunner, p: ComposeProject): Promise<ComposeModel> {
+  const r = await exec.capture(p.cli.bin, [...composeBase(p), 'config'], { cwd: p.cwd, silent: true })
+  if (r.exitCode !== 0) throw new Error(`The compose files ${p.files.join(', ')} are not valid: ${r.stderr.trim() || r.stdout.trim()}`)
+  return parseComposeConfig(r.stdout)
+}
+
+/**
+ * Starts the test service's dependencies and waits for them. On failure, names the services that are not
+ * healthy, prints their logs and throws.
+ */
+export async function startDependencies(exec: ProcessRunner, p: ComposeProject, o: { service: string; waitSeconds: number; model: ComposeModel }): Promise<void> {
+  const services = o.model.dependsOn(o.service)
+  if (services.length === 0) return
+  if (!p.cli.v2) {
+    log.info('Compose v1 has no `up --wait`: the dependencies are started by `run` itself, as their depends_on conditions say.')
+    return
+  }
+  const r = await exec.capture(p.cli.bin, upWaitArgs(p, services, o.waitSeconds), { cwd: p.cwd })
+  if (r.exitCode === 0) return
+  const bad = await unhealthyServices(exec, p)
+  const names = bad.length ? bad.map((b) => b.service) : services
+  for (const s of names) {
+    await log.group(`Logs of ${s}`, async () => {
+      await exec.capture(p.cli.bin, [...composeBase(p), 'logs', '--no-color', '--tail', '200', s], { cwd: p.cwd })
+    })
+  }
+  const states = bad.length ? bad.map((b) => `'${b.service}' ${b.state}`).join(', ') : names.map((n) => `'${n}'`).join(', ')
+  throw new Error(`The services that '${o.service}' depends on are not ready (waited up to ${o.waitSeconds} s): ${states}. Their logs are above. Compose said: ${oneLine(r.stderr || r.stdout)}`)
+}
+
+async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promise<{ service: string; state: string }[]> {
+  const r = await exec.capture(p.cli.bin, [...composeBase(p), 'ps', '--all', '--format', 'json'], { cwd: p.cwd, silent: true })
+  if (r.exitCode !== 0) return []
+  // Compose prints one JSON object per line (newer) or a JSON array (older).
+  const text = r.stdout.trim()
+  const rows: { Service?: string; State?: string; Health?: string; ExitCode?: number }[] = text.startsWith('[')
+    ? JSON.parse(text)
+    : text.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  return rows
+    .filter((c) => c.Health === 'unhealthy' || (c.State !== 'running' && c.ExitCode !== 0) || (c.State === 'running' && c.Health === 'starting'))
+    .map((c) => ({
+      service: c.Service ?? '?',
+      state: c.Health === 'unhealthy' ? 'is unhealthy' : c.State === 'running' ? 'was still starting' : `exited with code ${c.ExitCode}`
+    }))
+}
+
+function oneLine(s: string): string {
+  return s.trim().split('\n').filter(Boolean).slice(-3).join(' / ') || 'no output'
+}

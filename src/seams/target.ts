@@ -1,0 +1,136 @@
+/** Where pytest runs: in a one-off container of the compose test service, or directly on the runner. */
+import { log } from './log.js'
+import * as path from 'node:path'
+import { CONTAINER_RESULTS_DIR, Input, PYTEST_ENV } from '../names.js'
+import { checkComposeFiles, detectCompose, readConfig, runArgs, startDependencies, type ComposeProject } from './compose/client.js'
+import type { BindMount } from './compose/model.js'
+import type { Captured, ProcessRunner, Running } from './exec.js'
+import { saveCleanup } from './state.js'
+import type { Stopper } from './supervise.js'
+
+/** A place to run pytest, prepared and validated. */
+export interface Target {
+  /** The results folder as pytest sees it. */
+  resultsPath: string
+  /** Bind mounts of the test service (container paths map back to host paths through them). */
+  binds: BindMount[]
+  /** Where the project is as pytest sees it; may start a short container, so call it after the run. */
+  locate(): Promise<Location>
+  /** Runs a short command in a one-off container of the service (or on the runner), without dependencies. */
+  oneOff(argv: string[], env: Record<string, string>, opts?: { silent?: boolean; entrypoint?: string }): Promise<Captured>
+  /** Starts dependencies; throws, naming them, if they do not become healthy. */
+  startDependencies(): Promise<void>
+  /** Starts pytest with the given argv and extra environment. */
+  start(argv: string[], env: Record<string, string>): { running: Running; stopper: Stopper }
+  /** Hands files the run created back to the runner's user. Never throws. */
+  release(): Promise<void>
+}
+
+/** Where the project is inside the test container. */
+export interface Location {
+  /** The container's working directory (where pytest runs and relative paths start), when known. */
+  workingDir?: string
+  /** The project folder as pytest sees it: where the working directory is mounted, else the working directory. */
+  projectRoot: string
+}
+
+/** Seconds to wait for dependencies to become healthy. */
+const DEPENDENCY_WAIT_SECONDS = 180
+
+/** The options of a compose target. */
+export interface ComposeTargetOptions {
+  exec: ProcessRunner
+  cwd: string
+  files: string[]
+  service: string
+  projectName: string
+  hostResults: string
+}
+
+/** Validates the compose setup (files, CLI, daemon, service), saves cleanup state and returns the target. */
+export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
+  checkComposeFiles(o.files, o.cwd, Input.ComposeFile)
+  const cli = await detectCompose(o.exec, o.cwd)
+  const project: ComposeProject = { cli, name: o.projectName, files: o.files, cwd: o.cwd }
+  const model = await readConfig(o.exec, project)
+  if (!model.services.includes(o.service)) {
+    throw new Error(`Input '${Input.Service}': the service '${o.service}' is not defined in ${o.files.join(', ')}; allowed are: ${model.services.join(', ') || '(none)'}.`)
+  }
+  const containerName = `${o.projectName}-run`
+  // Saved before anything starts, so that post cleans up whatever happens next.
+  saveCleanup({ project, containerName })
+  const docker = (args: string[]): Promise<unknown> => o.exec.capture('docker', args, { silent: true })
+  const resultsVolume = `${o.hostResults}:${CONTAINER_RESULTS_DIR}`
+  const binds = model.binds(o.service)
+  let oneOffs = 0
+  const oneOff: Target['oneOff'] = (argv, env, opts = {}) => {
+    const name = `${o.projectName}-x${++oneOffs}`
+    const args = runArgs(project, { service: o.service, containerName: name, noDeps: true, entrypoint: opts.entrypoint, volumes: [resultsVolume], env, command: argv })
+    return o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: opts.silent })
+  }
+  let located: Location | undefined
+
+  return {
+    resultsPath: CONTAINER_RESULTS_DIR,
+    binds,
+    oneOff,
+    async locate() {
+      if (located) return located
+      const mounted = binds.find((b) => b.source === o.cwd)?.target
+      let workingDir = model.workingDir(o.service)
+      if (!workingDir) {
+        // Code baked into the image: its WORKDIR is where pytest ran; ask the container itself.
+        const r = await oneOff([], {}, { silent: true, entrypoint: 'pwd' })
+        workingDir = r.exitCode === 0 && r.stdout.trim().startsWith('/') ? r.stdout.trim().split('\n').pop() : undefined
+      }
+      located = { workingDir, projectRoot: mounted ?? workingDir ?? '/' }
+      return located
+    },
+    startDependencies: () => startDependencies(o.exec, project, { service: o.service, waitSeconds: DEPENDENCY_WAIT_SECONDS, model }),
+    start(argv, env) {
+      const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env, command: argv })
+      const running = o.exec.start(cli.bin, args, { cwd: o.cwd })
+      return {
+        running,
+        stopper: {
+          // pytest runs as the container's PID 1: it has a SIGINT handler (KeyboardInterrupt) but none for SIGTERM.
+          interrupt: async () => void (await docker(['kill', '--signal', 'SIGINT', containerName])),
+          kill: async () => {
+            await docker(['kill', containerName])
+            running.kill('SIGKILL')
+          }
+        }
+      }
+    },
+    async release() {
+      const uid = process.getuid?.()
+      const gid = process.getgid?.()
+      if (uid === undefined || gid === undefined || uid === 0) return
+      // Containers write as root; the runner's user could not delete or change those files afterwards.
+      const inWorkspace = binds.filter((b) => isInside(b.source, o.cwd) || isInside(o.cwd, b.source)).map((b) => b.target)
+      const r = await oneOff(['-R', `${uid}:${gid}`, CONTAINER_RESULTS_DIR, ...inWorkspace], {}, { silent: true, entrypoint: 'chown' })
+      if (r.exitCode !== 0) log.warning(`Could not hand the files the tests wrote back to uid ${uid}: ${r.stderr.trim()}`)
+    }
+  }
+}
+
+/** Runs pytest on the runner itself. */
+export function hostTarget(o: { exec: ProcessRunner; cwd: string; hostResults: string }): Target {
+  return {
+    resultsPath: o.hostResults,
+    binds: [],
+    locate: async () => ({ workingDir: o.cwd, projectRoot: o.cwd }),
+    oneOff: (argv, env, opts = {}) => o.exec.capture(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV, ...env }, silent: opts.silent }),
+    startDependencies: async () => undefined,
+    start(argv, env) {
+      const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...env } })
+      return { running, stopper: { interrupt: async () => running.kill('SIGINT'), kill: async () => running.kill('SIGKILL') } }
+    },
+    release: async () => undefined
+  }
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child)
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+}

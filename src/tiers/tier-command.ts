@@ -1,0 +1,96 @@
+/** Builds the pytest argv for a tier: pure functions, table-tested. */
+import * as posix from 'node:path/posix'
+import { COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, PYTEST_ENV } from '../names.js'
+import type { ActionInputs } from '../inputs/common.js'
+import type { TierSpec } from './builtin.js'
+
+/** A tier with the user's overrides applied; paths may still hold globs. */
+export interface ResolvedTier {
+  name: string
+  paths: string[]
+  markers: string
+  workers: string
+  /** xdist's `--dist` mode, if the tier sets one. */
+  dist?: string
+  /** The tier's own extra arguments followed by the user's `pytest-args`. */
+  args: string[]
+  timeoutMinutes: number
+  allowEmpty: boolean
+  /** Whether the run collects coverage. */
+  coverage: boolean
+}
+
+/** The overrides that inputs (or CLI flags) may make to a tier. */
+export type TierOverrides = Pick<ActionInputs, 'workers' | 'markers' | 'paths' | 'pytestArgs' | 'timeoutMinutes' | 'allowEmpty' | 'coverage'>
+
+/** Applies overrides to a tier: an override replaces, `pytestArgs` appends. */
+export function resolveTier(tier: TierSpec, o: TierOverrides): ResolvedTier {
+  const args = [...tier.args, ...o.pytestArgs]
+  return {
+    name: tier.name,
+    paths: o.paths ?? tier.paths,
+    markers: o.markers ?? tier.markers,
+    workers: o.workers ?? tier.workers,
+    dist: tier.dist,
+    args,
+    timeoutMinutes: o.timeoutMinutes ?? tier.timeoutMinutes,
+    allowEmpty: o.allowEmpty || tier.allowEmpty === true,
+    coverage: coverageOn(o.coverage ?? tier.coverage, args)
+  }
+}
+
+/** What the harness adds so that results land in the results folder and nothing is written to the project. */
+export interface HarnessPaths {
+  /** Where pytest writes the JUnit XML, as pytest sees it (a container path under compose). */
+  junitPath: string
+  /** Where pytest keeps its cache, as pytest sees it; keeps `.pytest_cache` out of the project. */
+  cacheDir: string
+  /** Where coverage.xml goes when coverage is on, as pytest sees it. */
+  coverageXml?: string
+  /** Whether to collect coverage; undefined leaves the tier's arguments as they are. */
+  coverage?: boolean
+}
+
+/**
+ * Where a tier's results go, as pytest sees the results folder (`/tmp/pytest-tier-results` in the container,
+ * the host folder on the runner), and the environment that goes with it: coverage's data file gets a
+ * tier-specific name there, so that several tiers' files can later be combined.
+ */
+export function harnessFor(tier: Pick<ResolvedTier, 'name' | 'coverage'>, resultsPath: string): { harness: HarnessPaths; env: Record<string, string> } {
+  const at = (f: string): string => posix.join(resultsPath, f)
+  return {
+    harness: { junitPath: at(JUNIT_FILE), cacheDir: at('.pytest_cache'), coverage: tier.coverage, coverageXml: at(COVERAGE_XML_FILE) },
+    env: { ...PYTEST_ENV, ...(tier.coverage ? { COVERAGE_FILE: at(coverageDataFile(tier.name)) } : {}) }
+  }
+}
+
+/** Whether an argument list turns pytest-cov on. */
+export function hasCov(args: string[]): boolean {
+  return args.some((a) => a === '--cov' || a.startsWith('--cov='))
+}
+
+/** Resolves a tier's coverage setting: `auto` (or unset) means on when its arguments hold `--cov`. */
+export function coverageOn(setting: boolean | 'auto' | undefined, args: string[]): boolean {
+  return setting === undefined || setting === 'auto' ? hasCov(args) : setting
+}
+
+/**
+ * The pytest argv: command, paths, `-m`, `-n`, the tier's and user's arguments, then the harness's.
+ * The harness's come last so that they win over `addopts` and anything earlier on the line.
+ */
+export function buildPytestArgv(command: string[], tier: Pick<ResolvedTier, 'paths' | 'markers' | 'workers' | 'dist' | 'args'>, harness: HarnessPaths): string[] {
+  const argv = [...command, ...tier.paths]
+  if (tier.markers) argv.push('-m', tier.markers)
+  if (tier.workers) argv.push('-n', tier.workers)
+  if (tier.dist) argv.push('--dist', tier.dist)
+  argv.push(...tier.args)
+  argv.push(`--junitxml=${harness.junitPath}`, '-o', `cache_dir=${harness.cacheDir}`)
+  if (harness.coverage === true) {
+    if (!hasCov(tier.args)) argv.push('--cov')
+    // pytest-cov keeps one destination per report type, the last given: this one wins over the tier's.
+    if (harness.coverageXml) argv.push(`--cov-report=xml:${harness.coverageXml}`)
+  } else if (harness.coverage === false && hasCov(tier.args)) {
+    argv.push('--no-cov')
+  }
+  return argv
+}
