@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { quoteForLog } from '../../src/seams/exec.js'
 import { junitCounts, leftovers, newJob, requireDocker, ROOT } from '../support/action.js'
+import { quoteArg } from '../../src/shared/text.js'
 
 const CLI = path.join(ROOT, 'dist', 'cli.js')
 const FIXTURE = '__tests__/fixtures/cli-project'
@@ -95,7 +95,7 @@ describe('pytest-tier plan', () => {
     const results = path.join(runnerTemp, 'results')
     const plan = pytestTier(['plan', 'unit', '--json', '--results-directory', results, '--', '-x'], workspace)
     expect(plan.code).toBe(0)
-    const planned = (JSON.parse(plan.stdout) as { command: string[] }).command.map(quoteForLog).join(' ')
+    const planned = (JSON.parse(plan.stdout) as { command: string[] }).command.map(quoteArg).join(' ')
     const run = pytestTier(['run', 'unit', '--results-directory', results, '--', '-x'], workspace)
     expect(run.code).toBe(0)
     const started = run.stdout.split('\n').find((l) => l.startsWith('$ docker compose') && l.includes(' run --rm -T '))!

@@ -63,7 +63,7 @@ it('rejects a markers input that is not a marker expression, naming the column',
   const job = newJob(FAULTS)
   const main = await runMain(job, { tier: 'critical', markers: 'fails or (hang' })
   expect(main.code).toBe(1)
-  expect(main.stdout).toMatch(/::error::Input 'markers': "fails or \(hang" is not a valid marker expression at column \d+: .*; allowed are marker names joined with and, or, not and parentheses\./)
+  expect(main.stdout).toMatch(/::error::Input 'markers': "fails or \(hang" is not a valid marker expression: at column \d+: .*; allowed are marker names joined with and, or, not and parentheses\./)
   expect(main.state.cleanup).toBeUndefined()
 })
 

@@ -1,13 +1,13 @@
 /**
  * Command-line options shared by the commands, parsed with node's `util.parseArgs`. Options that change a run
- * carry the action input's name (`--workers`, `--pytest-args`, ...), and become ActionInputs through the same
- * `parseInputs` the action uses, so that both validate alike.
+ * carry the action input's name (`--workers`, `--pytest-args`, ...), and become TierInputs through the same
+ * `parseTierInputs` the action uses, so that both validate alike.
  */
 import * as path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { ProjectConfig } from '../config/model.js'
 import { Input } from '../names.js'
-import { parseInputs, type ActionInputs } from '../inputs/common.js'
+import { parseTierInputs, type TierInputs } from '../inputs/tier-inputs.js'
 import { UsageError } from './terminal.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -115,10 +115,10 @@ export function workingDirectory(values: Values): string {
 }
 
 /**
- * Builds ActionInputs from the command line and the configuration, through the action's own `parseInputs`:
+ * Builds TierInputs from the command line and the configuration, through the action's own `parseTierInputs`:
  * an option wins over the configuration, which wins over the action's default.
  */
-export function cliInputs(o: { tier: string; cwd: string; values: Values; rest?: string[]; config: ProjectConfig }): ActionInputs {
+export function cliInputs(o: { tier: string; cwd: string; values: Values; rest?: string[]; config: ProjectConfig }): TierInputs {
   const v = o.values
   const list = (k: string): string[] => (v[k] as string[] | undefined) ?? []
   const text = (k: string): string => (v[k] as string | undefined) ?? ''
@@ -139,7 +139,7 @@ export function cliInputs(o: { tier: string; cwd: string; values: Values; rest?:
     // A local run keeps its results on this machine.
     [Input.Upload]: 'false'
   }
-  return parseInputs((name) => raw[name] ?? '', o.cwd)
+  return parseTierInputs((name) => raw[name] ?? '', o.cwd)
 }
 
 /** Rewrites an input error of the action into the CLI's words: `Input 'workers'` becomes `Option --workers`. */

@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { hasCov } from '../tiers/tier-command.js'
 import { processRunner } from '../seams/exec.js'
-import type { ActionInputs } from '../inputs/common.js'
+import type { TierInputs } from '../inputs/tier-inputs.js'
 import { setLogSink } from '../seams/log.js'
 import { expandPaths } from '../seams/glob.js'
 import type { TierSpec } from '../tiers/builtin.js'
@@ -94,7 +94,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
 }
 
 /** Runs the critical tier once, quietly, and measures pytest's run; its output is shown only if it fails. */
-async function timeCritical(project: Project, inputs: ActionInputs, io: Io): Promise<AuditInput['timing']> {
+async function timeCritical(project: Project, inputs: TierInputs, io: Io): Promise<AuditInput['timing']> {
   io.err(`Timing the critical tier '${inputs.tier}' (one run) ...`)
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-audit-${inputs.tier}-`))
   // The log and the processes' output, in the order they came.

@@ -2,8 +2,8 @@
 import { BUILTIN_SOURCE, type ProjectConfig } from '../config/model.js'
 import { BUILTIN_MARKERS } from '../config/registered.js'
 import { markerNames, parseMarkerExpression } from '../tiers/markers.js'
-import { quoteForLog } from '../seams/exec.js'
 import { columns } from './terminal.js'
+import { quoteArg } from '../shared/text.js'
 
 /** What the audit collected and measured. */
 export interface AuditInput {
@@ -115,11 +115,11 @@ export function renderAudit(input: AuditInput, report: AuditReport): string[] {
   const { config } = input
   const selection = (name: string): string => {
     const t = config.tiers.find((x) => x.name === name)!
-    return [...t.paths, ...(t.markers ? ['-m', quoteForLog(t.markers)] : [])].join(' ') || '(everything)'
+    return [...t.paths, ...(t.markers ? ['-m', quoteArg(t.markers)] : [])].join(' ') || '(everything)'
   }
   const rows = [['Tier', 'Tests', 'Selection'], ...report.tiers.map((t) => [t.name, String(t.count), selection(t.name)])]
   rows.push(['(all)', String(input.all.length), "pytest's own collection"])
-  if (config.exclude.length) rows.push(['(excluded)', String(input.excluded.length), `-m ${quoteForLog(config.exclude.join(' or '))}`])
+  if (config.exclude.length) rows.push(['(excluded)', String(input.excluded.length), `-m ${quoteArg(config.exclude.join(' or '))}`])
   const lines = [`Audit of ${ofSource(config.source)}, collected ${input.where}:`, '', ...columns(rows, [false, true, false])]
   lines.push('', 'Overlaps (tests selected by both tiers):')
   if (!report.overlaps.length) lines.push('  (none)')

@@ -1,6 +1,6 @@
 /** The `pytest-tier` command: picks the subcommand, and turns every error into a message and an exit code. */
 import { ConfigError } from '../config/source.js'
-import { InputError } from '../inputs/common.js'
+import { InputError } from '../inputs/checks.js'
 import { inCliWords, messageOf } from './args.js'
 import { auditCommand } from './audit-command.js'
 import { initCommand } from './init-command.js'

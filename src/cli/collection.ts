@@ -6,11 +6,13 @@
 import { randomBytes } from 'node:crypto'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { checkComposeFiles, detectCompose, downArgs, projectName, readConfig, runArgs, type ComposeProject } from '../seams/compose/client.js'
+import { checkComposeFiles, detectCompose, readConfig } from '../seams/compose/client.js'
 import { Input, PYTEST_ENV } from '../names.js'
 import { parseCollectOnly } from '../tiers/collect.js'
-import { quoteForLog, type Captured, type ProcessRunner } from '../seams/exec.js'
+import { type Captured, type ProcessRunner } from '../seams/exec.js'
 import { SetupError } from './terminal.js'
+import { downArgs, projectName, runArgs, type ComposeProject } from '../seams/compose/argv.js'
+import { quoteArg } from '../shared/text.js'
 
 /** Runs pytest with arguments (after the pytest command) and captures what it printed. */
 export interface Collector {
@@ -78,12 +80,12 @@ export async function collect(c: Collector, selection: string[]): Promise<string
   // --verbosity, unlike -q, sets the level outright, whatever -q or -v the project's addopts hold.
   const r = await c.pytest([...selection, '--collect-only', '--verbosity=-1'])
   if (r.exitCode !== 0 && r.exitCode !== 5) {
-    throw new SetupError(`pytest could not collect ${selection.length ? selection.map(quoteForLog).join(' ') : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`)
+    throw new SetupError(`pytest could not collect ${selection.length ? selection.map(quoteArg).join(' ') : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`)
   }
   try {
     return parseCollectOnly(r.stdout)
   } catch (e) {
-    throw new SetupError(`${(e as Error).message} (for ${selection.map(quoteForLog).join(' ') || 'the suite'} ${c.where})`)
+    throw new SetupError(`${(e as Error).message} (for ${selection.map(quoteArg).join(' ') || 'the suite'} ${c.where})`)
   }
 }
 

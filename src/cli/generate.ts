@@ -1,9 +1,9 @@
 /** What `init` writes, rendered from the configuration: the GitHub workflow and the Makefile targets. Pure. */
 import { Document } from 'yaml'
 import type { ProjectConfig } from '../config/model.js'
-import { quoteForLog } from '../seams/exec.js'
 import { NOT_EXPECTED_BY_DEFAULT } from '../names.js'
 import type { TierSpec } from '../tiers/builtin.js'
+import { quoteArg } from '../shared/text.js'
 
 /** Minutes a job gets on top of its tier's timeout: checkout, image pulls, services starting, uploads. */
 export const JOB_TIMEOUT_MARGIN_MINUTES = 10
@@ -122,7 +122,7 @@ export function renderWorkflow(config: ProjectConfig, o: GenerateOptions): strin
 
 /** The Makefile fragment: a `test-<tier>` target per tier that runs it with the CLI. */
 export function renderMakefile(config: ProjectConfig, o: GenerateOptions): string {
-  const configFlag = o.configOption ? ` --config ${quoteForLog(o.configOption).replace(/\$/g, '$$$$')}` : ''
+  const configFlag = o.configOption ? ` --config ${quoteArg(o.configOption).replace(/\$/g, '$$$$')}` : ''
   const lines = [
     ...header(config, o, 'a test-<tier> target per tier').split('\n').map((l) => `# ${l}`),
     '# Include it from your Makefile:  include pytest-tiers.mk',

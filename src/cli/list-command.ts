@@ -1,10 +1,10 @@
 /** `pytest-tier list`: the tiers and what each selects. */
 import type { ProjectConfig } from '../config/model.js'
-import { quoteForLog } from '../seams/exec.js'
 import { COMMON_HELP, COMMON_OPTIONS, noPositionals, parseCommand } from './args.js'
 import { ofSource } from './audit-report.js'
 import { openProject } from './project.js'
 import { ExitCode, type Io } from './terminal.js'
+import { quoteArg } from '../shared/text.js'
 
 /** The help of `list`. */
 export const LIST_HELP = [
@@ -27,7 +27,7 @@ export function renderTierList(config: ProjectConfig): string[] {
     lines.push(`    markers:  ${t.markers || '(all tests)'}`)
     const run = [`workers: ${t.workers}`, `timeout: ${t.timeoutMinutes} min`]
     if (t.dist) run.push(`dist: ${t.dist}`)
-    if (t.args.length) run.push(`args: ${t.args.map(quoteForLog).join(' ')}`)
+    if (t.args.length) run.push(`args: ${t.args.map(quoteArg).join(' ')}`)
     lines.push(`    ${run.join('    ')}`)
     const extra: string[] = []
     if (t.coverage !== undefined) extra.push(`coverage: ${String(t.coverage)}`)

@@ -9,10 +9,11 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { cleanup } from '../run/cleanup.js'
 import { State } from '../names.js'
-import { processRunner, quoteForLog, type ProcessRunner } from '../seams/exec.js'
-import type { ActionInputs } from '../inputs/common.js'
+import { processRunner, type ProcessRunner } from '../seams/exec.js'
+import type { TierInputs } from '../inputs/tier-inputs.js'
 import { runTier, type TierRun } from '../run/tier-run.js'
 import type { TierSpec } from '../tiers/builtin.js'
+import { quoteArg } from '../shared/text.js'
 
 /** Parses a GITHUB_STATE-style file: `name<<delimiter` blocks, or `name=value` lines. */
 export function parseStateFile(text: string): Record<string, string> {
@@ -40,12 +41,12 @@ export function quietRunner(output?: string[]): ProcessRunner {
   return {
     async capture(cmd, args, opts = {}) {
       const r = await processRunner.capture(cmd, args, { ...opts, silent: true })
-      if (output && !opts.silent) output.push(`$ ${[cmd, ...args].map(quoteForLog).join(' ')}`, r.stdout, r.stderr)
+      if (output && !opts.silent) output.push(`$ ${[cmd, ...args].map(quoteArg).join(' ')}`, r.stdout, r.stderr)
       return r
     },
     start(cmd, args, opts = {}) {
       if (!output) return processRunner.start(cmd, args, opts)
-      output.push(`$ ${[cmd, ...args].map(quoteForLog).join(' ')}`)
+      output.push(`$ ${[cmd, ...args].map(quoteArg).join(' ')}`)
       const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
       // Whole lines only, so that the log's own lines never land in the middle of one.
       const keepers = [child.stdout, child.stderr].map((stream) => {
@@ -77,7 +78,7 @@ export function quietRunner(output?: string[]): ProcessRunner {
 
 /** What a local run needs. */
 export interface LocalRunOptions {
-  inputs: ActionInputs
+  inputs: TierInputs
   tiers: readonly TierSpec[]
   /** The process runner of the run itself; the real one by default. */
   exec?: ProcessRunner

@@ -2,15 +2,15 @@
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { buildPytestArgv, harnessFor, resolveTier, type ResolvedTier } from '../tiers/tier-command.js'
-import { projectName, runArgs } from '../seams/compose/client.js'
 import { CONTAINER_RESULTS_DIR, Input } from '../names.js'
-import { quoteForLog } from '../seams/exec.js'
-import type { ActionInputs } from '../inputs/common.js'
+import type { TierInputs } from '../inputs/tier-inputs.js'
 import { expandPaths } from '../seams/glob.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { cliInputs, COMMON_HELP, COMMON_OPTIONS, onePositional, parseCommand, RUNNER_HELP, RUNNER_OPTIONS, TIER_HELP, TIER_OPTIONS } from './args.js'
 import { openProject, tierOf } from './project.js'
 import { ExitCode, type Io } from './terminal.js'
+import { projectName, runArgs } from '../seams/compose/argv.js'
+import { quoteArg } from '../shared/text.js'
 
 /** The help of `plan`. */
 export const PLAN_HELP = [
@@ -46,7 +46,7 @@ export function placeholderResultsDir(tier: string): string {
 }
 
 /** Builds the plan of a run from validated inputs, as runTier would (paths expanded, harness arguments added). */
-export async function planRun(inputs: ActionInputs, tiers: readonly TierSpec[]): Promise<RunPlan> {
+export async function planRun(inputs: TierInputs, tiers: readonly TierSpec[]): Promise<RunPlan> {
   const spec = tiers.find((t) => t.name === inputs.tier)
   if (!spec) throw new Error(`unknown tier '${inputs.tier}'`)
   const tier = resolveTier(spec, inputs)
@@ -66,7 +66,7 @@ export async function planRun(inputs: ActionInputs, tiers: readonly TierSpec[]):
 export function renderPlan(plan: RunPlan, o: { source: string; host: boolean; service: string }): string[] {
   const where = o.host ? 'on this machine' : `in the compose service '${o.service}'`
   const t = plan.tier
-  const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${plan.command.map(quoteForLog).join(' ')}`, '']
+  const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${plan.command.map(quoteArg).join(' ')}`, '']
   if (o.host) lines.push(`Environment added: ${Object.entries(plan.env).map(([k, v]) => `${k}=${v}`).join(' ')}`)
   lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`)
   lines.push(`Results (JUnit XML) in ${plan.resultsDir}.`)

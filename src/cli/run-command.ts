@@ -2,7 +2,6 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { quoteForLog } from '../seams/exec.js'
 import { setLogSink } from '../seams/log.js'
 import { isFailing, type TestReport } from '../results/model.js'
 import { parseJunit } from '../results/junit.js'
@@ -11,6 +10,7 @@ import { cliInputs, COMMON_HELP, COMMON_OPTIONS, onePositional, parseCommand, RU
 import { runTierLocally } from './local-run.js'
 import { openProject, tierOf } from './project.js'
 import { columns, ExitCode, terminalSink, type Io } from './terminal.js'
+import { quoteArg } from '../shared/text.js'
 
 /** The help of `run`. */
 export const RUN_HELP = [
@@ -54,7 +54,7 @@ export function renderRunSummary(run: TierRun, report: TestReport | undefined): 
     if (c.xpassed) parts.push(`${c.xpassed} xpassed`)
     rows.push(['tests', `${c.tests}: ${parts.join(', ')}`])
   }
-  rows.push(['command', run.argv.map(quoteForLog).join(' ')], ['report', run.junitPath])
+  rows.push(['command', run.argv.map(quoteArg).join(' ')], ['report', run.junitPath])
   const lines = ['', '── Summary', ...columns(rows)]
   const failing = report?.cases.filter(isFailing) ?? []
   if (failing.length) {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { BUILTIN_TIERS, type TierSpec } from '../tiers/builtin.js'
-import { MarkerSyntaxError, parseMarkerExpression } from '../tiers/markers.js'
+import { markerSyntaxProblem } from '../tiers/markers.js'
 import {
   BUILTIN_SOURCE,
   CRITICAL_DEFAULTS,
@@ -109,12 +109,8 @@ function checkMarkers(src: ConfigSource, rawTiers: Record<string, Raw<typeof Tie
   for (const [name, r] of Object.entries(rawTiers)) {
     const expr = r[TierKey.Markers]
     if (typeof expr !== 'string') continue
-    try {
-      parseMarkerExpression(expr.trim())
-    } catch (e) {
-      if (!(e instanceof MarkerSyntaxError)) throw e
-      out.push(src.problem([Key.Tiers, name, TierKey.Markers], `${shown(expr.trim())} is not a valid marker expression: ${e.message}; allowed: marker names joined by and, or, not and parentheses.`))
-    }
+    const problem = markerSyntaxProblem(expr.trim())
+    if (problem) out.push(src.problem([Key.Tiers, name, TierKey.Markers], problem))
   }
   return out
 }

@@ -102,26 +102,39 @@ export function readRegisteredMarkers(dir: string): RegisteredMarkers | undefine
   return undefined
 }
 
+/** Limits the check to the one tier a job runs, with the expression it really runs (an override's, if any). */
+export interface TierMarkers {
+  tier: string
+  /** The expression that replaces the tier's, and where it came from (`Input 'markers'`, `Option --markers`). */
+  override?: { markers: string; origin: string }
+}
+
 /**
  * One sentence per marker name the configuration uses that is neither registered nor built into pytest; a single
- * sentence when no pytest configuration file was found at all (nothing can be checked then).
+ * sentence when no pytest configuration file was found at all (nothing can be checked then). With `only`, just
+ * that tier's expression is checked, and a name is blamed on where the expression came from.
  */
-export function unregisteredMarkers(config: ProjectConfig, registered: RegisteredMarkers | undefined): string[] {
-  const used = (tier: { markers: string }): string[] => markerNames(parseMarkerExpression(tier.markers))
+export function unregisteredMarkers(config: ProjectConfig, registered: RegisteredMarkers | undefined, only?: TierMarkers): string[] {
+  const checked = only
+    ? config.tiers
+        .filter((t) => t.name === only.tier)
+        .map((t) => ({ markers: only.override?.markers ?? t.markers, origin: only.override?.origin ?? `${config.source}: ${Key.Tiers}.${t.name}.${TierKey.Markers}` }))
+    : config.tiers.map((t) => ({ markers: t.markers, origin: `${config.source}: ${Key.Tiers}.${t.name}.${TierKey.Markers}` }))
+  const exclude = only ? [] : config.exclude
+  const used = (expr: string): string[] => markerNames(parseMarkerExpression(expr))
   if (!registered) {
-    const names = [...new Set([...config.tiers.flatMap(used), ...config.exclude])].filter((n) => !BUILTIN_MARKERS.includes(n))
+    const names = [...new Set([...checked.flatMap((c) => used(c.markers)), ...exclude])].filter((n) => !BUILTIN_MARKERS.includes(n))
     if (!names.length) return []
-    return [`${config.source}: the markers ${names.join(', ')} cannot be checked: no pytest.ini, pyproject.toml, tox.ini or setup.cfg with pytest settings was found.`]
+    const origin = only?.override?.origin ?? config.source
+    return [`${origin}: the markers ${names.join(', ')} cannot be checked: no pytest.ini, pyproject.toml, tox.ini or setup.cfg with pytest settings was found.`]
   }
   const known = new Set([...BUILTIN_MARKERS, ...registered.markers])
   const where = `${registered.file} (which registers: ${registered.markers.length ? registered.markers.join(', ') : 'none'})`
   const out: string[] = []
-  for (const tier of config.tiers) {
-    for (const name of used(tier)) {
-      if (!known.has(name)) out.push(`${config.source}: ${Key.Tiers}.${tier.name}.${TierKey.Markers}: the marker '${name}' is not registered in ${where}.`)
-    }
+  for (const c of checked) {
+    for (const name of used(c.markers)) if (!known.has(name)) out.push(`${c.origin}: the marker '${name}' is not registered in ${where}.`)
   }
-  for (const name of config.exclude) {
+  for (const name of exclude) {
     if (!known.has(name)) out.push(`${config.source}: ${Key.Exclude}: the marker '${name}' is not registered in ${where}.`)
   }
   return out

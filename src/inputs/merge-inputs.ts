@@ -1,6 +1,7 @@
 /** The merge mode's inputs, read once and validated before anything starts. */
-import { checkNoNul, InputError, lines, parseBoolean, parseCommonInputs, type CommonInputs, type InputReader } from './common.js'
-import { ANY_TIERS, DEFAULT_EXCLUDE, MERGED_ARTIFACT, MergeInput, MODES, NOT_EXPECTED_BY_DEFAULT, type Mode } from '../names.js'
+import { checkNoNul, InputError, lines, parseBoolean, type InputReader } from './checks.js'
+import { parseCommonInputs, type CommonInputs } from './common.js'
+import { ANY_TIERS, DEFAULT_EXCLUDE, MERGED_ARTIFACT, MergeInput, NOT_EXPECTED_BY_DEFAULT } from '../names.js'
 
 /** The merge mode's settings: the shared inputs, and what the merge checks. */
 export interface MergeInputs extends Omit<CommonInputs, 'artifactName'> {
@@ -22,13 +23,6 @@ export interface MergeDefaults {
   tiers: readonly string[]
   /** Markers the configuration excludes from every tier (its `exclude` list); unset: `DEFAULT_EXCLUDE`. */
   exclude?: readonly string[]
-}
-
-/** Reads the `mode` input: `run` (the default) or `merge`. */
-export function parseMode(value: string): Mode {
-  const v = value.trim() || 'run'
-  if (!(MODES as readonly string[]).includes(v)) throw new InputError(MergeInput.Mode, v, `allowed are ${MODES.map((m) => `'${m}'`).join(' or ')}`)
-  return v as Mode
 }
 
 /** Checks `coverage-fail-under`: a number from 0 to 100. */

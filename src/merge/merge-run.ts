@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Artifacts, UploadedArtifact } from '../seams/artifacts.js'
-import { projectName } from '../seams/compose/client.js'
 import { ARTIFACT_PREFIX, Output } from '../names.js'
 import type { ProcessRunner } from '../seams/exec.js'
 import { log } from '../seams/log.js'
@@ -24,6 +23,7 @@ import { label, missingTiers, pickNewest, pipelineOrder, type TierResult } from 
 import { combineCoverage, collectSuite, type CombinedCoverage } from './steps.js'
 import { renderMergeSummary } from './merge-summary.js'
 import { mergeVerdict, type MergeVerdict } from './verdict.js'
+import { projectName } from '../seams/compose/argv.js'
 
 /** What the merge depends on: one seam per side effect. */
 export interface MergeDeps {

@@ -1,5 +1,6 @@
 /** Renders the merge job's summary as GitHub-flavoured Markdown: a pure function of the merged results. */
 import { clip, codeSpan, escapeInline, formatSeconds, table } from '../results/markdown.js'
+import { byteLength, clipBytes } from '../shared/text.js'
 import { isFailing, type Counts, type TestReport } from '../results/model.js'
 import { SUMMARY_LIMIT_BYTES } from '../results/tier-summary.js'
 import { sumCounts, type PipelineTest } from './combine.js'
@@ -50,7 +51,7 @@ export function renderMergeSummary(input: MergeSummaryInput, opts: { limitBytes?
   const limit = opts.limitBytes ?? SUMMARY_LIMIT_BYTES
   for (const [caps, note] of [[FULL, ''], [SHORT, "_Shortened to fit GitHub's size limit: the lists show their first items only._"], [NONE, "_Shortened to fit GitHub's size limit: the lists are left out._"]] as const) {
     const text = render(input, caps, note)
-    if (bytes(text) <= limit) return text
+    if (byteLength(text) <= limit) return text
   }
   return clipBytes(render(input, NONE, ''), limit)
 }
@@ -171,10 +172,3 @@ function more(n: number, what: string, input: MergeSummaryInput, prefix = ''): s
   return `… ${n} more ${what}: see ${prefix} ${input.artifactName ? `the artifact ${codeSpan(input.artifactName)}` : 'the merged results'}.`.replace(/ {2,}/g, ' ')
 }
 
-function clipBytes(s: string, limit: number): string {
-  return Buffer.from(s, 'utf8').subarray(0, Math.max(0, limit)).toString('utf8').replace(/\uFFFD+$/, '')
-}
-
-function bytes(s: string): number {
-  return Buffer.byteLength(s, 'utf8')
-}

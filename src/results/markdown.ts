@@ -40,10 +40,6 @@ export function table(header: string[], rows: string[][], right: boolean[] = [])
   return [line(header), line(rule), ...rows.map(line)].join('\n')
 }
 
-/** Shows an argv the way a POSIX shell would accept it, for reading only: nothing ever runs it. */
-export function shellLine(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
-}
 
 /** A duration for people: `0.38 s`, `12.3 s`, `2 min 5 s`, `1 h 2 min`. */
 export function formatSeconds(s: number): string {

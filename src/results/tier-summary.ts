@@ -1,8 +1,9 @@
 /** Renders the job summary of a tier run as GitHub-flavoured Markdown: a pure function of the results. */
 import type { Outcome } from '../names.js'
 import { formatPercent } from './coverage-xml.js'
-import { clip, codeBlock, codeSpan, escapeInline, formatSeconds, shellLine, table } from './markdown.js'
+import { clip, codeBlock, codeSpan, escapeInline, formatSeconds, table } from './markdown.js'
 import { isFailing, type TestCase, type TestReport } from './model.js'
+import { byteLength, clipBytes, shellLine } from '../shared/text.js'
 
 /** GitHub accepts 1 MiB of step summary; the margin leaves room for anything else the step writes. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 64 * 1024
@@ -53,17 +54,17 @@ export function renderSummary(input: SummaryInput, opts: SummaryOptions = {}): s
   const head = headSection(input)
   const failureHead = failures.length ? [`### Failures and errors (${failures.length})`] : []
   const full = join([head, ...failureHead, ...blocks, slowestSection(input.report)])
-  if (bytes(full) <= limit) return full
+  if (byteLength(full) <= limit) return full
 
   const note = `_The summary was shortened to fit GitHub's size limit: failures only._`
   const short = join([head, note, ...failureHead, ...blocks])
-  if (bytes(short) <= limit) return short
+  if (byteLength(short) <= limit) return short
 
   const kept: string[] = []
-  let size = bytes(join([head, note, ...failureHead]))
+  let size = byteLength(join([head, note, ...failureHead]))
   for (const b of blocks) {
-    const next = size + bytes(b) + 2
-    if (next + bytes(pointer(failures.length, input)) + 2 > limit) break
+    const next = size + byteLength(b) + 2
+    if (next + byteLength(pointer(failures.length, input)) + 2 > limit) break
     kept.push(b)
     size = next
   }
@@ -129,12 +130,3 @@ function join(sections: string[]): string {
   return `${sections.filter(Boolean).join('\n\n')}\n`
 }
 
-// Only a limit smaller than the heading itself gets here; the result is cut, never over the limit.
-function clipBytes(s: string, limit: number): string {
-  if (bytes(s) <= limit) return s
-  return Buffer.from(s, 'utf8').subarray(0, Math.max(0, limit)).toString('utf8').replace(/\uFFFD+$/, '')
-}
-
-function bytes(s: string): number {
-  return Buffer.byteLength(s, 'utf8')
-}

@@ -2,9 +2,9 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { downArgs, type ComposeProject } from '../seams/compose/client.js'
 import { processRunner, type ProcessRunner } from '../seams/exec.js'
 import { loadCleanup } from '../seams/state.js'
+import { downArgs, type ComposeProject } from '../seams/compose/argv.js'
 
 /** Removes the one-off container, then the project's containers, networks and volumes. Never fails the job. */
 export async function cleanup(exec: ProcessRunner = processRunner): Promise<void> {

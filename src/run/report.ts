@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Artifacts } from '../seams/artifacts.js'
 import { ARTIFACT_PREFIX, COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, MANIFEST_FILE, Output } from '../names.js'
-import type { ActionInputs } from '../inputs/common.js'
+import type { TierInputs } from '../inputs/tier-inputs.js'
 import { log } from '../seams/log.js'
 import { MANIFEST_VERSION, type Manifest } from '../results/manifest.js'
 import type { Verdict } from '../tiers/outcome.js'
@@ -28,7 +28,7 @@ export interface ReportDeps {
 }
 
 /** The artifact name of a run: the input, or `pytest-<tier>`. */
-export function artifactNameOf(inputs: Pick<ActionInputs, 'artifactName' | 'tier'>): string {
+export function artifactNameOf(inputs: Pick<TierInputs, 'artifactName' | 'tier'>): string {
   return inputs.artifactName ?? `${ARTIFACT_PREFIX}${inputs.tier}`
 }
 
@@ -47,7 +47,7 @@ export function readReport(run: TierRun, workspace: string): { report?: TestRepo
 }
 
 /** Reports a finished run and returns the final verdict (a broken report turns a pass into an error). */
-export async function reportTier(run: TierRun, inputs: ActionInputs, deps: ReportDeps): Promise<Verdict> {
+export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportDeps): Promise<Verdict> {
   const { report, problem } = readReport(run, deps.workspace)
   let verdict = run.verdict
   if (problem) {
@@ -128,7 +128,7 @@ function resultFiles(run: TierRun): Manifest['files'] {
   return { junit: has(JUNIT_FILE), coverageData: has(coverageDataFile(run.tier)), coverageXml: has(COVERAGE_XML_FILE) }
 }
 
-async function upload(run: TierRun, manifest: Manifest, inputs: ActionInputs, deps: ReportDeps): Promise<void> {
+async function upload(run: TierRun, manifest: Manifest, inputs: TierInputs, deps: ReportDeps): Promise<void> {
   const files = [MANIFEST_FILE, ...Object.values(manifest.files).filter((f): f is string => !!f)].map((f) => path.join(run.resultsDir, f))
   await log.group(`Upload the results as ${manifest.artifactName}`, async () => {
     try {

@@ -5,7 +5,6 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { buildPytestArgv, harnessFor, resolveTier } from '../tiers/tier-command.js'
 import type { BindMount } from '../seams/compose/model.js'
-import { projectName } from '../seams/compose/client.js'
 import { Input, JUNIT_FILE, Output } from '../names.js'
 import { createArtifacts } from '../seams/artifacts.js'
 import { processRunner, type ProcessRunner } from '../seams/exec.js'
@@ -13,7 +12,7 @@ import { reportTier } from './report.js'
 import type { ProjectConfig } from '../config/model.js'
 import { MarkerSyntaxError, parseMarkerExpression } from '../tiers/markers.js'
 import { readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
-import { getSettings, type ActionInputs } from '../inputs/common.js'
+import { getSettings, type TierInputs } from '../inputs/common.js'
 import type { MergeInputs } from '../inputs/merge-inputs.js'
 import { mergeOutputs, runMerge } from '../merge/merge-run.js'
 import { log } from '../seams/log.js'
@@ -22,6 +21,7 @@ import { expandPaths } from '../seams/glob.js'
 import { supervise } from '../seams/supervise.js'
 import { composeTarget, hostTarget, type Target } from '../seams/target.js'
 import { findTier, type TierSpec } from '../tiers/builtin.js'
+import { projectName } from '../seams/compose/argv.js'
 
 /** Seconds pytest gets to write its report after SIGINT before it is killed. */
 const GRACE_MS = 15_000
@@ -97,7 +97,7 @@ async function merge(inputs: MergeInputs, exec: ProcessRunner): Promise<void> {
  * Marker names the running tier's expression uses but pytest does not register: warnings, or an error if the file
  * says so. Only this tier's, as run (a `markers` input replaces the tier's): the other tiers have jobs of their own.
  */
-function warnUnregisteredMarkers(config: ProjectConfig, inputs: ActionInputs): void {
+function warnUnregisteredMarkers(config: ProjectConfig, inputs: TierInputs): void {
   const tier = config.tiers.find((t) => t.name === inputs.tier)
   if (!tier) return
   const markers = inputs.markers ?? tier.markers
@@ -121,7 +121,7 @@ function setPlanOutputs(plan: TierPlan): void {
 }
 
 /** Plans and runs one tier. Throws on bad input or setup; a test outcome is returned, not thrown. */
-export async function runTier(inputs: ActionInputs, deps: TierRunDeps): Promise<TierRun> {
+export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<TierRun> {
   const { exec } = deps
   const tier = resolveTier(findTier(deps.tiers, inputs.tier, Input.Tier), inputs)
   const paths = await expandPaths(tier.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)

@@ -2,10 +2,10 @@
  * The artifact seam: upload a tier's results, and download every tier's results in a merge job. Everything goes
  * through @actions/artifact, which talks to the results service with the runtime token of a JavaScript action.
  */
-import * as core from '@actions/core'
 import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact'
 import { readdir, stat } from 'node:fs/promises'
 import * as path from 'node:path'
+import { log } from './log.js'
 
 /** What to upload as one artifact. */
 export interface UploadRequest {
@@ -17,6 +17,8 @@ export interface UploadRequest {
   rootDirectory: string
   /** Days to keep the artifact; the repository's limit applies. Default: the repository's setting. */
   retentionDays?: number
+  /** The job's run attempt (GITHUB_RUN_ATTEMPT): only a re-run attempt may replace an artifact of the same name. */
+  runAttempt: number
 }
 
 /** An uploaded artifact. */
@@ -63,19 +65,19 @@ export interface Artifacts {
 /** The real artifact store; pass a client only to wrap or replace @actions/artifact. */
 export function createArtifacts(client: ArtifactClient = new DefaultArtifactClient()): Artifacts {
   return {
-    async uploadResults({ name, files, rootDirectory, retentionDays }) {
+    async uploadResults({ name, files, rootDirectory, retentionDays, runAttempt }) {
       const paths = await expandFiles(files)
       if (paths.length === 0) throw new Error(`No files to upload as artifact ${name}`)
       const existing = (await client.listArtifacts({ latest: true })).artifacts.find((a) => a.name === name)
       if (existing) {
-        if (Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') <= 1) {
+        if (runAttempt <= 1) {
           // On a first attempt a duplicate is another job's (or step's) results: replacing them would lose them.
           throw new Error(
             `An artifact named ${name} already exists in this run (id ${existing.id}), uploaded by another job or step. ` +
               `Give each job a distinct artifact-name (for a matrix, include its values).`
           )
         }
-        core.info(`Replacing artifact ${name} (id ${existing.id}) from an earlier attempt of this run`)
+        log.info(`Replacing artifact ${name} (id ${existing.id}) from an earlier attempt of this run`)
         await client.deleteArtifact(name)
       }
       const result = await client.uploadArtifact(name, paths, rootDirectory, { retentionDays })

@@ -3,6 +3,7 @@
  * pytest run is spawned directly because the action must hold its handle to forward signals and stop it.
  * Either way a process gets an argv array and no shell is involved.
  */
+import { shellLine } from '../shared/text.js'
 import { log } from './log.js'
 import * as exec from '@actions/exec'
 import { spawn } from 'node:child_process'
@@ -53,7 +54,7 @@ export const processRunner: ProcessRunner = {
   },
 
   start(cmd, args, opts = {}) {
-    log.info(`[command]${[cmd, ...args].map(quoteForLog).join(' ')}`)
+    log.info(`[command]${shellLine([cmd, ...args])}`)
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] })
     const exited = new Promise<number>((resolve) => {
       child.on('error', (err) => {
@@ -69,9 +70,4 @@ export const processRunner: ProcessRunner = {
       }
     }
   }
-}
-
-/** Quotes an argument for display only: the log line can be pasted into a shell. */
-export function quoteForLog(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
 }

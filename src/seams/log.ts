@@ -1,8 +1,8 @@
 /**
- * The log seam. In the action it writes through @actions/core (workflow commands, groups); the CLI swaps in
- * a plain terminal sink. Modules log through `log`, never through `core` or `console` directly.
+ * The log seam. The action installs a sink that writes through @actions/core (workflow commands, groups); the CLI
+ * installs a terminal sink; until then lines go to the process's own stdout and stderr. Modules log through `log`,
+ * never through `core` or `console` directly.
  */
-import * as core from '@actions/core'
 
 /** Where log lines go. */
 export interface LogSink {
@@ -12,14 +12,18 @@ export interface LogSink {
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
 }
 
-const actionsSink: LogSink = {
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m),
-  error: (m) => core.error(m),
-  group: (name, fn) => core.group(name, fn)
+/** Plain lines on the process's stdout and stderr. */
+export const plainSink: LogSink = {
+  info: (m) => void process.stdout.write(`${m}\n`),
+  warning: (m) => void process.stderr.write(`warning: ${m}\n`),
+  error: (m) => void process.stderr.write(`error: ${m}\n`),
+  async group(name, fn) {
+    process.stdout.write(`── ${name}\n`)
+    return fn()
+  }
 }
 
-let sink: LogSink = actionsSink
+let sink: LogSink = plainSink
 
 /** The current log. */
 export const log: LogSink = {
@@ -29,7 +33,9 @@ export const log: LogSink = {
   group: (name, fn) => sink.group(name, fn)
 }
 
-/** Replaces the sink (the CLI does, once, at start). */
-export function setLogSink(next: LogSink): void {
+/** Replaces the sink (an entry point does, once, at start); returns the one it replaced. */
+export function setLogSink(next: LogSink): LogSink {
+  const before = sink
   sink = next
+  return before
 }

@@ -1,7 +1,23 @@
-/** The typed state that main saves and post reads: only what cleanup needs, nothing secret. */
-import * as core from '@actions/core'
+/**
+ * The state seam: what main saves for post. In the action it is the runner's state (GITHUB_STATE, then STATE_*);
+ * the CLI and tests use an in-memory store. Only what cleanup needs is kept, nothing secret.
+ */
 import { State } from '../names.js'
-import type { ComposeProject } from './compose/client.js'
+import type { ComposeProject } from './compose/argv.js'
+import { log } from './log.js'
+
+/** Saves and reads named strings between the main and post steps. */
+export interface StateStore {
+  save(name: string, value: string): void
+  /** The saved value, or '' when nothing was saved under that name. */
+  get(name: string): string
+}
+
+/** A store that keeps its values in memory: for the CLI, which cleans up in the same process, and for tests. */
+export function memoryState(): StateStore & { values: Map<string, string> } {
+  const values = new Map<string, string>()
+  return { values, save: (name, value) => void values.set(name, value), get: (name) => values.get(name) ?? '' }
+}
 
 /** What post needs to remove everything main started. */
 export interface CleanupState {
@@ -11,18 +27,18 @@ export interface CleanupState {
 }
 
 /** Saves the cleanup state; called before anything is started so post can always clean up. */
-export function saveCleanup(state: CleanupState): void {
-  core.saveState(State.Cleanup, JSON.stringify(state))
+export function saveCleanup(store: StateStore, state: CleanupState): void {
+  store.save(State.Cleanup, JSON.stringify(state))
 }
 
 /** Reads the cleanup state; undefined when main started nothing (or never ran). */
-export function loadCleanup(): CleanupState | undefined {
-  const raw = core.getState(State.Cleanup)
+export function loadCleanup(store: StateStore): CleanupState | undefined {
+  const raw = store.get(State.Cleanup)
   if (!raw) return undefined
   try {
     return JSON.parse(raw) as CleanupState
   } catch {
-    core.warning(`Ignoring unreadable saved state '${State.Cleanup}'.`)
+    log.warning(`Ignoring unreadable saved state '${State.Cleanup}'.`)
     return undefined
   }
 }

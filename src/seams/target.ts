@@ -1,12 +1,17 @@
-/** Where pytest runs: in a one-off container of the compose test service, or directly on the runner. */
+/**
+ * Where pytest runs: in a one-off container of the compose test service, or directly on the runner. The one place
+ * that knows this, used by the tier run, the merge (coverage and collection) and the CLI (audit, run).
+ */
 import { log } from './log.js'
 import * as path from 'node:path'
 import { CONTAINER_RESULTS_DIR, Input, PYTEST_ENV } from '../names.js'
-import { checkComposeFiles, detectCompose, readConfig, runArgs, startDependencies, type ComposeProject } from './compose/client.js'
+import { checkComposeFiles, detectCompose, readConfig, startDependencies } from './compose/client.js'
 import type { BindMount } from './compose/model.js'
 import type { Captured, ProcessRunner, Running } from './exec.js'
-import { saveCleanup } from './state.js'
+import type { Environment } from './environment.js'
+import { saveCleanup, type StateStore } from './state.js'
 import type { Stopper } from './supervise.js'
+import { runArgs, type ComposeProject } from './compose/argv.js'
 
 /** A place to run pytest, prepared and validated. */
 export interface Target {
@@ -16,7 +21,10 @@ export interface Target {
   binds: BindMount[]
   /** Where the project is as pytest sees it; may start a short container, so call it after the run. */
   locate(): Promise<Location>
-  /** Runs a short command in a one-off container of the service (or on the runner), without dependencies. */
+  /**
+   * Runs a short command to its end in a one-off container of the service (or on the runner), without dependencies,
+   * with the harness's environment (no bytecode written) and `env` added.
+   */
   oneOff(argv: string[], env: Record<string, string>, opts?: { silent?: boolean; entrypoint?: string }): Promise<Captured>
   /** Starts dependencies; throws, naming them, if they do not become healthy. */
   startDependencies(): Promise<void>
@@ -45,6 +53,10 @@ export interface ComposeTargetOptions {
   service: string
   projectName: string
   hostResults: string
+  /** Where the cleanup state is saved, before anything starts. */
+  state: StateStore
+  /** The runner's user: files the containers write are handed back to it when it is not root. */
+  user?: Environment['user']
 }
 
 /** Validates the compose setup (files, CLI, daemon, service), saves cleanup state and returns the target. */
@@ -58,14 +70,14 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
   }
   const containerName = `${o.projectName}-run`
   // Saved before anything starts, so that post cleans up whatever happens next.
-  saveCleanup({ project, containerName })
+  saveCleanup(o.state, { project, containerName })
   const docker = (args: string[]): Promise<unknown> => o.exec.capture('docker', args, { silent: true })
   const resultsVolume = `${o.hostResults}:${CONTAINER_RESULTS_DIR}`
   const binds = model.binds(o.service)
   let oneOffs = 0
   const oneOff: Target['oneOff'] = (argv, env, opts = {}) => {
     const name = `${o.projectName}-x${++oneOffs}`
-    const args = runArgs(project, { service: o.service, containerName: name, noDeps: true, entrypoint: opts.entrypoint, volumes: [resultsVolume], env, command: argv })
+    const args = runArgs(project, { service: o.service, containerName: name, noDeps: true, entrypoint: opts.entrypoint, volumes: [resultsVolume], env: { ...PYTEST_ENV, ...env }, command: argv })
     return o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: opts.silent })
   }
   let located: Location | undefined
@@ -103,9 +115,8 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
       }
     },
     async release() {
-      const uid = process.getuid?.()
-      const gid = process.getgid?.()
-      if (uid === undefined || gid === undefined || uid === 0) return
+      if (!o.user || o.user.uid === 0) return
+      const { uid, gid } = o.user
       // Containers write as root; the runner's user could not delete or change those files afterwards.
       const inWorkspace = binds.filter((b) => isInside(b.source, o.cwd) || isInside(o.cwd, b.source)).map((b) => b.target)
       const r = await oneOff(['-R', `${uid}:${gid}`, CONTAINER_RESULTS_DIR, ...inWorkspace], {}, { silent: true, entrypoint: 'chown' })
@@ -115,15 +126,16 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
 }
 
 /** Runs pytest on the runner itself. */
-export function hostTarget(o: { exec: ProcessRunner; cwd: string; hostResults: string }): Target {
+export function hostTarget(o: { exec: ProcessRunner; cwd: string; hostResults: string; env: Environment }): Target {
+  const variables = o.env.variables as NodeJS.ProcessEnv
   return {
     resultsPath: o.hostResults,
     binds: [],
     locate: async () => ({ workingDir: o.cwd, projectRoot: o.cwd }),
-    oneOff: (argv, env, opts = {}) => o.exec.capture(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...PYTEST_ENV, ...env }, silent: opts.silent }),
+    oneOff: (argv, env, opts = {}) => o.exec.capture(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...variables, ...PYTEST_ENV, ...env }, silent: opts.silent }),
     startDependencies: async () => undefined,
     start(argv, env) {
-      const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...env } })
+      const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...variables, ...env } })
       return { running, stopper: { interrupt: async () => running.kill('SIGINT'), kill: async () => running.kill('SIGKILL') } }
     },
     release: async () => undefined

@@ -181,3 +181,17 @@ export function selects(expr: MarkerExpr | undefined, markers: ReadonlySet<strin
       return selects(expr.left, markers) || selects(expr.right, markers)
   }
 }
+
+/**
+ * The one wording of a marker expression's syntax error, without saying where the expression came from (the caller
+ * prefixes the input, option or configuration key); undefined when the expression parses.
+ */
+export function markerSyntaxProblem(expression: string): string | undefined {
+  try {
+    parseMarkerExpression(expression)
+    return undefined
+  } catch (e) {
+    if (!(e instanceof MarkerSyntaxError)) throw e
+    return `${JSON.stringify(expression)} is not a valid marker expression: ${e.message}; allowed are marker names joined with and, or, not and parentheses.`
+  }
+}

@@ -1,7 +1,6 @@
 /** Builds the pytest argv for a tier: pure functions, table-tested. */
 import * as posix from 'node:path/posix'
 import { COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, PYTEST_ENV } from '../names.js'
-import type { ActionInputs } from '../inputs/common.js'
 import type { TierSpec } from './builtin.js'
 
 /** A tier with the user's overrides applied; paths may still hold globs. */
@@ -20,8 +19,23 @@ export interface ResolvedTier {
   coverage: boolean
 }
 
-/** The overrides that inputs (or CLI flags) may make to a tier. */
-export type TierOverrides = Pick<ActionInputs, 'workers' | 'markers' | 'paths' | 'pytestArgs' | 'timeoutMinutes' | 'allowEmpty' | 'coverage'>
+/** The overrides that inputs (or CLI flags) may make to a tier; unset ones leave the tier's value. */
+export interface TierOverrides {
+  /** Replaces the tier's `-n` value. */
+  workers?: string
+  /** Replaces the tier's `-m` marker expression. */
+  markers?: string
+  /** Replaces the tier's test paths. */
+  paths?: string[]
+  /** Appended after the tier's own arguments. */
+  pytestArgs: string[]
+  /** Replaces the tier's timeout. */
+  timeoutMinutes?: number
+  /** True makes "no tests collected" pass even if the tier says otherwise. */
+  allowEmpty: boolean
+  /** Replaces the tier's coverage setting. */
+  coverage?: boolean | 'auto'
+}
 
 /** Applies overrides to a tier: an override replaces, `pytestArgs` appends. */
 export function resolveTier(tier: TierSpec, o: TierOverrides): ResolvedTier {

@@ -90,8 +90,8 @@ describe('loading from disk', () => {
 // Each invalid fixture and every message it must produce, in file order.
 const invalid: [string, string[]][] = [
   ['bad-extends.yml', ["bad-extends.yml:1:10: extends: \"all\" is not valid; allowed: 'builtin', 'none'."]],
-  ['bad-marker-expression.yml', ['bad-marker-expression.yml:3:14: tiers.unit.markers: "critical or" is not a valid marker expression: at column 12: expected a marker name or \'not\' or \'(\'; got end of input; allowed: marker names joined by and, or, not and parentheses.']],
-  ['bad-marker-kwargs.yml', ['bad-marker-kwargs.yml:3:14: tiers.unit.markers: "device(serial=)" is not a valid marker expression: at column 15: expected a quoted value or a marker name; got \')\'; allowed: marker names joined by and, or, not and parentheses.']],
+  ['bad-marker-expression.yml', ['bad-marker-expression.yml:3:14: tiers.unit.markers: "critical or" is not a valid marker expression: at column 12: expected a marker name or \'not\' or \'(\'; got end of input; allowed are marker names joined with and, or, not and parentheses.']],
+  ['bad-marker-kwargs.yml', ['bad-marker-kwargs.yml:3:14: tiers.unit.markers: "device(serial=)" is not a valid marker expression: at column 15: expected a quoted value or a marker name; got \')\'; allowed are marker names joined with and, or, not and parentheses.']],
   ['bad-pytest-command.yml', ['bad-pytest-command.yml:1:17: pytest-command: "python -c \'import pytest\'" is not valid; allowed: plain words separated by spaces, without quotes or shell syntax, e.g. "python -m pytest".']],
   ['bad-tier-name.yml', ["bad-tier-name.yml:2:3: tiers.Fast Tests: the name \"Fast Tests\" is not valid; allowed: lower-case letters, digits, '-' and '_', starting with a letter, at most 40 characters."]],
   ['bad-workers.yml', ["bad-workers.yml:3:14: tiers.unit.workers: \"many\" is not valid; allowed: 'auto', 'logical' or a whole number ≥ 0."]],
@@ -110,7 +110,7 @@ const invalid: [string, string[]][] = [
   ['duplicate-tier.yml', ['duplicate-tier.yml:4:3: not valid YAML: Map keys must be unique']],
   ['needs-cycle.yml', ['needs-cycle.yml:4:12: tiers.a.needs: the tiers wait for each other in a circle (a → b → c → a); allowed: needs that end somewhere.']],
   ['not-a-mapping.yml', ['not-a-mapping.yml:1:1: (top level): ["unit","integration"] is not valid; allowed: a mapping.']],
-  ['unbalanced-parenthesis.yml', ['unbalanced-parenthesis.yml:3:14: tiers.smoke.markers: "critical and (smoke" is not a valid marker expression: at column 20: expected \')\'; got end of input; allowed: marker names joined by and, or, not and parentheses.']],
+  ['unbalanced-parenthesis.yml', ['unbalanced-parenthesis.yml:3:14: tiers.smoke.markers: "critical and (smoke" is not a valid marker expression: at column 20: expected \')\'; got end of input; allowed are marker names joined with and, or, not and parentheses.']],
   [
     'unknown-needs.yml',
     [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { checkPercent, parseExpectedTiers, parseMergeInputs, parseMode } from '../../../src/inputs/merge-inputs.js'
+import { checkPercent, parseExpectedTiers, parseMergeInputs } from '../../../src/inputs/merge-inputs.js'
+import { parseMode } from '../../../src/inputs/settings.js'
 import { BUILTIN_TIER_NAMES } from '../../../src/tiers/builtin.js'
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? ''

@@ -1,10 +1,11 @@
-import { checkWorkers, parseInputs } from '../../../src/inputs/common.js'
+import { checkWorkers } from '../../../src/inputs/checks.js'
+import { parseTierInputs } from '../../../src/inputs/tier-inputs.js'
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 
-describe('parseInputs', () => {
+describe('parseTierInputs', () => {
   it('applies the defaults', () => {
-    const i = parseInputs(read({ tier: 'unit' }), '/ws')
+    const i = parseTierInputs(read({ tier: 'unit' }), '/ws')
     expect(i).toEqual({
       tier: 'unit',
       workingDirectory: '/ws',
@@ -27,7 +28,7 @@ describe('parseInputs', () => {
   })
 
   it('reads every input', () => {
-    const i = parseInputs(
+    const i = parseTierInputs(
       read({
         tier: 'full',
         'working-directory': 'svc',
@@ -81,7 +82,7 @@ describe('parseInputs', () => {
     [{ 'pytest-command': 'pytest "x y"' }, `Input 'pytest-command': "pytest \\"x y\\"" is not valid; plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args.`],
     [{ 'pytest-command': 'pytest; rm -rf /' }, `Input 'pytest-command': "pytest; rm -rf /" is not valid; plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args.`]
   ])('rejects %j', (bad, message) => {
-    expect(() => parseInputs(read({ tier: 'unit', ...bad }), '/ws')).toThrow(message)
+    expect(() => parseTierInputs(read({ tier: 'unit', ...bad }), '/ws')).toThrow(message)
   })
 
   it('accepts auto, logical and whole numbers as workers', () => {

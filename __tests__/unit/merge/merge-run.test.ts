@@ -16,8 +16,8 @@ const PROJECT = `${MERGE_DIR}ids-project`
 const COVERAGE_XML = fs.readFileSync(new URL('../../fixtures/coverage/coverage.xml', import.meta.url), 'utf8')
 const logged: string[] = []
 const quiet: LogSink = { info: (m) => logged.push(m), warning: (m) => logged.push(`warning: ${m}`), error: (m) => logged.push(`error: ${m}`), group: (_, fn) => fn() }
-beforeAll(() => setLogSink(quiet))
-afterAll(() => setLogSink({ info: console.log, warning: console.warn, error: console.error, group: (_, fn) => fn() }))
+beforeAll(() => void setLogSink(quiet))
+afterAll(() => void setLogSink({ info: console.log, warning: console.warn, error: console.error, group: (_, fn) => fn() }))
 
 /** What each fake artifact holds: file name → text. */
 type Stored = Record<string, Record<string, string>>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { clip, codeBlock, codeSpan, escapeInline, formatSeconds, shellLine, table } from '../../../src/results/markdown.js'
+import { clip, codeBlock, codeSpan, escapeInline, formatSeconds, table } from '../../../src/results/markdown.js'
+import { shellLine } from '../../../src/shared/text.js'
 
 describe('markdown helpers', () => {
   it.each([

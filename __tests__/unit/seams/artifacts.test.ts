@@ -6,6 +6,9 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { createArtifacts } from '../../../src/seams/artifacts.js'
+
+/** The attempt the test's job environment says (GITHUB_RUN_ATTEMPT), as the tier run passes it. */
+const runAttempt = (): number => Number(process.env.GITHUB_RUN_ATTEMPT ?? '1')
 import { output, service, temp, useResultsService } from '../../support/service-hooks.js'
 import { runtimeEnv } from '../../support/results-service.js'
 import { zipTextFiles } from '../../support/zip.js'
@@ -39,7 +42,7 @@ useResultsService('artifacts-test-', () => asJob('job-1'))
 describe('uploadResults', () => {
   it('uploads a folder as a zip, hidden files included', async () => {
     const root = await results('unit', { 'junit.xml': '<testsuites/>', '.coverage.unit': 'coverage-data', 'logs/pytest.log': 'log' })
-    const uploaded = await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, retentionDays: 5 })
+    const uploaded = await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, retentionDays: 5, runAttempt: runAttempt() })
 
     const [stored] = service.artifacts()
     expect(uploaded).toEqual({ id: stored.id, name: 'pytest-unit', size: stored.size, replaced: false })
@@ -49,10 +52,10 @@ describe('uploadResults', () => {
 
   it('replaces the artifact of an earlier attempt instead of failing with 409', async () => {
     const first = await results('a1', { 'junit.xml': 'attempt 1' })
-    await artifacts.uploadResults({ name: 'pytest-unit', files: [first], rootDirectory: first })
+    await artifacts.uploadResults({ name: 'pytest-unit', files: [first], rootDirectory: first, runAttempt: runAttempt() })
     asJob('job-1-attempt-2', { attempt: 2 })
     const second = await results('a2', { 'junit.xml': 'attempt 2' })
-    const uploaded = await artifacts.uploadResults({ name: 'pytest-unit', files: [second], rootDirectory: second })
+    const uploaded = await artifacts.uploadResults({ name: 'pytest-unit', files: [second], rootDirectory: second, runAttempt: runAttempt() })
 
     expect(uploaded.replaced).toBe(true)
     expect(service.artifacts().map((a) => [a.name, zipTextFiles(a.bytes)['junit.xml']])).toEqual([['pytest-unit', 'attempt 2']])
@@ -63,10 +66,10 @@ describe('uploadResults', () => {
 
   it('refuses, keeping the other job\'s results, when a first attempt finds its name taken', async () => {
     const root = await results('r', { 'junit.xml': 'first job' })
-    await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root })
+    await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
     asJob('job-2')
     const other = await results('o', { 'junit.xml': 'second job' })
-    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [other], rootDirectory: other })).rejects.toThrow(
+    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [other], rootDirectory: other, runAttempt: runAttempt() })).rejects.toThrow(
       /An artifact named pytest-unit already exists in this run \(id \d+\), uploaded by another job or step\. Give each job a distinct artifact-name/
     )
     expect(service.artifacts().map((a) => zipTextFiles(a.bytes)['junit.xml'])).toEqual(['first job'])
@@ -74,12 +77,12 @@ describe('uploadResults', () => {
 
   it('rejects an invalid name before calling the service', async () => {
     const root = await results('r', { 'junit.xml': 'x' })
-    await expect(artifacts.uploadResults({ name: 'pytest:unit', files: [root], rootDirectory: root })).rejects.toThrow(/artifact name is not valid/)
+    await expect(artifacts.uploadResults({ name: 'pytest:unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })).rejects.toThrow(/artifact name is not valid/)
     expect(service.requests.filter((r) => r.rpc === 'CreateArtifact')).toEqual([])
   })
 
   it('rejects a missing file with its path', async () => {
-    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [path.join(temp, 'nope.xml')], rootDirectory: temp })).rejects.toThrow(/nope\.xml: it does not exist/)
+    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [path.join(temp, 'nope.xml')], rootDirectory: temp, runAttempt: runAttempt() })).rejects.toThrow(/nope\.xml: it does not exist/)
   })
 
   it('retries injected 500s and then succeeds', async () => {
@@ -88,7 +91,7 @@ describe('uploadResults', () => {
       service.failNext('CreateArtifact', 2)
       service.failNext('BlobUpload', 1)
       const root = await results('r', { 'junit.xml': 'x' })
-      await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root })
+      await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
     } finally {
       undo()
     }
@@ -103,7 +106,7 @@ describe('uploadResults', () => {
     try {
       service.failAlways('CreateArtifact')
       const root = await results('r', { 'junit.xml': 'x' })
-      await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root })).rejects.toThrow(/Failed to CreateArtifact: Failed to make request after 5 attempts/)
+      await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })).rejects.toThrow(/Failed to CreateArtifact: Failed to make request after 5 attempts/)
     } finally {
       undo()
     }
@@ -115,7 +118,7 @@ describe('uploadResults', () => {
     try {
       service.failAlways('BlobUpload')
       const root = await results('r', { 'junit.xml': 'x' })
-      await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root })).rejects.toThrow(/injected failure of BlobUpload/)
+      await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })).rejects.toThrow(/injected failure of BlobUpload/)
     } finally {
       undo()
     }
@@ -128,7 +131,7 @@ describe('uploadResults', () => {
   it('fails at once on a non-retryable status', async () => {
     service.failAlways('CreateArtifact', 403)
     const root = await results('r', { 'junit.xml': 'x' })
-    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root })).rejects.toThrow(/non-retryable error: Failed request: \(403\)/)
+    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })).rejects.toThrow(/non-retryable error: Failed request: \(403\)/)
   })
 })
 
@@ -137,7 +140,7 @@ describe('downloadTierArtifacts', () => {
     for (const [job, tier] of [['job-1', 'unit'], ['job-2', 'integration'], ['job-3', 'other']]) {
       asJob(job)
       const root = await results(tier, { 'junit.xml': `<${tier}/>`, [`.coverage.${tier}`]: tier })
-      await artifacts.uploadResults({ name: tier === 'other' ? 'docs' : `pytest-${tier}`, files: [root], rootDirectory: root })
+      await artifacts.uploadResults({ name: tier === 'other' ? 'docs' : `pytest-${tier}`, files: [root], rootDirectory: root, runAttempt: runAttempt() })
     }
     asJob('job-merge', { attempt: 1 })
     const into = path.join(temp, 'merged')
@@ -157,9 +160,9 @@ describe('downloadTierArtifacts', () => {
 
   it('sees the artifacts of earlier attempts of the run, but not of other runs', async () => {
     const root = await results('r', { 'junit.xml': 'x' })
-    await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root })
+    await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
     asJob('job-x', { runId: 'run-2' })
-    await artifacts.uploadResults({ name: 'pytest-e2e', files: [root], rootDirectory: root })
+    await artifacts.uploadResults({ name: 'pytest-e2e', files: [root], rootDirectory: root, runAttempt: runAttempt() })
     asJob('job-merge-attempt-2', { attempt: 2 })
     const downloaded = await artifacts.downloadTierArtifacts({ prefix: 'pytest-', into: path.join(temp, 'merged') })
     expect(downloaded.map((a) => a.name)).toEqual(['pytest-unit'])

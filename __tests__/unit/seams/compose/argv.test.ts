@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
-import { composeBase, downArgs, projectName, runArgs, upWaitArgs, type ComposeProject } from '../../../../src/seams/compose/client.js'
 import { parseComposeConfig } from '../../../../src/seams/compose/model.js'
+import { composeBase, downArgs, projectName, runArgs, upWaitArgs, type ComposeProject } from '../../../../src/seams/compose/argv.js'
 
 const fixture = (name: string): string => fs.readFileSync(new URL(`../fixtures/compose/${name}`, import.meta.url), 'utf8')
 

@@ -1,5 +1,6 @@
-import { detectCompose, readConfig, type ComposeProject } from '../../../../src/seams/compose/client.js'
+import { detectCompose, readConfig } from '../../../../src/seams/compose/client.js'
 import type { Captured, ProcessRunner } from '../../../../src/seams/exec.js'
+import { type ComposeProject } from '../../../../src/seams/compose/argv.js'
 
 /** A process runner that answers from a table keyed by the command line. */
 function fakeRunner(answers: Record<string, Partial<Captured>>): ProcessRunner & { calls: string[] } {

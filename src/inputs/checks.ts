@@ -1,0 +1,81 @@
+/** Checks of single input values: each throws an InputError naming the input, the value and what is allowed. */
+import { Input } from '../names.js'
+
+/** Reads one raw input by name; `core.getInput` in the action, a map in tests and the CLI. */
+export type InputReader = (name: string) => string
+
+/** An error in what the user gave: names the input, the value and what is allowed. */
+export class InputError extends Error {
+  constructor(input: string, value: string, allowed: string) {
+    super(`Input '${input}': ${JSON.stringify(value)} is not valid; ${allowed}.`)
+    this.name = 'InputError'
+  }
+}
+
+/** The values of `-n`. */
+const WORKERS_RE = /^(auto|logical|\d+)$/
+
+/** Checks an `-n` value: `auto`, `logical` or a whole number ≥ 0. */
+export function checkWorkers(value: string, input: string = Input.Workers): string {
+  if (!WORKERS_RE.test(value)) throw new InputError(input, value, "allowed are 'auto', 'logical' or a whole number ≥ 0")
+  return value
+}
+
+/** Checks a timeout in minutes: a number > 0 (fractions allowed). */
+export function checkTimeout(value: string, input: string = Input.TimeoutMinutes): number {
+  const n = Number(value)
+  if (!/^\s*\d*\.?\d+\s*$/.test(value) || !Number.isFinite(n) || n <= 0) {
+    throw new InputError(input, value, 'allowed is a number of minutes greater than 0')
+  }
+  return n
+}
+
+/** Rejects NUL characters, which no argv element can carry. */
+export function checkNoNul(values: string[], input: string): string[] {
+  for (const v of values) if (v.includes('\0')) throw new InputError(input, v, 'arguments may not contain a NUL character')
+  return values
+}
+
+/** Parses a boolean input: true or false (also capitalised), or throws naming the input. */
+export function parseBoolean(value: string, input: string, allowed = "allowed are 'true' or 'false'"): boolean {
+  if (/^(true|True|TRUE)$/.test(value)) return true
+  if (/^(false|False|FALSE)$/.test(value)) return false
+  throw new InputError(input, value, allowed)
+}
+
+/** Checks an artifact name against the characters GitHub refuses. */
+export function checkArtifactName(value: string, input: string = Input.ArtifactName): string {
+  if (/[":<>|*?\\/\r\n\0]/.test(value)) {
+    throw new InputError(input, value, 'artifact names may not contain " : < > | * ? \\ / or line breaks')
+  }
+  return value
+}
+
+/** Checks a retention period: a whole number of days from 1 to 400. */
+export function checkRetention(value: string, input: string = Input.RetentionDays): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 400) {
+    throw new InputError(input, value, 'allowed is a whole number of days from 1 to 400')
+  }
+  return Number(value)
+}
+
+/** Splits a multiline input: one item per line, surrounding blanks trimmed, empty lines dropped. */
+export function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+}
+
+/** Splits a command on whitespace; quotes are refused since no shell would interpret them. */
+export function splitCommand(value: string, input: string): string[] {
+  const argv = value.trim().split(/\s+/).filter(Boolean)
+  if (argv.length === 0) throw new InputError(input, value, 'a command is required, e.g. "python -m pytest"')
+  for (const a of argv) {
+    if (/["'`\\$;&|<>]/.test(a)) {
+      throw new InputError(input, value, 'plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args')
+    }
+  }
+  return checkNoNul(argv, input)
+}
+

@@ -1,0 +1,35 @@
+/** The settings of the running action: its mode, its typed inputs and the project configuration they fall back on. */
+import * as path from 'node:path'
+import { loadProjectConfig } from '../config/load.js'
+import type { ProjectConfig } from '../config/model.js'
+import { Input, MergeInput, MODES, type Mode } from '../names.js'
+import { InputError, type InputReader } from './checks.js'
+import { withConfigDefaults } from './common.js'
+import { parseMergeInputs, type MergeInputs } from './merge-inputs.js'
+import { parseTierInputs, type TierInputs } from './tier-inputs.js'
+
+/** The settings of the running action: a tier run or a merge, and the project configuration they fall back on. */
+export type ActionSettings = { mode: 'run'; inputs: TierInputs; config: ProjectConfig } | { mode: 'merge'; inputs: MergeInputs; config: ProjectConfig }
+
+/** Reads the `mode` input: `run` (the default) or `merge`. */
+export function parseMode(value: string): Mode {
+  const v = value.trim() || 'run'
+  if (!(MODES as readonly string[]).includes(v)) throw new InputError(MergeInput.Mode, v, `allowed are ${MODES.map((m) => `'${m}'`).join(' or ')}`)
+  return v as Mode
+}
+
+/**
+ * Reads every input through `raw` (`core.getInput` in the action) and loads the configuration they name. The
+ * workspace resolves a relative working directory. Throws, naming the input, on the first bad value.
+ */
+export function readSettings(raw: InputReader, workspace: string): ActionSettings {
+  const mode = parseMode(raw(MergeInput.Mode))
+  const cwd = path.resolve(workspace, raw(Input.WorkingDirectory).trim() || '.')
+  const config = loadProjectConfig({ cwd, file: raw(Input.Config).trim() || undefined })
+  const get = withConfigDefaults(raw, config)
+  if (mode === 'merge') {
+    const defaults = { tiers: config.tiers.map((t) => t.name), exclude: config.exclude.length ? config.exclude : undefined }
+    return { mode, inputs: parseMergeInputs(get, workspace, defaults), config }
+  }
+  return { mode, inputs: parseTierInputs(get, workspace), config }
+}

@@ -1,0 +1,34 @@
+/** The inputs of a tier run (`mode: run`), read once and validated before anything starts. */
+import { Input } from '../names.js'
+import { checkNoNul, checkTimeout, checkWorkers, InputError, lines, parseBoolean, type InputReader } from './checks.js'
+import type { TierOverrides } from '../tiers/tier-command.js'
+import { parseCommonInputs, type CommonInputs } from './common.js'
+
+/** The settings of a tier run, typed: the shared inputs, the tier, and its overrides. Empty inputs are `undefined`. */
+export interface TierInputs extends CommonInputs, TierOverrides {
+  /** Name of the tier to run. */
+  tier: string
+}
+
+/** Parses and validates every input of a tier run. `workspace` resolves a relative working directory. */
+export function parseTierInputs(get: InputReader, workspace: string): TierInputs {
+  const tier = get(Input.Tier).trim()
+  if (!tier) throw new InputError(Input.Tier, tier, 'a tier name is required')
+  const common = parseCommonInputs(get, workspace)
+  const workers = get(Input.Workers).trim()
+  const timeout = get(Input.TimeoutMinutes).trim()
+  const markers = get(Input.Markers).trim()
+  const paths = lines(get(Input.Paths))
+  const coverage = get(Input.Coverage).trim()
+  return {
+    tier,
+    ...common,
+    workers: workers ? checkWorkers(workers) : undefined,
+    markers: markers ? checkNoNul([markers], Input.Markers)[0] : undefined,
+    paths: paths.length ? checkNoNul(paths, Input.Paths) : undefined,
+    pytestArgs: checkNoNul(lines(get(Input.PytestArgs)), Input.PytestArgs),
+    timeoutMinutes: timeout ? checkTimeout(timeout) : undefined,
+    coverage: coverage === '' ? undefined : coverage === 'auto' ? 'auto' : parseBoolean(coverage, Input.Coverage, "allowed are 'auto', 'true' or 'false'")
+  }
+}
+

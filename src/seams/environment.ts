@@ -1,0 +1,47 @@
+/**
+ * The job's environment, read once: the only module that reads `process.env`. Everything else receives an
+ * `Environment`, so that tests and the CLI hand in their own instead of changing the process's.
+ */
+
+/** What the action needs to know about the job it runs in. */
+export interface Environment {
+  /** The repository checkout on the host (GITHUB_WORKSPACE), else the current folder. */
+  workspace: string
+  /** The runner's temporary folder (RUNNER_TEMP), if there is one. */
+  runnerTemp?: string
+  /** GITHUB_RUN_ID, or `local` outside GitHub Actions. */
+  runId: string
+  /** GITHUB_RUN_ATTEMPT: 1 for the first attempt, 2 and more for re-runs. */
+  runAttempt: number
+  /** GITHUB_SHA, or empty. */
+  sha: string
+  /** GITHUB_JOB, or empty. */
+  job: string
+  /**
+   * Whether the Actions runtime that artifacts need is there (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, which
+   * the runner gives JavaScript actions only): without it an upload cannot work, so it is not tried.
+   */
+  actionsRuntime: boolean
+  /** The user the action runs as, to hand files written by containers back to it; undefined where unknown. */
+  user?: { uid: number; gid: number }
+  /** Every variable, for processes started on the runner itself (`runner: host`). */
+  variables: Readonly<Record<string, string | undefined>>
+}
+
+/** Reads the environment of this process. Pass `vars` and `cwd` to describe another one. */
+export function readEnvironment(vars: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): Environment {
+  const attempt = Number(vars.GITHUB_RUN_ATTEMPT)
+  const uid = process.getuid?.()
+  const gid = process.getgid?.()
+  return {
+    workspace: vars.GITHUB_WORKSPACE || cwd,
+    runnerTemp: vars.RUNNER_TEMP || undefined,
+    runId: vars.GITHUB_RUN_ID || 'local',
+    runAttempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+    sha: vars.GITHUB_SHA ?? '',
+    job: vars.GITHUB_JOB ?? '',
+    actionsRuntime: !!vars.ACTIONS_RUNTIME_TOKEN && !!vars.ACTIONS_RESULTS_URL,
+    user: uid !== undefined && gid !== undefined ? { uid, gid } : undefined,
+    variables: { ...vars }
+  }
+}
