@@ -1,4 +1,4 @@
 /** Entry point of the action's main step. */
-import { run } from './run/tier-run.js'
+import { runAction } from './action/run-action.js'
 
-await run()
+await runAction()

@@ -1,7 +1,11 @@
-/** Every external name of the action in one place: inputs, outputs, state keys and fixed paths. */
+/**
+ * Every external name in one place: the action's inputs, outputs and state keys, files and artifact names, the
+ * configuration file's keys, the CLI's exit codes and generated files, and the defaults they come with.
+ */
 
 /** Input names, as declared in action.yml. */
 export const Input = {
+  Mode: 'mode',
   Tier: 'tier',
   Config: 'config',
   WorkingDirectory: 'working-directory',
@@ -81,7 +85,6 @@ export type Outcome = (typeof OUTCOMES)[number]
 
 /** Input names of the merge mode, as declared in action.yml. */
 export const MergeInput = {
-  Mode: 'mode',
   ExpectedTiers: 'expected-tiers',
   ExcludeMarkers: 'exclude-markers',
   RequirePartition: 'require-partition',
@@ -90,7 +93,6 @@ export const MergeInput = {
 
 /** Output names that only the merge mode sets. */
 export const MergeOutput = {
-  CoveragePercent: 'coverage-percent',
   MissingTiers: 'missing-tiers',
   Gaps: 'gaps',
   Overlaps: 'overlaps'
@@ -115,9 +117,9 @@ export const MERGED_ARTIFACT = 'pytest-merged'
 
 /** Files of the merged results folder (and artifact). */
 export const MergedFile = {
-  Junit: 'junit.xml',
+  Junit: JUNIT_FILE,
   CoverageData: '.coverage',
-  CoverageXml: 'coverage.xml',
+  CoverageXml: COVERAGE_XML_FILE,
   Html: 'htmlcov',
   Summary: 'summary.md',
   Manifest: 'pytest-merged.json',

@@ -1,4 +1,4 @@
 /** Entry point of the action's post step. */
-import { cleanup } from './run/cleanup.js'
+import { postStep } from './action/post-step.js'
 
-await cleanup()
+await postStep()

@@ -6,11 +6,14 @@
  * line for line, that of one run of the same tests.
  */
 import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { processRunner } from '../../src/seams/exec.js'
 import { setLogSink, type LogSink } from '../../src/seams/log.js'
 import { parseMergeInputs } from '../../src/inputs/merge-inputs.js'
-import { mergeOutputs, runMerge, type MergeResult } from '../../src/merge/merge-run.js'
+import { mergeOutputs } from '../../src/action/outputs.js'
+import { runMerge, type MergeResult } from '../../src/merge/merge-run.js'
+import { cleanUp } from '../../src/run/cleanup.js'
+import { readEnvironment } from '../../src/seams/environment.js'
+import { memoryState } from '../../src/seams/state.js'
 import { createArtifacts } from '../../src/seams/artifacts.js'
 import { parseJunit } from '../../src/results/junit.js'
 import { BUILTIN_TIER_NAMES } from '../../src/tiers/builtin.js'
@@ -47,16 +50,15 @@ async function tierJob(tier: string, attempt: number, inputs: Record<string, str
 async function mergeJob(attempt: number, inputs: Record<string, string>): Promise<{ result: MergeResult; summary: string; job: Job }> {
   const job = newJob('example')
   const saved = { ...process.env }
-  // The cleanup state is saved through the runner's command file, as in a real step.
-  const state = path.join(job.runnerTemp, 'state')
-  fs.writeFileSync(state, '')
-  Object.assign(process.env, env(job, 'merge', attempt), { GITHUB_STATE: state })
+  // The cleanup state is kept in memory and cleaned up after, as the post step would.
+  const state = memoryState()
+  Object.assign(process.env, env(job, 'merge', attempt))
   try {
-    let summary = ''
     const merged = parseMergeInputs((n) => inputs[n] ?? '', job.workspace, { tiers: BUILTIN_TIER_NAMES })
-    const result = await runMerge(merged, { exec: processRunner, artifacts: createArtifacts(), writeSummary: async (md) => void (summary += md), env: process.env })
-    return { result, summary, job }
+    const result = await runMerge(merged, { exec: processRunner, artifacts: createArtifacts(), env: readEnvironment(), state })
+    return { result, summary: result.summary, job }
   } finally {
+    await cleanUp(state, processRunner, job.workspace)
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k]
     Object.assign(process.env, saved)
   }

@@ -4,6 +4,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { hasCov } from '../tiers/tier-command.js'
 import { processRunner } from '../seams/exec.js'
+import { readEnvironment } from '../seams/environment.js'
+import { excludedExpression } from '../tiers/collect.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import { setLogSink } from '../seams/log.js'
 import { expandPaths } from '../seams/glob.js'
@@ -67,8 +69,10 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
   const inputs = cliInputs({ tier: config.critical.tier ?? config.tiers[0]?.name ?? 'none', cwd: project.cwd, values, config })
   setLogSink(terminalSink(io))
 
+  const env = readEnvironment()
   const collector = await makeCollector({
     exec: processRunner,
+    env,
     cwd: project.cwd,
     pytestCommand: inputs.pytestCommand,
     compose: inputs.runner === 'host' ? undefined : { files: inputs.composeFiles, service: inputs.service }
@@ -76,7 +80,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
   let input: AuditInput
   try {
     const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `tiers.${t.name}.paths`))))
-    const excluded = config.exclude.length ? ['-m', config.exclude.join(' or ')] : undefined
+    const excluded = config.exclude.length ? ['-m', excludedExpression(config.exclude)] : undefined
     const [all, excludedIds, registered, ...byTier] = await pool<string[]>(
       [() => collect(collector, []), async () => (excluded ? collect(collector, excluded) : []), () => registeredByPytest(collector), ...selections.map((s) => () => collect(collector, s))],
       PARALLEL
@@ -101,7 +105,7 @@ async function timeCritical(project: Project, inputs: TierInputs, io: Io): Promi
   const output: string[] = []
   setLogSink(bufferSink(output))
   try {
-    const run = await runTierLocally({ inputs: { ...inputs, resultsDirectory: resultsDir }, tiers: project.config.tiers, exec: quietRunner(output) })
+    const run = await runTierLocally({ inputs: { ...inputs, resultsDirectory: resultsDir }, tiers: project.config.tiers, env: readEnvironment(), exec: quietRunner(output) })
     if (run.verdict.failed) for (const line of output.join('\n').trimEnd().split('\n').slice(-40)) io.err(line)
     return { seconds: run.wallSeconds, failed: run.verdict.failed, message: run.verdict.message }
   } finally {

@@ -4,6 +4,7 @@ import { BUILTIN_MARKERS } from '../config/registered.js'
 import { markerNames, parseMarkerExpression } from '../tiers/markers.js'
 import { columns } from './terminal.js'
 import { quoteArg } from '../shared/text.js'
+import { excludedExpression } from '../tiers/collect.js'
 
 /** What the audit collected and measured. */
 export interface AuditInput {
@@ -119,7 +120,7 @@ export function renderAudit(input: AuditInput, report: AuditReport): string[] {
   }
   const rows = [['Tier', 'Tests', 'Selection'], ...report.tiers.map((t) => [t.name, String(t.count), selection(t.name)])]
   rows.push(['(all)', String(input.all.length), "pytest's own collection"])
-  if (config.exclude.length) rows.push(['(excluded)', String(input.excluded.length), `-m ${quoteArg(config.exclude.join(' or '))}`])
+  if (config.exclude.length) rows.push(['(excluded)', String(input.excluded.length), `-m ${quoteArg(excludedExpression(config.exclude))}`])
   const lines = [`Audit of ${ofSource(config.source)}, collected ${input.where}:`, '', ...columns(rows, [false, true, false])]
   lines.push('', 'Overlaps (tests selected by both tiers):')
   if (!report.overlaps.length) lines.push('  (none)')

@@ -73,7 +73,7 @@ function report(e: unknown, io: Io): number {
     for (const p of e.problems) io.err(`  ${p}`)
     return ExitCode.Setup
   }
-  io.err(`pytest-tier: ${messageOf(e)}`)
+  io.err(`pytest-tier: ${inCliWords(messageOf(e))}`)
   return ExitCode.Setup
 }
 

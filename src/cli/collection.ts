@@ -1,25 +1,32 @@
 /**
- * pytest's own collection, for the audit: `pytest --collect-only` in one-off containers of the compose test
- * service (or on the host), its output read back into node ids. Each call is a fresh container, exactly as a
- * tier's run would see the project; dependencies are not started, since collecting needs none.
+ * pytest's own collection, for the audit: `pytest --collect-only` through the one target (a one-off container of
+ * the compose test service, or the host), its output read back into node ids. Each call is a fresh container,
+ * exactly as a tier's run would see the project; dependencies are not started, since collecting needs none.
  */
 import { randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { checkComposeFiles, detectCompose, readConfig } from '../seams/compose/client.js'
-import { Input, PYTEST_ENV } from '../names.js'
-import { parseCollectOnly } from '../tiers/collect.js'
-import { type Captured, type ProcessRunner } from '../seams/exec.js'
+import { cleanUp } from '../run/cleanup.js'
+import { projectName } from '../seams/compose/argv.js'
+import type { Environment } from '../seams/environment.js'
+import type { Captured, ProcessRunner } from '../seams/exec.js'
+import { memoryState } from '../seams/state.js'
+import { composeTarget, hostTarget, type Target } from '../seams/target.js'
+import { lastLines, shellLine } from '../shared/text.js'
+import { collectArgv, parseCollectOnly } from '../tiers/collect.js'
+import { quietRunner } from './local-run.js'
 import { SetupError } from './terminal.js'
-import { downArgs, projectName, runArgs, type ComposeProject } from '../seams/compose/argv.js'
-import { quoteArg } from '../shared/text.js'
 
-/** Runs pytest with arguments (after the pytest command) and captures what it printed. */
+/** Runs pytest with arguments (after the pytest command) where the tiers run, and captures what it printed. */
 export interface Collector {
   /** Where pytest runs, for messages. */
   where: string
-  pytest(args: string[]): Promise<Captured>
-  /** Removes what the collector created (the compose project's network). */
+  /** The command that starts pytest there. */
+  pytestCommand: readonly string[]
+  /** Runs an argv (the pytest command and its arguments) there and captures what it printed. */
+  run(argv: string[]): Promise<Captured>
+  /** Removes what the collector created (the compose project's network, its results folder). */
   close(): Promise<void>
 }
 
@@ -28,38 +35,33 @@ export interface CollectorOptions {
   exec: ProcessRunner
   cwd: string
   pytestCommand: string[]
+  env: Environment
   /** Compose files and service; absent runs pytest on the host. */
   compose?: { files: string[]; service: string }
 }
 
-/** Makes a collector: validates the compose setup (files, CLI, daemon, service) first. */
+/** Makes a collector on the tier run's own target: validates the compose setup (files, CLI, daemon, service) first. */
 export async function makeCollector(o: CollectorOptions): Promise<Collector> {
-  if (!o.compose) {
-    const cache = path.join(os.tmpdir(), 'pytest-tier-audit-cache')
-    return {
-      where: 'on this machine',
-      pytest: (args) => o.exec.capture(o.pytestCommand[0], [...o.pytestCommand.slice(1), ...args, '-o', `cache_dir=${cache}`], { cwd: o.cwd, silent: true, env: { ...process.env, ...PYTEST_ENV } }),
-      close: async () => undefined
-    }
+  const state = memoryState()
+  const results = fs.mkdtempSync(path.join(os.tmpdir(), 'pytest-tier-audit-'))
+  let target: Target
+  try {
+    target = o.compose
+      ? await composeTarget({ exec: o.exec, cwd: o.cwd, files: o.compose.files, service: o.compose.service, projectName: projectName(['audit', randomBytes(3).toString('hex')]), hostResults: results, state, user: o.env.user })
+      : hostTarget({ exec: o.exec, cwd: o.cwd, hostResults: results, env: o.env })
+  } catch (e) {
+    fs.rmSync(results, { recursive: true, force: true })
+    throw e
   }
-  const { files, service } = o.compose
-  checkComposeFiles(files, o.cwd, Input.ComposeFile)
-  const cli = await detectCompose(o.exec, o.cwd)
-  const name = projectName(['audit', randomBytes(3).toString('hex')])
-  const project: ComposeProject = { cli, name, files, cwd: o.cwd }
-  const model = await readConfig(o.exec, project)
-  if (!model.services.includes(service)) {
-    throw new SetupError(`Option --service: the service '${service}' is not defined in ${files.join(', ')}; allowed are: ${model.services.join(', ') || '(none)'}.`)
-  }
-  let n = 0
+  const t = target
   return {
-    where: `in the compose service '${service}'`,
-    pytest: (args) => {
-      const command = [...o.pytestCommand, ...args, '-o', 'cache_dir=/tmp/pytest-tier-audit-cache']
-      const run = runArgs(project, { service, containerName: `${name}-c${++n}`, volumes: [], env: PYTEST_ENV, command, noDeps: true })
-      return o.exec.capture(cli.bin, run, { cwd: o.cwd, silent: true })
-    },
-    close: async () => void (await o.exec.capture(cli.bin, downArgs(project), { cwd: o.cwd, silent: true }))
+    where: o.compose ? `in the compose service '${o.compose.service}'` : 'on this machine',
+    pytestCommand: o.pytestCommand,
+    run: (argv) => t.oneOff(argv, {}, { silent: true }),
+    async close() {
+      if (state.values.size) await cleanUp(state, quietRunner(), o.cwd)
+      fs.rmSync(results, { recursive: true, force: true })
+    }
   }
 }
 
@@ -69,7 +71,7 @@ export function parseMarkersOutput(stdout: string): string[] {
 }
 
 function tail(c: Captured): string {
-  return (c.stdout + c.stderr).trim().split('\n').slice(-15).join('\n')
+  return lastLines(`${c.stdout}${c.stderr}`, 15, '\n')
 }
 
 /**
@@ -77,21 +79,20 @@ function tail(c: Captured): string {
  * empty list; any other failure (a collection error, a bad option) is a SetupError showing pytest's output.
  */
 export async function collect(c: Collector, selection: string[]): Promise<string[]> {
-  // --verbosity, unlike -q, sets the level outright, whatever -q or -v the project's addopts hold.
-  const r = await c.pytest([...selection, '--collect-only', '--verbosity=-1'])
+  const r = await c.run(collectArgv(c.pytestCommand, selection))
   if (r.exitCode !== 0 && r.exitCode !== 5) {
-    throw new SetupError(`pytest could not collect ${selection.length ? selection.map(quoteArg).join(' ') : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`)
+    throw new SetupError(`pytest could not collect ${selection.length ? shellLine(selection) : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`)
   }
   try {
     return parseCollectOnly(r.stdout)
   } catch (e) {
-    throw new SetupError(`${(e as Error).message} (for ${selection.map(quoteArg).join(' ') || 'the suite'} ${c.where})`)
+    throw new SetupError(`${(e as Error).message} (for ${shellLine(selection) || 'the suite'} ${c.where})`)
   }
 }
 
 /** The markers pytest itself knows in the project (configuration, conftest.py and plugins). */
 export async function registeredByPytest(c: Collector): Promise<string[]> {
-  const r = await c.pytest(['--markers'])
+  const r = await c.run([...c.pytestCommand, '--markers', '-p', 'no:cacheprovider'])
   if (r.exitCode !== 0) throw new SetupError(`pytest --markers failed ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`)
   return parseMarkersOutput(r.stdout)
 }

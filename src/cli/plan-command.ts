@@ -1,16 +1,16 @@
 /** `pytest-tier plan <tier>`: the exact command a run would start, built by the action's own builders, without running it. */
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { buildPytestArgv, harnessFor, resolveTier, type ResolvedTier } from '../tiers/tier-command.js'
-import { CONTAINER_RESULTS_DIR, Input } from '../names.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
-import { expandPaths } from '../seams/glob.js'
+import { planTier, tierProjectName } from '../run/plan.js'
+import { readEnvironment, type Environment } from '../seams/environment.js'
+import type { ResolvedTier } from '../tiers/tier-command.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { cliInputs, COMMON_HELP, COMMON_OPTIONS, onePositional, parseCommand, RUNNER_HELP, RUNNER_OPTIONS, TIER_HELP, TIER_OPTIONS } from './args.js'
 import { openProject, tierOf } from './project.js'
 import { ExitCode, type Io } from './terminal.js'
-import { projectName, runArgs } from '../seams/compose/argv.js'
-import { quoteArg } from '../shared/text.js'
+import { runArgs } from '../seams/compose/argv.js'
+import { shellLine } from '../shared/text.js'
 
 /** The help of `plan`. */
 export const PLAN_HELP = [
@@ -45,28 +45,23 @@ export function placeholderResultsDir(tier: string): string {
   return path.join(os.tmpdir(), `pytest-tier-${tier}-XXXXXX`)
 }
 
-/** Builds the plan of a run from validated inputs, as runTier would (paths expanded, harness arguments added). */
-export async function planRun(inputs: TierInputs, tiers: readonly TierSpec[]): Promise<RunPlan> {
-  const spec = tiers.find((t) => t.name === inputs.tier)
-  if (!spec) throw new Error(`unknown tier '${inputs.tier}'`)
-  const tier = resolveTier(spec, inputs)
-  const paths = await expandPaths(tier.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)
-  const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(tier.name)
-  const resultsPath = inputs.runner === 'host' ? resultsDir : CONTAINER_RESULTS_DIR
-  const { harness, env } = harnessFor(tier, resultsPath)
-  const pytestArgv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, harness)
-  if (inputs.runner === 'host') return { tier: { ...tier, paths }, pytestArgv, command: pytestArgv, env, resultsDir }
-  const name = projectName([tier.name, process.env.GITHUB_RUN_ID ?? 'local', process.env.GITHUB_RUN_ATTEMPT ?? '1', 'xxxxxx'])
+/** Builds the plan of a run from validated inputs with the tier run's own planner (paths expanded, harness added). */
+export async function planRun(inputs: TierInputs, tiers: readonly TierSpec[], env: Environment): Promise<RunPlan> {
+  const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(inputs.tier)
+  const plan = await planTier(inputs, { tiers, resultsDir })
+  const base = { tier: plan.tier, pytestArgv: plan.argv, env: plan.env, resultsDir }
+  if (inputs.runner === 'host') return { ...base, command: plan.argv }
+  const name = tierProjectName(inputs.tier, env, 'xxxxxx')
   const project = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name, files: inputs.composeFiles, cwd: inputs.workingDirectory }
-  const args = runArgs(project, { service: inputs.service, containerName: `${name}-run`, volumes: [`${resultsDir}:${CONTAINER_RESULTS_DIR}`], env, command: pytestArgv })
-  return { tier: { ...tier, paths }, pytestArgv, command: [project.cli.bin, ...args], env, resultsDir }
+  const args = runArgs(project, { service: inputs.service, containerName: `${name}-run`, volumes: [`${resultsDir}:${plan.resultsPath}`], env: plan.env, command: plan.argv })
+  return { ...base, command: [project.cli.bin, ...args] }
 }
 
 /** Renders a plan for the terminal: pure. */
 export function renderPlan(plan: RunPlan, o: { source: string; host: boolean; service: string }): string[] {
   const where = o.host ? 'on this machine' : `in the compose service '${o.service}'`
   const t = plan.tier
-  const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${plan.command.map(quoteArg).join(' ')}`, '']
+  const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${shellLine(plan.command)}`, '']
   if (o.host) lines.push(`Environment added: ${Object.entries(plan.env).map(([k, v]) => `${k}=${v}`).join(' ')}`)
   lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`)
   lines.push(`Results (JUnit XML) in ${plan.resultsDir}.`)
@@ -84,7 +79,7 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
   const project = openProject(values, io)
   tierOf(project, name, 'plan')
   const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config })
-  const plan = await planRun(inputs, project.config.tiers)
+  const plan = await planRun(inputs, project.config.tiers, readEnvironment())
   if (values.json) io.out(JSON.stringify(plan, null, 2))
   else for (const line of renderPlan(plan, { source: project.config.source, host: inputs.runner === 'host', service: inputs.service })) io.out(line)
   return ExitCode.Ok

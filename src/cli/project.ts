@@ -3,6 +3,7 @@ import { loadProjectConfig } from '../config/load.js'
 import type { ProjectConfig } from '../config/model.js'
 import { readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
 import type { TierSpec } from '../tiers/builtin.js'
+import { findTier, UnknownTierError } from '../tiers/lookup.js'
 import { workingDirectory, type Values } from './args.js'
 import { SetupError, UsageError, type Io } from './terminal.js'
 
@@ -31,7 +32,10 @@ export function openProject(values: Values, io: Io): Project {
 
 /** The tier of that name, or a UsageError listing the tiers there are. */
 export function tierOf(project: Project, name: string, command: string): TierSpec {
-  const tier = project.config.tiers.find((t) => t.name === name)
-  if (!tier) throw new UsageError(`There is no tier '${name}' in ${project.config.source}; the tiers are: ${project.config.tiers.map((t) => t.name).join(', ')}.`, command)
-  return tier
+  try {
+    return findTier(project.config.tiers, name)
+  } catch (e) {
+    if (!(e instanceof UnknownTierError)) throw e
+    throw new UsageError(`There is no tier '${name}' in ${project.config.source}; the tiers are: ${e.valid.join(', ')}.`, command)
+  }
 }

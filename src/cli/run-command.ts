@@ -10,7 +10,8 @@ import { cliInputs, COMMON_HELP, COMMON_OPTIONS, onePositional, parseCommand, RU
 import { runTierLocally } from './local-run.js'
 import { openProject, tierOf } from './project.js'
 import { columns, ExitCode, terminalSink, type Io } from './terminal.js'
-import { quoteArg } from '../shared/text.js'
+import { shellLine } from '../shared/text.js'
+import { readEnvironment } from '../seams/environment.js'
 
 /** The help of `run`. */
 export const RUN_HELP = [
@@ -43,7 +44,7 @@ export function readReport(junitPath: string): TestReport | undefined {
 /** The closing summary of a run: pure. */
 export function renderRunSummary(run: TierRun, report: TestReport | undefined): string[] {
   const rows = [
-    ['tier', run.tier],
+    ['tier', run.tier.name],
     ['outcome', `${run.verdict.outcome}: ${run.verdict.message}`],
     ['pytest', run.exitCode === null ? 'did not start' : `exit code ${run.exitCode} after ${run.wallSeconds.toFixed(1)} s`]
   ]
@@ -54,7 +55,7 @@ export function renderRunSummary(run: TierRun, report: TestReport | undefined): 
     if (c.xpassed) parts.push(`${c.xpassed} xpassed`)
     rows.push(['tests', `${c.tests}: ${parts.join(', ')}`])
   }
-  rows.push(['command', run.argv.map(quoteArg).join(' ')], ['report', run.junitPath])
+  rows.push(['command', shellLine(run.argv)], ['report', run.junitPath])
   const lines = ['', '── Summary', ...columns(rows)]
   const failing = report?.cases.filter(isFailing) ?? []
   if (failing.length) {
@@ -78,7 +79,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   // Results stay out of the project: a fresh temporary folder per run, unless --results-directory says otherwise.
   inputs.resultsDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-${name}-`))
   setLogSink(terminalSink(io))
-  const run = await runTierLocally({ inputs, tiers: project.config.tiers })
+  const run = await runTierLocally({ inputs, tiers: project.config.tiers, env: readEnvironment() })
   for (const line of renderRunSummary(run, readReport(run.junitPath))) io.out(line)
   // pytest never started (a service the tests need did not come up): a setup error, not a test failure.
   if (run.exitCode === null) return ExitCode.Setup

@@ -2,7 +2,7 @@
 import * as path from 'node:path'
 import { loadProjectConfig } from '../config/load.js'
 import type { ProjectConfig } from '../config/model.js'
-import { Input, MergeInput, MODES, type Mode } from '../names.js'
+import { Input, MODES, type Mode } from '../names.js'
 import { InputError, type InputReader } from './checks.js'
 import { withConfigDefaults } from './common.js'
 import { parseMergeInputs, type MergeInputs } from './merge-inputs.js'
@@ -14,7 +14,7 @@ export type ActionSettings = { mode: 'run'; inputs: TierInputs; config: ProjectC
 /** Reads the `mode` input: `run` (the default) or `merge`. */
 export function parseMode(value: string): Mode {
   const v = value.trim() || 'run'
-  if (!(MODES as readonly string[]).includes(v)) throw new InputError(MergeInput.Mode, v, `allowed are ${MODES.map((m) => `'${m}'`).join(' or ')}`)
+  if (!(MODES as readonly string[]).includes(v)) throw new InputError(Input.Mode, v, `allowed are ${MODES.map((m) => `'${m}'`).join(' or ')}`)
   return v as Mode
 }
 
@@ -23,7 +23,7 @@ export function parseMode(value: string): Mode {
  * workspace resolves a relative working directory. Throws, naming the input, on the first bad value.
  */
 export function readSettings(raw: InputReader, workspace: string): ActionSettings {
-  const mode = parseMode(raw(MergeInput.Mode))
+  const mode = parseMode(raw(Input.Mode))
   const cwd = path.resolve(workspace, raw(Input.WorkingDirectory).trim() || '.')
   const config = loadProjectConfig({ cwd, file: raw(Input.Config).trim() || undefined })
   const get = withConfigDefaults(raw, config)

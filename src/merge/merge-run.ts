@@ -1,38 +1,39 @@
 /**
  * The merge job (`mode: merge`): download every tier's results, merge the JUnit reports, combine coverage, audit
- * the partition, summarise, upload, and return one verdict. Report first, fail last: the caller sets the outputs
- * (`mergeOutputs`) and fails the step after this returns.
+ * the partition, summarise, upload, and return one verdict. Report first, fail last: the caller writes the summary,
+ * sets the outputs and fails the step after this returns.
  */
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { Artifacts, UploadedArtifact } from '../seams/artifacts.js'
-import { ARTIFACT_PREFIX, Output } from '../names.js'
+import { canUpload, type Artifacts, type UploadedArtifact } from '../seams/artifacts.js'
+import type { Environment } from '../seams/environment.js'
+import type { StateStore } from '../seams/state.js'
+import { composeTarget, hostTarget, type Target } from '../seams/target.js'
+import { defaultResultsDir, tierProjectName } from '../run/plan.js'
+import { ARTIFACT_PREFIX, MergedFile } from '../names.js'
 import type { ProcessRunner } from '../seams/exec.js'
 import { log } from '../seams/log.js'
 import type { Counts } from '../results/model.js'
 import { pipelineReport, pipelineTests } from './combine.js'
-import { MergedFile, MergeOutput } from '../names.js'
 import { formatPercent } from '../results/coverage-xml.js'
 import type { MergeInputs } from '../inputs/merge-inputs.js'
 import { writeMergedJunit } from './junit-writer.js'
 import { auditPartition, type Partition } from './partition.js'
 import { isUnreadable, readTierArtifact, type Unreadable } from './read.js'
-import { composeRunner, hostRunner, type MergeRunner } from './runner.js'
 import { label, missingTiers, pickNewest, pipelineOrder, type TierResult } from './select.js'
 import { combineCoverage, collectSuite, type CombinedCoverage } from './steps.js'
 import { renderMergeSummary } from './merge-summary.js'
 import { mergeVerdict, type MergeVerdict } from './verdict.js'
-import { projectName } from '../seams/compose/argv.js'
 
 /** What the merge depends on: one seam per side effect. */
 export interface MergeDeps {
   exec: ProcessRunner
   artifacts: Artifacts
-  /** Appends Markdown to the job summary. */
-  writeSummary(markdown: string): Promise<void>
-  /** The job's environment (RUNNER_TEMP, GITHUB_RUN_ID, …); default `process.env`. */
-  env?: NodeJS.ProcessEnv
+  /** The job's environment (RUNNER_TEMP, GITHUB_RUN_ID, …). */
+  env: Environment
+  /** Where the compose target saves its cleanup state, before it starts anything. */
+  state: StateStore
 }
 
 /** The merge's results. */
@@ -47,19 +48,21 @@ export interface MergeResult {
   /** Host folder of the merged results, and the merged JUnit file in it. */
   resultsDir: string
   junitPath: string
+  /** The job summary, in Markdown (also written to the results folder). */
+  summary: string
   artifact?: UploadedArtifact
 }
 
 /** Runs the merge. Throws only on a setup error (e.g. the artifacts cannot be listed); outcomes are returned. */
 export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<MergeResult> {
-  const env = deps.env ?? process.env
-  const name = projectName(['merge', env.GITHUB_RUN_ID ?? 'local', env.GITHUB_RUN_ATTEMPT ?? '1', randomBytes(3).toString('hex')])
-  const temp = path.join(env.RUNNER_TEMP || path.join(inputs.workingDirectory, '.pytest-tier'), 'pytest-tier')
-  const resultsDir = inputs.resultsDirectory ?? path.join(temp, name)
+  const { env } = deps
+  const name = tierProjectName('merge', env, randomBytes(3).toString('hex'))
+  const resultsDir = inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
+  const downloads = `${defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })}-downloads`
   fs.mkdirSync(resultsDir, { recursive: true })
   fs.chmodSync(resultsDir, 0o777)
 
-  const downloaded = await log.group('Download the tiers’ results', () => deps.artifacts.downloadTierArtifacts({ prefix: ARTIFACT_PREFIX, into: path.join(temp, `${name}-downloads`), skip: [inputs.artifactName] }))
+  const downloaded = await log.group('Download the tiers’ results', () => deps.artifacts.downloadTierArtifacts({ prefix: ARTIFACT_PREFIX, into: downloads, skip: [inputs.artifactName] }))
   const read = downloaded.filter((a) => a.name !== inputs.artifactName).map((a) => readTierArtifact(a, { projectDir: inputs.workingDirectory }))
   const unreadable = read.filter(isUnreadable)
   for (const u of unreadable) log.info(`Not merging the artifact ${u.artifactName}: ${u.reason}`)
@@ -74,13 +77,13 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
   const junitPath = path.join(resultsDir, MergedFile.Junit)
   fs.writeFileSync(junitPath, writeMergedJunit(tiers.map((t) => ({ name: label(t), report: t.report, timestamp: t.manifest.startedAt, properties: { outcome: t.manifest.outcome, artifact: t.artifactName, 'run-attempt': String(t.manifest.runAttempt) }, note: t.report ? undefined : t.reportError }))))
 
-  let runner: MergeRunner | undefined
+  let runner: Target | undefined
   let setupError: string | undefined
   try {
     runner = await log.group('Prepare the test service', async () =>
       inputs.runner === 'host'
-        ? hostRunner({ exec: deps.exec, cwd: inputs.workingDirectory, hostResults: resultsDir })
-        : composeRunner({ exec: deps.exec, cwd: inputs.workingDirectory, files: inputs.composeFiles, service: inputs.service, projectName: name, hostResults: resultsDir })
+        ? hostTarget({ exec: deps.exec, cwd: inputs.workingDirectory, hostResults: resultsDir, env })
+        : composeTarget({ exec: deps.exec, cwd: inputs.workingDirectory, files: inputs.composeFiles, service: inputs.service, projectName: name, hostResults: resultsDir, state: deps.state, user: env.user })
     )
   } catch (e) {
     setupError = (e as Error).message
@@ -143,17 +146,16 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
   fs.writeFileSync(path.join(resultsDir, MergedFile.Summary), summary)
   if (partition) fs.writeFileSync(path.join(resultsDir, MergedFile.Audit), `${JSON.stringify({ excludeMarkers: inputs.excludeMarkers, ...partition }, null, 2)}\n`)
   fs.writeFileSync(path.join(resultsDir, MergedFile.Manifest), `${JSON.stringify(mergedManifest({ verdict, counts: report.counts, tiers, missing, coverage, partition, env }), null, 2)}\n`)
-  await deps.writeSummary(summary)
 
-  const result: MergeResult = { verdict, counts: report.counts, tiers, missing, coverage, partition, resultsDir, junitPath }
-  if (inputs.upload) result.artifact = await upload(inputs, resultsDir, deps.artifacts)
+  const result: MergeResult = { verdict, counts: report.counts, tiers, missing, coverage, partition, resultsDir, junitPath, summary }
+  if (inputs.upload && canUpload(env)) result.artifact = await upload(inputs, resultsDir, deps.artifacts, env.runAttempt)
   return result
 }
 
-async function upload(inputs: MergeInputs, dir: string, artifacts: Artifacts): Promise<UploadedArtifact | undefined> {
+async function upload(inputs: MergeInputs, dir: string, artifacts: Artifacts, runAttempt: number): Promise<UploadedArtifact | undefined> {
   return log.group(`Upload the merged results as ${inputs.artifactName}`, async () => {
     try {
-      const up = await artifacts.uploadResults({ name: inputs.artifactName, files: [dir], rootDirectory: dir, retentionDays: inputs.retentionDays })
+      const up = await artifacts.uploadResults({ name: inputs.artifactName, files: [dir], rootDirectory: dir, retentionDays: inputs.retentionDays, runAttempt })
       log.info(`Uploaded ${dir} as ${up.name}.`)
       return up
     } catch (e) {
@@ -165,7 +167,7 @@ async function upload(inputs: MergeInputs, dir: string, artifacts: Artifacts): P
 }
 
 /** The merged manifest (`pytest-merged.json`): what was merged and how it ended, for tools that read the artifact. */
-function mergedManifest(o: { verdict: MergeVerdict; counts: Counts; tiers: TierResult[]; missing: string[]; coverage?: CombinedCoverage; partition?: Partition; env: NodeJS.ProcessEnv }): Record<string, unknown> {
+function mergedManifest(o: { verdict: MergeVerdict; counts: Counts; tiers: TierResult[]; missing: string[]; coverage?: CombinedCoverage; partition?: Partition; env: Environment }): Record<string, unknown> {
   return {
     version: 1,
     kind: 'merged',
@@ -177,32 +179,9 @@ function mergedManifest(o: { verdict: MergeVerdict; counts: Counts; tiers: TierR
     tiers: o.tiers.map((t) => ({ tier: t.manifest.tier, shard: t.shard ?? null, artifactName: t.artifactName, runAttempt: t.manifest.runAttempt, outcome: t.manifest.outcome, counts: t.report?.counts ?? t.manifest.counts, wallSeconds: t.manifest.wallSeconds, startedAt: t.manifest.startedAt, finishedAt: t.manifest.finishedAt })),
     gaps: o.partition?.gaps.length ?? null,
     overlaps: o.partition?.overlaps.length ?? null,
-    commit: o.env.GITHUB_SHA ?? '',
-    runId: o.env.GITHUB_RUN_ID ?? '',
-    runAttempt: Number(o.env.GITHUB_RUN_ATTEMPT ?? '1'),
+    commit: o.env.sha,
+    runId: o.env.runId,
+    runAttempt: o.env.runAttempt,
     files: { junit: MergedFile.Junit, coverageData: MergedFile.CoverageData, coverageXml: MergedFile.CoverageXml, html: MergedFile.Html, summary: MergedFile.Summary, audit: MergedFile.Audit }
   }
-}
-
-/** The step's outputs: the distinct tests' counts, coverage, outcome and where the results are. */
-export function mergeOutputs(r: MergeResult): Record<string, string> {
-  const out: Record<string, string> = {
-    [Output.Outcome]: r.verdict.outcome,
-    [Output.Tests]: String(r.counts.tests),
-    [Output.Passed]: String(r.counts.passed),
-    [Output.Failed]: String(r.counts.failed),
-    [Output.Errors]: String(r.counts.errors),
-    [Output.Skipped]: String(r.counts.skipped),
-    [Output.JunitPath]: r.junitPath,
-    [MergeOutput.CoveragePercent]: r.coverage ? formatPercent(r.coverage.totals.percent) : '',
-    [MergeOutput.MissingTiers]: r.missing.join('\n'),
-    [MergeOutput.Gaps]: r.partition ? String(r.partition.gaps.length) : '',
-    [MergeOutput.Overlaps]: r.partition ? String(r.partition.overlaps.length) : ''
-  }
-  if (r.coverage) out[Output.CoveragePath] = r.coverage.xml
-  if (r.artifact) {
-    out[Output.ArtifactName] = r.artifact.name
-    if (r.artifact.id !== undefined) out[Output.ArtifactId] = String(r.artifact.id)
-  }
-  return out
 }

@@ -3,12 +3,13 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Captured } from '../seams/exec.js'
 import { log } from '../seams/log.js'
-import { collectArgv, excludedExpression, parseCollectOnly, tail } from '../tiers/collect.js'
+import { lastLines } from '../shared/text.js'
+import { collectArgv, excludedExpression, parseCollectOnly } from '../tiers/collect.js'
 import { MergedFile } from '../names.js'
 import { coverageTotals, type CoverageTotals } from '../results/coverage-xml.js'
 import { coverageArgvs, coverageCommand, coverageEnv, isFailUnderOnly } from './coverage-commands.js'
 import { mergeRcfile, projectCoverageConfig } from './rcfile.js'
-import type { MergeRunner } from './runner.js'
+import type { Target } from '../seams/target.js'
 import { label, type TierResult } from './select.js'
 
 /** What combining coverage produced (host paths). */
@@ -23,7 +24,7 @@ export interface CombinedCoverage {
 
 /** What the coverage step needs. */
 export interface CoverageStepOptions {
-  runner: MergeRunner
+  runner: Target
   /** The merge's results folder on the host. */
   hostResults: string
   /** The project on the host, where its coverage configuration is read. */
@@ -51,7 +52,7 @@ export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedC
     return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined
   }
   const project = projectCoverageConfig(read)
-  const canonicalRoot = await o.runner.projectRoot()
+  const canonicalRoot = (await o.runner.locate()).projectRoot
   const rc = mergeRcfile({ project, canonicalRoot, roots: o.tiers.map((t) => t.manifest.projectRoot).filter(Boolean) })
   fs.writeFileSync(path.join(o.hostResults, rc.fileName), rc.text)
   log.info(`Coverage configuration: ${project ? `the project's ${project.fileName}` : 'coverage.py defaults'}, with [paths] mapping onto ${canonicalRoot}.`)
@@ -62,13 +63,13 @@ export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedC
   const env = coverageEnv(paths)
   const notes: string[] = []
   const step = async (name: string, args: string[], failUnderOk: boolean): Promise<void> => {
-    const r = await o.runner.run(args, env)
+    const r = await o.runner.oneOff(args, env)
     if (r.exitCode === 0) return
     if (failUnderOk && isFailUnderOnly(r.exitCode, r.stdout)) {
       notes.push(`coverage ${name}: ${firstLine(r, /^Coverage failure: .*/m)} (the project's own fail_under; the merge checks coverage-fail-under)`)
       return
     }
-    throw new Error(`coverage ${name} failed (exit code ${r.exitCode}): ${tail(`${r.stdout}\n${r.stderr}`.split('\n'))}`)
+    throw new Error(`coverage ${name} failed (exit code ${r.exitCode}): ${lastLines(`${r.stdout}\n${r.stderr}`, 5)}`)
   }
   try {
     await step('combine', argv.combine, false)
@@ -93,11 +94,11 @@ export interface CollectedSuite {
  * Collects the whole suite, then (when markers are excluded) the tests carrying them. Exit code 5 is an empty list;
  * any other failure throws with the end of pytest's output.
  */
-export async function collectSuite(runner: MergeRunner, pytestCommand: readonly string[], excludeMarkers: readonly string[]): Promise<CollectedSuite> {
+export async function collectSuite(runner: Target, pytestCommand: readonly string[], excludeMarkers: readonly string[]): Promise<CollectedSuite> {
   const once = async (markers?: string): Promise<string[]> => {
-    const r = await runner.run(collectArgv(pytestCommand, markers), {}, { silent: true })
+    const r = await runner.oneOff(collectArgv(pytestCommand, markers ? ['-m', markers] : []), {}, { silent: true })
     if (r.exitCode !== 0 && r.exitCode !== 5) {
-      throw new Error(`pytest --collect-only${markers ? ` -m '${markers}'` : ''} ended with exit code ${r.exitCode}: ${tail(`${r.stdout}\n${r.stderr}`.split('\n'), 8)}`)
+      throw new Error(`pytest --collect-only${markers ? ` -m '${markers}'` : ''} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`)
     }
     return parseCollectOnly(r.stdout)
   }

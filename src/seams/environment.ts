@@ -9,7 +9,7 @@ export interface Environment {
   workspace: string
   /** The runner's temporary folder (RUNNER_TEMP), if there is one. */
   runnerTemp?: string
-  /** GITHUB_RUN_ID, or `local` outside GitHub Actions. */
+  /** GITHUB_RUN_ID, or empty outside GitHub Actions. */
   runId: string
   /** GITHUB_RUN_ATTEMPT: 1 for the first attempt, 2 and more for re-runs. */
   runAttempt: number
@@ -36,7 +36,7 @@ export function readEnvironment(vars: Readonly<Record<string, string | undefined
   return {
     workspace: vars.GITHUB_WORKSPACE || cwd,
     runnerTemp: vars.RUNNER_TEMP || undefined,
-    runId: vars.GITHUB_RUN_ID || 'local',
+    runId: vars.GITHUB_RUN_ID ?? '',
     runAttempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
     sha: vars.GITHUB_SHA ?? '',
     job: vars.GITHUB_JOB ?? '',

@@ -97,13 +97,3 @@ export const BUILTIN_TIERS: readonly TierSpec[] = [
 
 /** Names of the built-in tiers, in pipeline order. */
 export const BUILTIN_TIER_NAMES: readonly string[] = BUILTIN_TIERS.map((t) => t.name)
-
-/** Finds a tier by name, or throws an error that lists the valid names. */
-export function findTier(tiers: readonly TierSpec[], name: string, inputName = 'tier'): TierSpec {
-  const tier = tiers.find((t) => t.name === name)
-  if (!tier) {
-    const valid = tiers.map((t) => t.name).join(', ')
-    throw new Error(`Input '${inputName}': unknown tier '${name}'. Valid tiers: ${valid}.`)
-  }
-  return tier
-}

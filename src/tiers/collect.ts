@@ -1,3 +1,5 @@
+import { lastLines } from '../shared/text.js'
+
 /** pytest's own collection, read back into node ids: the argv that lists the suite, and the parser of what it prints. Pure; shared by the merge's partition audit and the CLI's audit. */
 
 /** pytest printed something the audit cannot read as a list of node ids; says why and what to change. */
@@ -9,13 +11,14 @@ export class CollectOutputError extends Error {
 }
 
 /**
- * The argv that lists the suite's node ids, one per line. Later options win over `addopts`, so
+ * The one argv that lists node ids, one per line: the suite, or the part that `selection` (paths, `-m`, a tier's
+ * arguments) selects. Later options win over `addopts`, so
  * `--verbosity=-1` is `-q` whatever -q/-v the project's addopts hold (a plain `-q` after an addopts `-q` prints
  * counts per file instead), `-n 0` turns off an addopts `-n auto`, and the cache plugin is off so nothing is
  * written to the project.
  */
-export function collectArgv(pytestCommand: readonly string[], markers?: string): string[] {
-  return [...pytestCommand, '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0', ...(markers ? ['-m', markers] : [])]
+export function collectArgv(pytestCommand: readonly string[], selection: readonly string[] = []): string[] {
+  return [...pytestCommand, ...selection, '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']
 }
 
 /** The `-m` expression that selects the deliberately excluded tests: `slow or phase_future`. */
@@ -51,17 +54,12 @@ export function parseCollectOnly(stdout: string): string[] {
   const summary = all.find((l) => COUNT.test(l) || NONE.test(l))
   if (summary === undefined) {
     const hint = all.some((l) => PER_FILE.test(l)) ? 'pytest printed counts per file (verbosity -2): remove -q from addopts, or let the audit set it' : 'no summary line'
-    throw new CollectOutputError(`${hint}. Output ends with: ${tail(all)}`)
+    throw new CollectOutputError(`${hint}. Output ends with: ${lastLines(all, 5)}`)
   }
   const m = COUNT.exec(summary)
   const expected = m ? Number(m[1] ?? m[2]) : 0
   if (expected !== ids.length) {
-    throw new CollectOutputError(`pytest reports ${expected} selected test(s) but ${ids.length} node id line(s) were found. Output ends with: ${tail(all)}`)
+    throw new CollectOutputError(`pytest reports ${expected} selected test(s) but ${ids.length} node id line(s) were found. Output ends with: ${lastLines(all, 5)}`)
   }
   return ids
-}
-
-/** The last few non-empty lines of some output, joined for a one-line message. */
-export function tail(lines: readonly string[], n = 5): string {
-  return lines.filter((l) => l.trim()).slice(-n).join(' / ') || '(no output)'
 }

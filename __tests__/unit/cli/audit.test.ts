@@ -35,7 +35,8 @@ describe('parseMarkersOutput (real pytest --markers)', () => {
 describe('collect', () => {
   const collector = (exitCode: number, stdout: string, calls: string[][] = []): Collector => ({
     where: 'in the compose service \'test\'',
-    pytest: async (args) => {
+    pytestCommand: ['python', '-m', 'pytest'],
+    run: async (args) => {
       calls.push(args)
       return { exitCode, stdout, stderr: '' }
     },
@@ -45,7 +46,7 @@ describe('collect', () => {
   it('asks for a quiet collection whatever addopts say, and returns the node ids', async () => {
     const calls: string[][] = []
     expect(await collect(collector(0, output('collect-deselected.txt'), calls), ['tests/unit', '-m', 'not slow'])).toHaveLength(9)
-    expect(calls).toEqual([['tests/unit', '-m', 'not slow', '--collect-only', '--verbosity=-1']])
+    expect(calls).toEqual([['python', '-m', 'pytest', 'tests/unit', '-m', 'not slow', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']])
   })
 
   it('takes exit code 5 as nothing selected', async () => {

@@ -1,9 +1,4 @@
-/** The CLI's terminal plumbing: workflow commands made plain, the log sink, columns, and the saved cleanup state. */
-import * as core from '@actions/core'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import { parseStateFile } from '../../../src/cli/local-run.js'
+/** The CLI's terminal plumbing: workflow commands made plain, the log sink, and columns. */
 import { adaptWorkflowCommands, columns, terminalSink } from '../../../src/cli/terminal.js'
 
 function capture() {
@@ -49,22 +44,5 @@ describe('columns', () => {
       'critical      6  -m smoke',
       'unit        120  tests/unit'
     ])
-  })
-})
-
-describe('parseStateFile', () => {
-  it("reads back what @actions/core's saveState writes to GITHUB_STATE", () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-state-')), 'state')
-    fs.writeFileSync(file, '')
-    const saved = process.env.GITHUB_STATE
-    process.env.GITHUB_STATE = file
-    try {
-      core.saveState('cleanup', JSON.stringify({ project: { name: 'pytier-x' }, containerName: 'pytier-x-run' }))
-      core.saveState('other', 'line one\nline two')
-    } finally {
-      if (saved === undefined) delete process.env.GITHUB_STATE
-      else process.env.GITHUB_STATE = saved
-    }
-    expect(parseStateFile(fs.readFileSync(file, 'utf8'))).toEqual({ cleanup: '{"project":{"name":"pytier-x"},"containerName":"pytier-x-run"}', other: 'line one\nline two' })
   })
 })

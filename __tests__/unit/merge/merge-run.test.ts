@@ -7,7 +7,10 @@ import type { Captured, ProcessOptions, ProcessRunner } from '../../../src/seams
 import { setLogSink, type LogSink } from '../../../src/seams/log.js'
 import { parseMergeInputs, type MergeInputs } from '../../../src/inputs/merge-inputs.js'
 import { writeMergedJunit } from '../../../src/merge/junit-writer.js'
-import { mergeOutputs, runMerge } from '../../../src/merge/merge-run.js'
+import { mergeOutputs } from '../../../src/action/outputs.js'
+import { runMerge } from '../../../src/merge/merge-run.js'
+import { readEnvironment } from '../../../src/seams/environment.js'
+import { memoryState } from '../../../src/seams/state.js'
 import { parseJunit } from '../../../src/results/junit.js'
 import { countCases } from '../../../src/results/model.js'
 import { fixture, manifest, MERGE_DIR, testCase } from './fixtures.js'
@@ -57,7 +60,7 @@ function fakeExec(o: { collectFails?: boolean } = {}): ProcessRunner & { calls: 
       calls.push(argv)
       if (argv.includes('--collect-only')) {
         if (o.collectFails) return { exitCode: 2, stdout: fixture('collect-error.txt'), stderr: '' }
-        const marked = argv.lastIndexOf('-m') > argv.indexOf('--collect-only')
+        const marked = argv.lastIndexOf('-m') > argv.indexOf('pytest')
         return ok(fixture(marked ? 'collect-ids-excluded.txt' : 'collect-ids-all.txt'))
       }
       const sub = args[2]
@@ -96,12 +99,13 @@ function inputs(over: Record<string, string> = {}): MergeInputs {
 describe('runMerge', () => {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-merge-unit-'))
   afterAll(() => fs.rmSync(temp, { recursive: true, force: true }))
+  /** A job's environment with the Actions runtime an upload needs (the fake artifacts never reach it). */
+  const jobEnv = (vars: Record<string, string> = {}) => readEnvironment({ RUNNER_TEMP: temp, ACTIONS_RUNTIME_TOKEN: 'token', ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/', ...vars }, temp)
 
   it('merges the newest results, names what is missing, combines coverage, audits, reports, uploads, then fails', async () => {
     const artifacts = fakeArtifacts(stored())
     const exec = fakeExec()
-    const summaries: string[] = []
-    const r = await runMerge(inputs(), { exec, artifacts, writeSummary: async (md) => void summaries.push(md), env: { RUNNER_TEMP: temp, GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '2' } })
+    const r = await runMerge(inputs(), { exec, artifacts, env: jobEnv({ GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '2' }), state: memoryState() })
 
     expect(r.verdict.outcome).toBe('failed')
     expect(r.verdict.reasons.map((x) => x.text)).toEqual([
@@ -121,11 +125,11 @@ describe('runMerge', () => {
     expect(merged.cases).toHaveLength(31)
     const rc = fs.readFileSync(path.join(r.resultsDir, 'coveragerc-merge'), 'utf8')
     expect(rc).toBe(`[paths]\npytest_tier_merge =\n    ${PROJECT}/\n    /app/\n`)
-    expect(exec.calls.map((c) => c.slice(3, 5).join(' ')).filter(Boolean)).toEqual(['combine --rcfile=' + path.join(r.resultsDir, 'coveragerc-merge'), 'xml --rcfile=' + path.join(r.resultsDir, 'coveragerc-merge'), 'html --rcfile=' + path.join(r.resultsDir, 'coveragerc-merge'), '--collect-only --verbosity=-1', '--collect-only --verbosity=-1'])
+    expect(exec.calls.map((c) => c.slice(3, 5).join(' ')).filter(Boolean)).toEqual(['combine --rcfile=' + path.join(r.resultsDir, 'coveragerc-merge'), 'xml --rcfile=' + path.join(r.resultsDir, 'coveragerc-merge'), 'html --rcfile=' + path.join(r.resultsDir, 'coveragerc-merge'), '--collect-only --verbosity=-1', '-m slow or phase_future'])
 
-    expect(summaries).toHaveLength(1)
-    expect(summaries[0]).toMatch(/^## pytest merged: failed/)
-    expect(artifacts.uploads).toEqual([{ name: 'pytest-merged', files: [r.resultsDir], rootDirectory: r.resultsDir, retentionDays: undefined }])
+    expect(r.summary).toMatch(/^## pytest merged: failed/)
+    expect(fs.readFileSync(path.join(r.resultsDir, 'summary.md'), 'utf8')).toBe(r.summary)
+    expect(artifacts.uploads).toEqual([{ name: 'pytest-merged', files: [r.resultsDir], rootDirectory: r.resultsDir, retentionDays: undefined, runAttempt: 2 }])
     expect(artifacts.files.sort()).toEqual(['.coverage', 'coverage.xml', 'coveragerc-merge', 'htmlcov', 'junit.xml', 'partition.json', 'pytest-merged.json', 'summary.md'])
     const m = JSON.parse(fs.readFileSync(path.join(r.resultsDir, 'pytest-merged.json'), 'utf8'))
     expect(m).toMatchObject({ kind: 'merged', outcome: 'failed', coveragePercent: 87.5, missing: ['third'], runId: '7', runAttempt: 2, overlaps: 1 })
@@ -134,7 +138,7 @@ describe('runMerge', () => {
   it('passes with every expected tier passed; an audit that cannot collect only warns', async () => {
     const s = stored()
     delete s['pytest-first']
-    const r = await runMerge(inputs({ 'expected-tiers': 'second', upload: 'false' }), { exec: fakeExec({ collectFails: true }), artifacts: fakeArtifacts(s), writeSummary: async () => undefined, env: { RUNNER_TEMP: temp } })
+    const r = await runMerge(inputs({ 'expected-tiers': 'second', upload: 'false' }), { exec: fakeExec({ collectFails: true }), artifacts: fakeArtifacts(s), env: jobEnv(), state: memoryState() })
     expect(r.verdict).toMatchObject({ outcome: 'passed', failed: false })
     expect(r.partition).toBeUndefined()
     expect(r.artifact).toBeUndefined()
@@ -145,7 +149,7 @@ describe('runMerge', () => {
   it('fails on gaps with require-partition, and on a coverage threshold without coverage', async () => {
     const s = stored()
     delete s['pytest-first']
-    const r = await runMerge(inputs({ 'expected-tiers': 'second', 'require-partition': 'true', 'coverage-fail-under': '50', upload: 'false' }), { exec: fakeExec(), artifacts: fakeArtifacts(s), writeSummary: async () => undefined, env: { RUNNER_TEMP: temp } })
+    const r = await runMerge(inputs({ 'expected-tiers': 'second', 'require-partition': 'true', 'coverage-fail-under': '50', upload: 'false' }), { exec: fakeExec(), artifacts: fakeArtifacts(s), env: jobEnv(), state: memoryState() })
     expect(r.verdict.outcome).toBe('error')
     expect(r.verdict.message).toMatch(/coverage-fail-under is 50, but no tier uploaded coverage data\./)
     expect(r.verdict.message).toMatch(/27 test\(s\) ran in no tier/)
@@ -153,7 +157,7 @@ describe('runMerge', () => {
 
   it('reports a compose setup failure as the merge’s own error when there is coverage to combine', async () => {
     const exec: ProcessRunner = { capture: async () => ({ exitCode: 1, stdout: '', stderr: 'no docker here' }), start: () => { throw new Error('not used') } }
-    const r = await runMerge({ ...inputs({ upload: 'false' }), runner: 'compose' }, { exec, artifacts: fakeArtifacts(stored()), writeSummary: async () => undefined, env: { RUNNER_TEMP: temp } })
+    const r = await runMerge({ ...inputs({ upload: 'false' }), runner: 'compose' }, { exec, artifacts: fakeArtifacts(stored()), env: jobEnv(), state: memoryState() })
     expect(r.verdict.outcome).toBe('error')
     expect(r.verdict.message).toMatch(/Coverage could not be combined: .*compose-file.*docker-compose\.test\.yml/)
   })

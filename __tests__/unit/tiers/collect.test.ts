@@ -6,11 +6,12 @@ import { fixture, MERGE_DIR } from '../merge/fixtures.js'
 
 describe('collectArgv', () => {
   it.each([
-    [['python', '-m', 'pytest'], undefined, ['python', '-m', 'pytest', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']],
-    [['pytest'], 'slow or phase_future', ['pytest', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0', '-m', 'slow or phase_future']],
-    [['poetry', 'run', 'pytest'], '', ['poetry', 'run', 'pytest', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']]
-  ])('%j with markers %j', (command, markers, argv) => {
-    expect(collectArgv(command, markers)).toEqual(argv)
+    [['python', '-m', 'pytest'], [], ['python', '-m', 'pytest', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']],
+    [['pytest'], ['-m', 'slow or phase_future'], ['pytest', '-m', 'slow or phase_future', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']],
+    // A tier's own -n and --cov come before, so the collection's -n 0 wins and nothing is measured twice.
+    [['poetry', 'run', 'pytest'], ['tests/unit', '-n', '4', '--no-cov'], ['poetry', 'run', 'pytest', 'tests/unit', '-n', '4', '--no-cov', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']]
+  ])('%j with selection %j', (command, selection, argv) => {
+    expect(collectArgv(command, selection)).toEqual(argv)
   })
 })
 

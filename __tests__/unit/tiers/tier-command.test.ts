@@ -1,5 +1,6 @@
 import { buildPytestArgv, resolveTier } from '../../../src/tiers/tier-command.js'
-import { BUILTIN_TIERS, BUILTIN_TIER_NAMES, findTier } from '../../../src/tiers/builtin.js'
+import { BUILTIN_TIERS, BUILTIN_TIER_NAMES } from '../../../src/tiers/builtin.js'
+import { findTier } from '../../../src/tiers/lookup.js'
 
 const harness = { junitPath: '/r/junit.xml', cacheDir: '/r/.pytest_cache' }
 const cmd = ['python', '-m', 'pytest']

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import { parseComposeConfig } from '../../../../src/seams/compose/model.js'
 import { composeBase, downArgs, projectName, runArgs, upWaitArgs, type ComposeProject } from '../../../../src/seams/compose/argv.js'
 
-const fixture = (name: string): string => fs.readFileSync(new URL(`../fixtures/compose/${name}`, import.meta.url), 'utf8')
+const fixture = (name: string): string => fs.readFileSync(new URL(`../../../fixtures/compose/${name}`, import.meta.url), 'utf8')
 
 describe('parseComposeConfig', () => {
   it.each(['example-config.yml', 'v1-config.yml'])('reads services, dependencies, binds and working_dir from %s', (file) => {

@@ -1,0 +1,80 @@
+/**
+ * The action's main step: read the inputs once, run a tier or a merge, then report first and fail last. The only
+ * caller of `core.setFailed` (through `fail`).
+ */
+import { readSettings } from '../inputs/settings.js'
+import type { TierInputs } from '../inputs/tier-inputs.js'
+import type { MergeInputs } from '../inputs/merge-inputs.js'
+import type { ProjectConfig } from '../config/model.js'
+import { readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
+import { runMerge } from '../merge/merge-run.js'
+import { Input } from '../names.js'
+import { reportTier } from '../run/report.js'
+import { runTier } from '../run/tier-run.js'
+import { createArtifacts, type Artifacts } from '../seams/artifacts.js'
+import { readEnvironment, type Environment } from '../seams/environment.js'
+import { processRunner, type ProcessRunner } from '../seams/exec.js'
+import { log, setLogSink } from '../seams/log.js'
+import type { StateStore } from '../seams/state.js'
+import { markerSyntaxProblem } from '../tiers/markers.js'
+import { Output } from '../names.js'
+import { annotate, coreLog, coreState, fail, getInput, setOutputs, writeSummary } from './toolkit.js'
+import { mergeOutputs, planOutputs, tierOutputs } from './outputs.js'
+
+/** The seams the main step uses; the real ones unless a test passes its own. */
+export interface ActionDeps {
+  exec: ProcessRunner
+  state: StateStore
+  env: Environment
+  artifacts: () => Promise<Artifacts>
+}
+
+/** Runs the main step. Never throws: every error ends as a failed step with its message. */
+export async function runAction(deps: Partial<ActionDeps> = {}): Promise<void> {
+  setLogSink(coreLog)
+  const d: ActionDeps = { exec: processRunner, state: coreState, env: readEnvironment(), artifacts: async () => createArtifacts(), ...deps }
+  try {
+    const settings = readSettings(getInput, d.env.workspace)
+    if (settings.mode === 'merge') return await merge(settings.inputs, d)
+    await tier(settings.inputs, settings.config, d)
+  } catch (e) {
+    setOutputs({ [Output.Outcome]: 'error' })
+    fail(e instanceof Error ? e.message : String(e))
+  }
+}
+
+async function tier(inputs: TierInputs, config: ProjectConfig, d: ActionDeps): Promise<void> {
+  checkMarkers(config, inputs)
+  const run = await runTier(inputs, { exec: d.exec, tiers: config.tiers, state: d.state, env: d.env, onPlan: (plan) => setOutputs(planOutputs(plan)) })
+  const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env })
+  annotate(reported.annotations)
+  await writeSummary(reported.summary)
+  setOutputs(tierOutputs(run, reported))
+  if (reported.verdict.failed) fail(reported.verdict.message)
+  else log.info(reported.verdict.message)
+}
+
+/** The merge mode: one verdict from the tier jobs' results (docs/merge.md). */
+async function merge(inputs: MergeInputs, d: ActionDeps): Promise<void> {
+  const result = await runMerge(inputs, { exec: d.exec, artifacts: await d.artifacts(), env: d.env, state: d.state })
+  await writeSummary(result.summary)
+  setOutputs(mergeOutputs(result))
+  if (result.verdict.failed) fail(result.verdict.message)
+  else log.info(result.verdict.message)
+}
+
+/**
+ * The running tier's marker expression, as run (a `markers` input replaces the tier's): a syntax error fails
+ * before anything starts; unregistered names are warnings, or errors if the configuration says so. Only this
+ * tier's: the other tiers have jobs of their own.
+ */
+function checkMarkers(config: ProjectConfig, inputs: TierInputs): void {
+  const tier = config.tiers.find((t) => t.name === inputs.tier)
+  if (!tier) return
+  const override = inputs.markers !== undefined ? { markers: inputs.markers, origin: `Input '${Input.Markers}'` } : undefined
+  const problem = markerSyntaxProblem(override?.markers ?? tier.markers)
+  if (problem) throw new Error(`${override?.origin ?? `${config.source}: tiers.${tier.name}.markers`}: ${problem}`)
+  const unknown = unregisteredMarkers(config, readRegisteredMarkers(inputs.workingDirectory), { tier: tier.name, override })
+  if (unknown.length && config.unregisteredMarkers === 'error') throw new Error(unknown.join('\n'))
+  for (const u of unknown) log.warning(u)
+}

@@ -1,0 +1,58 @@
+/**
+ * Plans one tier: the tier with the user's overrides, its paths expanded, and the exact pytest argv and environment,
+ * before anything starts. The tier run and `pytest-tier plan` both use it, so what `plan` prints is what runs.
+ */
+import * as path from 'node:path'
+import { CONTAINER_RESULTS_DIR, Input, JUNIT_FILE, type RunnerKind } from '../names.js'
+import type { TierInputs } from '../inputs/tier-inputs.js'
+import type { Environment } from '../seams/environment.js'
+import { expandPaths } from '../seams/glob.js'
+import { projectName } from '../seams/compose/argv.js'
+import { findTier } from '../tiers/lookup.js'
+import type { TierSpec } from '../tiers/builtin.js'
+import { buildPytestArgv, harnessFor, resolveTier, type ResolvedTier } from '../tiers/tier-command.js'
+
+/** What is known once a tier is planned, before it runs. */
+export interface TierPlan {
+  /** The tier with overrides applied and its path globs expanded. */
+  tier: ResolvedTier
+  /** The pytest argv, as run (inside the container under compose). */
+  argv: string[]
+  /** Environment added for the test process (no bytecode; coverage's data file in the results folder). */
+  env: Record<string, string>
+  /** Host folder holding the results. */
+  resultsDir: string
+  /** The results folder as pytest sees it. */
+  resultsPath: string
+  /** Host path of the JUnit XML. */
+  junitPath: string
+}
+
+/** Where the results folder is as pytest sees it: mounted in the container, or the host folder itself. */
+export function resultsPathFor(runner: RunnerKind, resultsDir: string): string {
+  return runner === 'host' ? resultsDir : CONTAINER_RESULTS_DIR
+}
+
+/** The compose project name of a tier job: unique per tier, run, attempt and `suffix` (random per run). */
+export function tierProjectName(tier: string, env: Pick<Environment, 'runId' | 'runAttempt'>, suffix: string): string {
+  return projectName([tier, env.runId || 'local', String(env.runAttempt), suffix])
+}
+
+/** The host results folder of a job, unless the inputs name one: under RUNNER_TEMP, else in the project. */
+export function defaultResultsDir(o: { workingDirectory: string; runnerTemp?: string; name: string }): string {
+  return path.join(o.runnerTemp || path.join(o.workingDirectory, '.pytest-tier'), 'pytest-tier', o.name)
+}
+
+/**
+ * Plans the tier named by the inputs. Throws (naming the input) on an unknown tier or globs that match nothing;
+ * only the path globs touch the file system.
+ */
+export async function planTier(inputs: TierInputs, o: { tiers: readonly TierSpec[]; resultsDir: string }): Promise<TierPlan> {
+  const resolved = resolveTier(findTier(o.tiers, inputs.tier), inputs)
+  const paths = await expandPaths(resolved.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)
+  const tier = { ...resolved, paths }
+  const resultsPath = resultsPathFor(inputs.runner, o.resultsDir)
+  const { harness, env } = harnessFor(tier, resultsPath)
+  const argv = buildPytestArgv(inputs.pytestCommand, tier, harness)
+  return { tier, argv, env, resultsDir: o.resultsDir, resultsPath, junitPath: path.join(o.resultsDir, JUNIT_FILE) }
+}
