@@ -7,11 +7,9 @@
 // post), measured here; a job's fixed cost on a hosted runner (boot, checkout, image pull) is not included and is
 // the same for the merge job and the full job. The example's tests take milliseconds; `--per-test-ms` adds a
 // conftest.py to each job's copy that makes every test take that much longer, to see a suite of realistic weight.
-// Compile first, then run (see docs/merge.md):
+// Compile first, then run (see docs/merge.md): `npm run bench:merge`, or
 //
-//   npx tsc --module nodenext --moduleResolution nodenext --target es2022 --skipLibCheck --rootDir . \
-//     --outDir build/bench src/merge/run.ts src/merge/inputs.ts src/artifacts.ts src/exec.ts src/log.ts \
-//     src/tiers.ts __tests__/support/results-service.ts && node bench/merge-saving.mjs [--runs 3] [--per-test-ms 0,500] [--via-dist]
+//   npm run bench:build && npm run build && node bench/merge-saving.mjs [--runs 3] [--per-test-ms 0,500] [--via-dist]
 import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,12 +26,15 @@ const DELAYS = option('--per-test-ms', '0,500').split(',').map(Number)
 const VIA_DIST = args.includes('--via-dist')
 
 const { ResultsService, runtimeEnv } = await import(new URL('__tests__/support/results-service.js', BUILD))
-const { runMerge } = await import(new URL('src/merge/run.js', BUILD))
-const { parseMergeInputs } = await import(new URL('src/merge/inputs.js', BUILD))
-const { createArtifacts } = await import(new URL('src/artifacts.js', BUILD))
-const { processRunner } = await import(new URL('src/exec.js', BUILD))
-const { setLogSink } = await import(new URL('src/log.js', BUILD))
-const { BUILTIN_TIER_NAMES } = await import(new URL('src/tiers.js', BUILD))
+const { runMerge } = await import(new URL('src/merge/merge-run.js', BUILD))
+const { parseMergeInputs } = await import(new URL('src/inputs/merge-inputs.js', BUILD))
+const { createArtifacts } = await import(new URL('src/seams/artifacts.js', BUILD))
+const { readEnvironment } = await import(new URL('src/seams/environment.js', BUILD))
+const { memoryState } = await import(new URL('src/seams/state.js', BUILD))
+const { cleanUp } = await import(new URL('src/run/cleanup.js', BUILD))
+const { processRunner } = await import(new URL('src/seams/exec.js', BUILD))
+const { setLogSink } = await import(new URL('src/seams/log.js', BUILD))
+const { BUILTIN_TIER_NAMES } = await import(new URL('src/tiers/builtin.js', BUILD))
 setLogSink({ info: () => {}, warning: () => {}, error: (m) => console.error(m), group: (_, fn) => fn() })
 
 let delayMs = 0
@@ -100,16 +101,16 @@ async function mergeJob(service, runId) {
   if (VIA_DIST) return job(service, { runId, jobId: 'merge', inputs: { mode: 'merge', 'expected-tiers': TIERS.join('\n') } })
   const j = newJob()
   const saved = { ...process.env }
-  const state = join(j.runnerTemp, 'state')
-  writeFileSync(state, '')
-  Object.assign(process.env, runtimeEnv(service, { runId, jobId: 'merge', workspace: j.workspace, runnerTemp: j.runnerTemp }), { GITHUB_STATE: state })
+  const state = memoryState()
+  Object.assign(process.env, runtimeEnv(service, { runId, jobId: 'merge', workspace: j.workspace, runnerTemp: j.runnerTemp }))
   // The artifact client logs to stdout; keep this script's own output readable.
   const write = process.stdout.write
   process.stdout.write = () => true
   const t0 = performance.now()
   try {
     const inputs = parseMergeInputs((n) => ({ 'expected-tiers': TIERS.join('\n') })[n] ?? '', j.workspace, { tiers: BUILTIN_TIER_NAMES })
-    const r = await runMerge(inputs, { exec: processRunner, artifacts: createArtifacts(), writeSummary: async () => {}, env: process.env })
+    const r = await runMerge(inputs, { exec: processRunner, artifacts: createArtifacts(), env: readEnvironment(), state })
+    await cleanUp(state, processRunner, j.workspace)
     return { seconds: (performance.now() - t0) / 1000, outcome: r.verdict.outcome, outputs: { 'coverage-percent': r.coverage ? r.coverage.totals.percent.toFixed(2) : '' } }
   } finally {
     process.stdout.write = write

@@ -1,50 +1,40 @@
 #!/usr/bin/env node
-import { p as parseInputs, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, b as BUILTIN_SOURCE, c as parseCollectOnly, r as runTier, l as loadProjectConfig, u as unregisteredMarkers, d as readRegisteredMarkers, e as expandPaths, h as hasCov, N as NOT_EXPECTED_BY_DEFAULT, f as resolveTier, g as harnessFor, i as buildPytestArgv, j as isFailing, k as parseJunit, I as InputError, C as ConfigError } from './chunks/run.js';
+import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, b as BUILTIN_SOURCE, r as runTier, c as composeTarget, h as hostTarget, d as collectArgv, f as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, g as readRegisteredMarkers, i as findTier, U as UnknownTierError, j as expandPaths, k as hasCov, D as Document, n as planTier, t as tierProjectName, o as isFailing, q as parseJunit, I as InputError, C as ConfigError } from './chunks/junit.js';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { I as Input, q as quoteForLog, P as PYTEST_ENV, c as checkComposeFiles, d as detectCompose, p as projectName, r as readConfig, a as downArgs, b as runArgs, e as processRunner, S as State, s as setLogSink, D as Document, C as CONTAINER_RESULTS_DIR } from './chunks/state.js';
+import { I as Input, q as quoteArg, p as processRunner, s as shellLine, m as memoryState, a as projectName, l as lastLines, r as readEnvironment, b as setLogSink, N as NOT_EXPECTED_BY_DEFAULT, c as runArgs } from './chunks/state.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { c as cleanUp } from './chunks/cleanup.js';
 import { spawn } from 'node:child_process';
-import { c as cleanup } from './chunks/cleanup.js';
-import 'node:path/posix';
-import 'os';
 import 'fs';
 import 'path';
+import 'assert';
+import 'os';
 import 'crypto';
 import 'stream';
-import 'node:stream';
-import 'buffer';
-import 'node:process';
-import 'node:http';
-import 'node:https';
-import 'node:zlib';
-import 'events';
-import 'node:buffer';
-import 'net';
-import 'tls';
-import 'assert';
-import 'tty';
 import 'util';
+import 'node:path/posix';
 import 'http';
 import 'https';
-import 'url';
-import 'fs/promises';
-import 'constants';
-import 'node:url';
-import 'node:fs/promises';
-import 'node:events';
-import 'node:string_decoder';
-import 'zlib';
+import 'net';
+import 'tls';
+import 'events';
 import 'node:assert';
 import 'node:net';
+import 'node:http';
+import 'node:stream';
+import 'node:buffer';
 import 'node:querystring';
+import 'node:events';
 import 'node:diagnostics_channel';
 import 'node:tls';
+import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
+import 'node:url';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
@@ -155,8 +145,8 @@ function columns(rows, right = []) {
 
 /**
  * Command-line options shared by the commands, parsed with node's `util.parseArgs`. Options that change a run
- * carry the action input's name (`--workers`, `--pytest-args`, ...), and become ActionInputs through the same
- * `parseInputs` the action uses, so that both validate alike.
+ * carry the action input's name (`--workers`, `--pytest-args`, ...), and become TierInputs through the same
+ * `parseTierInputs` the action uses, so that both validate alike.
  */
 /** Options every command takes. */
 const COMMON_OPTIONS = {
@@ -243,7 +233,7 @@ function workingDirectory(values) {
     return path.resolve(process.cwd(), values['working-directory'] ?? '.');
 }
 /**
- * Builds ActionInputs from the command line and the configuration, through the action's own `parseInputs`:
+ * Builds TierInputs from the command line and the configuration, through the action's own `parseTierInputs`:
  * an option wins over the configuration, which wins over the action's default.
  */
 function cliInputs(o) {
@@ -267,7 +257,7 @@ function cliInputs(o) {
         // A local run keeps its results on this machine.
         [Input.Upload]: 'false'
     };
-    return parseInputs((name) => raw[name] ?? '', o.cwd);
+    return parseTierInputs((name) => raw[name] ?? '', o.cwd);
 }
 /** Rewrites an input error of the action into the CLI's words: `Input 'workers'` becomes `Option --workers`. */
 function inCliWords(message) {
@@ -343,12 +333,12 @@ function renderAudit(input, report) {
     const { config } = input;
     const selection = (name) => {
         const t = config.tiers.find((x) => x.name === name);
-        return [...t.paths, ...(t.markers ? ['-m', quoteForLog(t.markers)] : [])].join(' ') || '(everything)';
+        return [...t.paths, ...(t.markers ? ['-m', quoteArg(t.markers)] : [])].join(' ') || '(everything)';
     };
     const rows = [['Tier', 'Tests', 'Selection'], ...report.tiers.map((t) => [t.name, String(t.count), selection(t.name)])];
     rows.push(['(all)', String(input.all.length), "pytest's own collection"]);
     if (config.exclude.length)
-        rows.push(['(excluded)', String(input.excluded.length), `-m ${quoteForLog(config.exclude.join(' or '))}`]);
+        rows.push(['(excluded)', String(input.excluded.length), `-m ${quoteArg(excludedExpression(config.exclude))}`]);
     const lines = [`Audit of ${ofSource(config.source)}, collected ${input.where}:`, '', ...columns(rows, [false, true, false])];
     lines.push('', 'Overlaps (tests selected by both tiers):');
     if (!report.overlaps.length)
@@ -367,119 +357,9 @@ function renderAudit(input, report) {
 }
 
 /**
- * pytest's own collection, for the audit: `pytest --collect-only` in one-off containers of the compose test
- * service (or on the host), its output read back into node ids. Each call is a fresh container, exactly as a
- * tier's run would see the project; dependencies are not started, since collecting needs none.
+ * Runs a tier on this machine with the action's own runTier, then cleans up the way the post step does, from an
+ * in-memory state store: the same modules, nothing faked.
  */
-/** Makes a collector: validates the compose setup (files, CLI, daemon, service) first. */
-async function makeCollector(o) {
-    if (!o.compose) {
-        const cache = path.join(os.tmpdir(), 'pytest-tier-audit-cache');
-        return {
-            where: 'on this machine',
-            pytest: (args) => o.exec.capture(o.pytestCommand[0], [...o.pytestCommand.slice(1), ...args, '-o', `cache_dir=${cache}`], { cwd: o.cwd, silent: true, env: { ...process.env, ...PYTEST_ENV } }),
-            close: async () => undefined
-        };
-    }
-    const { files, service } = o.compose;
-    checkComposeFiles(files, o.cwd, Input.ComposeFile);
-    const cli = await detectCompose(o.exec, o.cwd);
-    const name = projectName(['audit', randomBytes(3).toString('hex')]);
-    const project = { cli, name, files, cwd: o.cwd };
-    const model = await readConfig(o.exec, project);
-    if (!model.services.includes(service)) {
-        throw new SetupError(`Option --service: the service '${service}' is not defined in ${files.join(', ')}; allowed are: ${model.services.join(', ') || '(none)'}.`);
-    }
-    let n = 0;
-    return {
-        where: `in the compose service '${service}'`,
-        pytest: (args) => {
-            const command = [...o.pytestCommand, ...args, '-o', 'cache_dir=/tmp/pytest-tier-audit-cache'];
-            const run = runArgs(project, { service, containerName: `${name}-c${++n}`, volumes: [], env: PYTEST_ENV, command, noDeps: true });
-            return o.exec.capture(cli.bin, run, { cwd: o.cwd, silent: true });
-        },
-        close: async () => void (await o.exec.capture(cli.bin, downArgs(project), { cwd: o.cwd, silent: true }))
-    };
-}
-/** Reads `pytest --markers`: each `@pytest.mark.NAME...` line registers NAME. Pure. */
-function parseMarkersOutput(stdout) {
-    return [...stdout.matchAll(/^@pytest\.mark\.([A-Za-z_]\w*)/gm)].map((m) => m[1]);
-}
-function tail(c) {
-    return (c.stdout + c.stderr).trim().split('\n').slice(-15).join('\n');
-}
-/**
- * Collects with the given selection arguments; returns the node ids. Exit code 5 (nothing collected) is an
- * empty list; any other failure (a collection error, a bad option) is a SetupError showing pytest's output.
- */
-async function collect(c, selection) {
-    // --verbosity, unlike -q, sets the level outright, whatever -q or -v the project's addopts hold.
-    const r = await c.pytest([...selection, '--collect-only', '--verbosity=-1']);
-    if (r.exitCode !== 0 && r.exitCode !== 5) {
-        throw new SetupError(`pytest could not collect ${selection.length ? selection.map(quoteForLog).join(' ') : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`);
-    }
-    try {
-        return parseCollectOnly(r.stdout);
-    }
-    catch (e) {
-        throw new SetupError(`${e.message} (for ${selection.map(quoteForLog).join(' ') || 'the suite'} ${c.where})`);
-    }
-}
-/** The markers pytest itself knows in the project (configuration, conftest.py and plugins). */
-async function registeredByPytest(c) {
-    const r = await c.pytest(['--markers']);
-    if (r.exitCode !== 0)
-        throw new SetupError(`pytest --markers failed ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`);
-    return parseMarkersOutput(r.stdout);
-}
-/**
- * Runs the tasks, at most `limit` at a time, keeping their order. After a failure no new task starts, and the
- * running ones finish before the first error is thrown, so that nothing is still starting containers afterwards.
- */
-async function pool(tasks, limit) {
-    const out = new Array(tasks.length);
-    const errors = [];
-    let next = 0;
-    const worker = async () => {
-        while (next < tasks.length && errors.length === 0) {
-            const i = next++;
-            try {
-                out[i] = await tasks[i]();
-            }
-            catch (e) {
-                errors.push(e);
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-    if (errors.length)
-        throw errors[0];
-    return out;
-}
-
-/**
- * Runs a tier on this machine with the action's own runTier, then cleans up the way the post step does.
- * runTier saves its cleanup state through @actions/core, which writes to the file named by GITHUB_STATE; here
- * that file is a temporary one, and its content is handed to cleanup as the runner would hand it to post.
- */
-/** Parses a GITHUB_STATE-style file: `name<<delimiter` blocks, or `name=value` lines. */
-function parseStateFile(text) {
-    const out = {};
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-        const block = /^([^<=]+)<<(.+)$/.exec(lines[i]);
-        if (block) {
-            const end = lines.indexOf(block[2], i + 1);
-            out[block[1]] = lines.slice(i + 1, end < 0 ? undefined : end).join('\n');
-            i = end < 0 ? lines.length : end;
-        }
-        else if (lines[i].includes('=')) {
-            const at = lines[i].indexOf('=');
-            out[lines[i].slice(0, at)] = lines[i].slice(at + 1);
-        }
-    }
-    return out;
-}
 /**
  * A quiet process runner: short commands never echo to the terminal. With `output`, what they would have shown,
  * and everything long ones print, is kept there instead; without it, long ones stream as usual.
@@ -489,13 +369,13 @@ function quietRunner(output) {
         async capture(cmd, args, opts = {}) {
             const r = await processRunner.capture(cmd, args, { ...opts, silent: true });
             if (output && !opts.silent)
-                output.push(`$ ${[cmd, ...args].map(quoteForLog).join(' ')}`, r.stdout, r.stderr);
+                output.push(`$ ${shellLine([cmd, ...args])}`, r.stdout, r.stderr);
             return r;
         },
         start(cmd, args, opts = {}) {
             if (!output)
                 return processRunner.start(cmd, args, opts);
-            output.push(`$ ${[cmd, ...args].map(quoteForLog).join(' ')}`);
+            output.push(`$ ${shellLine([cmd, ...args])}`);
             const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
             // Whole lines only, so that the log's own lines never land in the middle of one.
             const keepers = [child.stdout, child.stderr].map((stream) => {
@@ -526,36 +406,100 @@ function quietRunner(output) {
 }
 /** Runs the tier and always cleans up afterwards (containers, networks, volumes), even when the run throws. */
 async function runTierLocally(o) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pytest-tier-state-'));
-    const stateFile = path.join(dir, 'state');
-    fs.writeFileSync(stateFile, '');
-    const saved = process.env.GITHUB_STATE;
-    process.env.GITHUB_STATE = stateFile;
+    const state = memoryState();
     try {
-        return await runTier(o.inputs, { exec: o.exec ?? processRunner, tiers: o.tiers });
+        return await runTier(o.inputs, { exec: o.exec ?? processRunner, tiers: o.tiers, state, env: o.env });
     }
     finally {
-        restore('GITHUB_STATE', saved);
-        const state = parseStateFile(fs.readFileSync(stateFile, 'utf8'))[State.Cleanup];
-        fs.rmSync(dir, { recursive: true, force: true });
-        if (state) {
-            const key = `STATE_${State.Cleanup}`;
-            const before = process.env[key];
-            process.env[key] = state;
-            try {
-                await cleanup(quietRunner());
-            }
-            finally {
-                restore(key, before);
-            }
-        }
+        if (state.values.size)
+            await cleanUp(state, quietRunner(), o.inputs.workingDirectory);
     }
 }
-function restore(key, value) {
-    if (value === undefined)
-        delete process.env[key];
-    else
-        process.env[key] = value;
+
+/**
+ * pytest's own collection, for the audit: `pytest --collect-only` through the one target (a one-off container of
+ * the compose test service, or the host), its output read back into node ids. Each call is a fresh container,
+ * exactly as a tier's run would see the project; dependencies are not started, since collecting needs none.
+ */
+/** Makes a collector on the tier run's own target: validates the compose setup (files, CLI, daemon, service) first. */
+async function makeCollector(o) {
+    const state = memoryState();
+    const results = fs.mkdtempSync(path.join(os.tmpdir(), 'pytest-tier-audit-'));
+    let target;
+    try {
+        target = o.compose
+            ? await composeTarget({ exec: o.exec, cwd: o.cwd, files: o.compose.files, service: o.compose.service, projectName: projectName(['audit', randomBytes(3).toString('hex')]), hostResults: results, state, user: o.env.user })
+            : hostTarget({ exec: o.exec, cwd: o.cwd, hostResults: results, env: o.env });
+    }
+    catch (e) {
+        fs.rmSync(results, { recursive: true, force: true });
+        throw e;
+    }
+    const t = target;
+    return {
+        where: o.compose ? `in the compose service '${o.compose.service}'` : 'on this machine',
+        pytestCommand: o.pytestCommand,
+        run: (argv) => t.oneOff(argv, {}, { silent: true }),
+        async close() {
+            if (state.values.size)
+                await cleanUp(state, quietRunner(), o.cwd);
+            fs.rmSync(results, { recursive: true, force: true });
+        }
+    };
+}
+/** Reads `pytest --markers`: each `@pytest.mark.NAME...` line registers NAME. Pure. */
+function parseMarkersOutput(stdout) {
+    return [...stdout.matchAll(/^@pytest\.mark\.([A-Za-z_]\w*)/gm)].map((m) => m[1]);
+}
+function tail(c) {
+    return lastLines(`${c.stdout}${c.stderr}`, 15, '\n');
+}
+/**
+ * Collects with the given selection arguments; returns the node ids. Exit code 5 (nothing collected) is an
+ * empty list; any other failure (a collection error, a bad option) is a SetupError showing pytest's output.
+ */
+async function collect(c, selection) {
+    const r = await c.run(collectArgv(c.pytestCommand, selection));
+    if (r.exitCode !== 0 && r.exitCode !== 5) {
+        throw new SetupError(`pytest could not collect ${selection.length ? shellLine(selection) : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`);
+    }
+    try {
+        return parseCollectOnly(r.stdout);
+    }
+    catch (e) {
+        throw new SetupError(`${e.message} (for ${shellLine(selection) || 'the suite'} ${c.where})`);
+    }
+}
+/** The markers pytest itself knows in the project (configuration, conftest.py and plugins). */
+async function registeredByPytest(c) {
+    const r = await c.run([...c.pytestCommand, '--markers', '-p', 'no:cacheprovider']);
+    if (r.exitCode !== 0)
+        throw new SetupError(`pytest --markers failed ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`);
+    return parseMarkersOutput(r.stdout);
+}
+/**
+ * Runs the tasks, at most `limit` at a time, keeping their order. After a failure no new task starts, and the
+ * running ones finish before the first error is thrown, so that nothing is still starting containers afterwards.
+ */
+async function pool(tasks, limit) {
+    const out = new Array(tasks.length);
+    const errors = [];
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length && errors.length === 0) {
+            const i = next++;
+            try {
+                out[i] = await tasks[i]();
+            }
+            catch (e) {
+                errors.push(e);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+    if (errors.length)
+        throw errors[0];
+    return out;
 }
 
 /** What every command starts from: the project folder, its configuration, and the marker names it leaves unregistered. */
@@ -576,10 +520,14 @@ function openProject(values, io) {
 }
 /** The tier of that name, or a UsageError listing the tiers there are. */
 function tierOf(project, name, command) {
-    const tier = project.config.tiers.find((t) => t.name === name);
-    if (!tier)
-        throw new UsageError(`There is no tier '${name}' in ${project.config.source}; the tiers are: ${project.config.tiers.map((t) => t.name).join(', ')}.`, command);
-    return tier;
+    try {
+        return findTier(project.config.tiers, name);
+    }
+    catch (e) {
+        if (!(e instanceof UnknownTierError))
+            throw e;
+        throw new UsageError(`There is no tier '${name}' in ${project.config.source}; the tiers are: ${e.valid.join(', ')}.`, command);
+    }
 }
 
 /** `pytest-tier audit`: what each tier selects by pytest's own collection, overlaps, gaps, and the critical tier's size and time. */
@@ -633,8 +581,10 @@ async function auditCommand(args, io) {
     // The runner settings go through the action's validation; the tier named here only matters for the timed run.
     const inputs = cliInputs({ tier: config.critical.tier ?? config.tiers[0]?.name ?? 'none', cwd: project.cwd, values, config });
     setLogSink(terminalSink(io));
+    const env = readEnvironment();
     const collector = await makeCollector({
         exec: processRunner,
+        env,
         cwd: project.cwd,
         pytestCommand: inputs.pytestCommand,
         compose: inputs.runner === 'host' ? undefined : { files: inputs.composeFiles, service: inputs.service }
@@ -642,7 +592,7 @@ async function auditCommand(args, io) {
     let input;
     try {
         const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `tiers.${t.name}.paths`))));
-        const excluded = config.exclude.length ? ['-m', config.exclude.join(' or ')] : undefined;
+        const excluded = config.exclude.length ? ['-m', excludedExpression(config.exclude)] : undefined;
         const [all, excludedIds, registered, ...byTier] = await pool([() => collect(collector, []), async () => (excluded ? collect(collector, excluded) : []), () => registeredByPytest(collector), ...selections.map((s) => () => collect(collector, s))], PARALLEL);
         input = { config, where: collector.where, all, excluded: excludedIds, registered, byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i]])) };
     }
@@ -667,7 +617,7 @@ async function timeCritical(project, inputs, io) {
     const output = [];
     setLogSink(bufferSink(output));
     try {
-        const run = await runTierLocally({ inputs: { ...inputs, resultsDirectory: resultsDir }, tiers: project.config.tiers, exec: quietRunner(output) });
+        const run = await runTierLocally({ inputs: { ...inputs, resultsDirectory: resultsDir }, tiers: project.config.tiers, env: readEnvironment(), exec: quietRunner(output) });
         if (run.verdict.failed)
             for (const line of output.join('\n').trimEnd().split('\n').slice(-40))
                 io.err(line);
@@ -775,7 +725,7 @@ function renderWorkflow(config, o) {
 }
 /** The Makefile fragment: a `test-<tier>` target per tier that runs it with the CLI. */
 function renderMakefile(config, o) {
-    const configFlag = o.configOption ? ` --config ${quoteForLog(o.configOption).replace(/\$/g, '$$$$')}` : '';
+    const configFlag = o.configOption ? ` --config ${quoteArg(o.configOption).replace(/\$/g, '$$$$')}` : '';
     const lines = [
         ...header(config, o, 'a test-<tier> target per tier').split('\n').map((l) => `# ${l}`),
         '# Include it from your Makefile:  include pytest-tiers.mk',
@@ -869,7 +819,7 @@ function renderTierList(config) {
         if (t.dist)
             run.push(`dist: ${t.dist}`);
         if (t.args.length)
-            run.push(`args: ${t.args.map(quoteForLog).join(' ')}`);
+            run.push(`args: ${t.args.map(quoteArg).join(' ')}`);
         lines.push(`    ${run.join('    ')}`);
         const extra = [];
         if (t.coverage !== undefined)
@@ -920,29 +870,23 @@ const PLAN_HELP = [
 function placeholderResultsDir(tier) {
     return path.join(os.tmpdir(), `pytest-tier-${tier}-XXXXXX`);
 }
-/** Builds the plan of a run from validated inputs, as runTier would (paths expanded, harness arguments added). */
-async function planRun(inputs, tiers) {
-    const spec = tiers.find((t) => t.name === inputs.tier);
-    if (!spec)
-        throw new Error(`unknown tier '${inputs.tier}'`);
-    const tier = resolveTier(spec, inputs);
-    const paths = await expandPaths(tier.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier);
-    const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(tier.name);
-    const resultsPath = inputs.runner === 'host' ? resultsDir : CONTAINER_RESULTS_DIR;
-    const { harness, env } = harnessFor(tier, resultsPath);
-    const pytestArgv = buildPytestArgv(inputs.pytestCommand, { ...tier, paths }, harness);
+/** Builds the plan of a run from validated inputs with the tier run's own planner (paths expanded, harness added). */
+async function planRun(inputs, tiers, env) {
+    const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(inputs.tier);
+    const plan = await planTier(inputs, { tiers, resultsDir });
+    const base = { tier: plan.tier, pytestArgv: plan.argv, env: plan.env, resultsDir };
     if (inputs.runner === 'host')
-        return { tier: { ...tier, paths }, pytestArgv, command: pytestArgv, env, resultsDir };
-    const name = projectName([tier.name, process.env.GITHUB_RUN_ID ?? 'local', process.env.GITHUB_RUN_ATTEMPT ?? '1', 'xxxxxx']);
+        return { ...base, command: plan.argv };
+    const name = tierProjectName(inputs.tier, env, 'xxxxxx');
     const project = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name, files: inputs.composeFiles, cwd: inputs.workingDirectory };
-    const args = runArgs(project, { service: inputs.service, containerName: `${name}-run`, volumes: [`${resultsDir}:${CONTAINER_RESULTS_DIR}`], env, command: pytestArgv });
-    return { tier: { ...tier, paths }, pytestArgv, command: [project.cli.bin, ...args], env, resultsDir };
+    const args = runArgs(project, { service: inputs.service, containerName: `${name}-run`, volumes: [`${resultsDir}:${plan.resultsPath}`], env: plan.env, command: plan.argv });
+    return { ...base, command: [project.cli.bin, ...args] };
 }
 /** Renders a plan for the terminal: pure. */
 function renderPlan(plan, o) {
     const where = o.host ? 'on this machine' : `in the compose service '${o.service}'`;
     const t = plan.tier;
-    const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${plan.command.map(quoteForLog).join(' ')}`, ''];
+    const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${shellLine(plan.command)}`, ''];
     if (o.host)
         lines.push(`Environment added: ${Object.entries(plan.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`);
@@ -960,7 +904,7 @@ async function planCommand(args, io) {
     const project = openProject(values, io);
     tierOf(project, name, 'plan');
     const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config });
-    const plan = await planRun(inputs, project.config.tiers);
+    const plan = await planRun(inputs, project.config.tiers, readEnvironment());
     if (values.json)
         io.out(JSON.stringify(plan, null, 2));
     else
@@ -999,7 +943,7 @@ function readReport(junitPath) {
 /** The closing summary of a run: pure. */
 function renderRunSummary(run, report) {
     const rows = [
-        ['tier', run.tier],
+        ['tier', run.tier.name],
         ['outcome', `${run.verdict.outcome}: ${run.verdict.message}`],
         ['pytest', run.exitCode === null ? 'did not start' : `exit code ${run.exitCode} after ${run.wallSeconds.toFixed(1)} s`]
     ];
@@ -1012,7 +956,7 @@ function renderRunSummary(run, report) {
             parts.push(`${c.xpassed} xpassed`);
         rows.push(['tests', `${c.tests}: ${parts.join(', ')}`]);
     }
-    rows.push(['command', run.argv.map(quoteForLog).join(' ')], ['report', run.junitPath]);
+    rows.push(['command', shellLine(run.argv)], ['report', run.junitPath]);
     const lines = ['', '── Summary', ...columns(rows)];
     const failing = report?.cases.filter(isFailing) ?? [];
     if (failing.length) {
@@ -1036,7 +980,7 @@ async function runCommand(args, io) {
     // Results stay out of the project: a fresh temporary folder per run, unless --results-directory says otherwise.
     inputs.resultsDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-${name}-`));
     setLogSink(terminalSink(io));
-    const run = await runTierLocally({ inputs, tiers: project.config.tiers });
+    const run = await runTierLocally({ inputs, tiers: project.config.tiers, env: readEnvironment() });
     for (const line of renderRunSummary(run, readReport(run.junitPath)))
         io.out(line);
     // pytest never started (a service the tests need did not come up): a setup error, not a test failure.
@@ -1108,7 +1052,7 @@ function report(e, io) {
             io.err(`  ${p}`);
         return ExitCode.Setup;
     }
-    io.err(`pytest-tier: ${messageOf(e)}`);
+    io.err(`pytest-tier: ${inCliWords(messageOf(e))}`);
     return ExitCode.Setup;
 }
 /** The process entry: adapts the toolkit's output to a terminal (outside GitHub Actions), runs, and sets the exit code. */

@@ -1,8 +1,9 @@
-import { c as cleanup } from './chunks/cleanup.js';
-import './chunks/state.js';
-import 'node:child_process';
+import { c as cleanUp } from './chunks/cleanup.js';
+import { b as setLogSink, r as readEnvironment, p as processRunner } from './chunks/state.js';
+import { b as coreLog, c as coreState } from './chunks/toolkit.js';
 import 'node:fs';
 import 'node:path';
+import 'node:child_process';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -36,5 +37,12 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 
+/** The action's post step: removes whatever main started, as its saved state says. Never fails the job. */
+/** Runs the post step with the runner's state, or the given seams. */
+async function postStep(deps = {}) {
+    setLogSink(coreLog);
+    await cleanUp(deps.state ?? coreState, deps.exec ?? processRunner, readEnvironment().workspace);
+}
+
 /** Entry point of the action's post step. */
-await cleanup();
+await postStep();

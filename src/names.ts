@@ -132,3 +132,70 @@ export const MergedFile = {
 export const MERGE_OUTCOMES = ['passed', 'failed', 'error'] as const
 /** The merge job's outcome. */
 export type MergeOutcome = (typeof MERGE_OUTCOMES)[number]
+
+/** Where the configuration lives by default, relative to the working directory. */
+export const DEFAULT_CONFIG_PATH = '.github/pytest-tiers.yml'
+
+/** Names of the top-level keys, as written in the YAML file (and in the schema). */
+export const Key = {
+  Extends: 'extends',
+  ComposeFiles: 'compose-files',
+  Service: 'service',
+  PytestCommand: 'pytest-command',
+  Exclude: 'exclude',
+  UnregisteredMarkers: 'unregistered-markers',
+  Critical: 'critical',
+  Disjoint: 'disjoint',
+  Tiers: 'tiers'
+} as const
+
+/** Names of the keys of one tier. */
+export const TierKey = {
+  Description: 'description',
+  Paths: 'paths',
+  Markers: 'markers',
+  Workers: 'workers',
+  Dist: 'dist',
+  Args: 'args',
+  TimeoutMinutes: 'timeout-minutes',
+  Coverage: 'coverage',
+  AllowEmpty: 'allow-empty',
+  Needs: 'needs'
+} as const
+
+/** Names of the keys of the `critical` section. */
+export const CriticalKey = {
+  Tier: 'tier',
+  MinTests: 'min-tests',
+  MaxTests: 'max-tests',
+  TimeBudgetSeconds: 'time-budget-seconds'
+} as const
+
+/** The values of `extends`. */
+export const EXTENDS = ['builtin', 'none'] as const
+/** What `unregistered-markers` may say. */
+export const MARKER_POLICIES = ['warning', 'error'] as const
+
+/** The name of the critical tier when the file does not name one. */
+export const DEFAULT_CRITICAL_TIER = 'critical'
+
+/** The CLI's exit codes, as documented in docs/cli.md. */
+export const ExitCode = {
+  /** The command did what it was asked and every check passed. */
+  Ok: 0,
+  /** The tier's tests failed (or none ran, or it timed out), or an audit check failed. */
+  Failed: 1,
+  /** The command line is wrong: unknown command or option, missing or unknown tier, a bad option value. */
+  Usage: 2,
+  /** The setup is wrong: invalid configuration, Docker or Compose unusable, pytest could not collect, a file in the way. */
+  Setup: 3
+} as const
+
+/** Where the workflow goes, relative to the project folder. */
+export const WORKFLOW_FILE = '.github/workflows/pytest-tiers.yml'
+
+/** Where the Makefile targets go; a separate file, so that an existing Makefile is never touched. */
+export const MAKEFILE_FILE = 'pytest-tiers.mk'
+
+/** The action a generated workflow uses, unless `--action` says otherwise. */
+export const DEFAULT_ACTION = 'org/pytest-tier-action@v1'

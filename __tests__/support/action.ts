@@ -163,7 +163,7 @@ export function requireDocker(image = 'pytier-python:local'): void {
     docker(['compose', 'version'])
     docker(['image', 'inspect', image])
   } catch (e) {
-    throw new Error(`End-to-end tests need a running Docker engine, Compose v2 and the image ${image} (run .ci/setup-docker.sh): ${(e as Error).message}`)
+    throw new Error(`End-to-end tests need a running Docker engine, Compose v2 and the image ${image} (run .ci/setup.sh): ${(e as Error).message}`, { cause: e })
   }
 }
 

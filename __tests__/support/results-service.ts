@@ -123,7 +123,7 @@ export class ResultsService {
 
   /** Finalized artifacts in upload order; deleted ones only when asked. */
   artifacts(options: { includeDeleted?: boolean } = {}): StoredArtifact[] {
-    return this.records.filter((a) => a.finalized && (options.includeDeleted || !a.deleted)).map(({ finalized, blob, ...a }) => a)
+    return this.records.filter((a) => a.finalized && (options.includeDeleted || !a.deleted)).map(({ finalized: _finalized, blob: _blob, ...a }) => a)
   }
 
   /** Finalized cache entries in the order they were finalized. */

@@ -5,10 +5,10 @@
 import { readSettings } from '../inputs/settings.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import type { MergeInputs } from '../inputs/merge-inputs.js'
-import type { ProjectConfig } from '../config/model.js'
+import type { ProjectConfig } from '../config/project-config.js'
 import { readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
 import { runMerge } from '../merge/merge-run.js'
-import { Input } from '../names.js'
+import { Input, Key, Output, TierKey } from '../names.js'
 import { reportTier } from '../run/report.js'
 import { runTier } from '../run/tier-run.js'
 import { createArtifacts, type Artifacts } from '../seams/artifacts.js'
@@ -16,8 +16,8 @@ import { readEnvironment, type Environment } from '../seams/environment.js'
 import { processRunner, type ProcessRunner } from '../seams/exec.js'
 import { log, setLogSink } from '../seams/log.js'
 import type { StateStore } from '../seams/state.js'
+import { findTier } from '../tiers/lookup.js'
 import { markerSyntaxProblem } from '../tiers/markers.js'
-import { Output } from '../names.js'
 import { annotate, coreLog, coreState, fail, getInput, setOutputs, writeSummary } from './toolkit.js'
 import { mergeOutputs, planOutputs, tierOutputs } from './outputs.js'
 
@@ -69,11 +69,10 @@ async function merge(inputs: MergeInputs, d: ActionDeps): Promise<void> {
  * tier's: the other tiers have jobs of their own.
  */
 function checkMarkers(config: ProjectConfig, inputs: TierInputs): void {
-  const tier = config.tiers.find((t) => t.name === inputs.tier)
-  if (!tier) return
+  const tier = findTier(config.tiers, inputs.tier)
   const override = inputs.markers !== undefined ? { markers: inputs.markers, origin: `Input '${Input.Markers}'` } : undefined
   const problem = markerSyntaxProblem(override?.markers ?? tier.markers)
-  if (problem) throw new Error(`${override?.origin ?? `${config.source}: tiers.${tier.name}.markers`}: ${problem}`)
+  if (problem) throw new Error(`${override?.origin ?? `${config.source}: ${Key.Tiers}.${tier.name}.${TierKey.Markers}`}: ${problem}`)
   const unknown = unregisteredMarkers(config, readRegisteredMarkers(inputs.workingDirectory), { tier: tier.name, override })
   if (unknown.length && config.unregisteredMarkers === 'error') throw new Error(unknown.join('\n'))
   for (const u of unknown) log.warning(u)

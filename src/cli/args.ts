@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import type { ProjectConfig } from '../config/model.js'
+import type { ProjectConfig } from '../config/project-config.js'
 import { Input } from '../names.js'
 import { parseTierInputs, type TierInputs } from '../inputs/tier-inputs.js'
 import { UsageError } from './terminal.js'

@@ -15,7 +15,8 @@ import { auditReport, renderAudit, type AuditInput } from './audit-report.js'
 import { collect, makeCollector, pool, registeredByPytest } from './collection.js'
 import { quietRunner, runTierLocally } from './local-run.js'
 import { openProject, type Project } from './project.js'
-import { bufferSink, ExitCode, terminalSink, type Io } from './terminal.js'
+import { bufferSink, terminalSink, type Io } from './terminal.js'
+import { ExitCode, Key, TierKey } from '../names.js'
 
 /** The help of `audit`. */
 export const AUDIT_HELP = [
@@ -79,7 +80,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
   })
   let input: AuditInput
   try {
-    const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `tiers.${t.name}.paths`))))
+    const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`))))
     const excluded = config.exclude.length ? ['-m', excludedExpression(config.exclude)] : undefined
     const [all, excludedIds, registered, ...byTier] = await pool<string[]>(
       [() => collect(collector, []), async () => (excluded ? collect(collector, excluded) : []), () => registeredByPytest(collector), ...selections.map((s) => () => collect(collector, s))],

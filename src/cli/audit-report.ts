@@ -1,10 +1,11 @@
 /** The audit's findings from collected node ids, and their rendering as a table: pure functions. */
-import { BUILTIN_SOURCE, type ProjectConfig } from '../config/model.js'
+import { BUILTIN_SOURCE, type ProjectConfig } from '../config/project-config.js'
 import { BUILTIN_MARKERS } from '../config/registered.js'
 import { markerNames, parseMarkerExpression } from '../tiers/markers.js'
 import { columns } from './terminal.js'
 import { quoteArg } from '../shared/text.js'
 import { excludedExpression } from '../tiers/collect.js'
+import { findTier } from '../tiers/lookup.js'
 
 /** What the audit collected and measured. */
 export interface AuditInput {
@@ -115,7 +116,7 @@ const MAX_GAPS_LISTED = 20
 export function renderAudit(input: AuditInput, report: AuditReport): string[] {
   const { config } = input
   const selection = (name: string): string => {
-    const t = config.tiers.find((x) => x.name === name)!
+    const t = findTier(config.tiers, name)
     return [...t.paths, ...(t.markers ? ['-m', quoteArg(t.markers)] : [])].join(' ') || '(everything)'
   }
   const rows = [['Tier', 'Tests', 'Selection'], ...report.tiers.map((t) => [t.name, String(t.count), selection(t.name)])]

@@ -1,4 +1,5 @@
 /** The `pytest-tier` command: picks the subcommand, and turns every error into a message and an exit code. */
+import { readEnvironment } from '../seams/environment.js'
 import { ConfigError } from '../config/source.js'
 import { InputError } from '../inputs/checks.js'
 import { inCliWords, messageOf } from './args.js'
@@ -7,7 +8,8 @@ import { initCommand } from './init-command.js'
 import { listCommand } from './list-command.js'
 import { planCommand } from './plan-command.js'
 import { runCommand } from './run-command.js'
-import { adaptWorkflowCommands, ExitCode, processIo, UsageError, type Io } from './terminal.js'
+import { adaptWorkflowCommands, processIo, UsageError, type Io } from './terminal.js'
+import { ExitCode } from '../names.js'
 
 type Command = (args: string[], io: Io) => Promise<number>
 
@@ -84,6 +86,6 @@ export async function cli(): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
   })
   // Inside a workflow (`make test-unit` in a job) the toolkit's workflow commands mean what they say.
-  if (process.env.GITHUB_ACTIONS !== 'true') adaptWorkflowCommands()
+  if (!readEnvironment().githubActions) adaptWorkflowCommands()
   process.exitCode = await main(process.argv.slice(2))
 }

@@ -14,7 +14,8 @@ import type { Captured, ProcessRunner } from '../seams/exec.js'
 import { memoryState } from '../seams/state.js'
 import { composeTarget, hostTarget, type Target } from '../seams/target.js'
 import { lastLines, shellLine } from '../shared/text.js'
-import { collectArgv, parseCollectOnly } from '../tiers/collect.js'
+import { collectOnly } from '../run/collect-only.js'
+import { parseCollectOnly } from '../tiers/collect.js'
 import { quietRunner } from './local-run.js'
 import { SetupError } from './terminal.js'
 
@@ -26,6 +27,8 @@ export interface Collector {
   pytestCommand: readonly string[]
   /** Runs an argv (the pytest command and its arguments) there and captures what it printed. */
   run(argv: string[]): Promise<Captured>
+  /** Collects the node ids a selection (paths, `-m`, arguments) selects; returns what pytest printed. */
+  collectOnly(selection: string[]): Promise<Captured>
   /** Removes what the collector created (the compose project's network, its results folder). */
   close(): Promise<void>
 }
@@ -58,6 +61,7 @@ export async function makeCollector(o: CollectorOptions): Promise<Collector> {
     where: o.compose ? `in the compose service '${o.compose.service}'` : 'on this machine',
     pytestCommand: o.pytestCommand,
     run: (argv) => t.oneOff(argv, {}, { silent: true }),
+    collectOnly: collectOnly((argv) => t.oneOff(argv, {}, { silent: true }), o.pytestCommand),
     async close() {
       if (state.values.size) await cleanUp(state, quietRunner(), o.cwd)
       fs.rmSync(results, { recursive: true, force: true })
@@ -79,7 +83,7 @@ function tail(c: Captured): string {
  * empty list; any other failure (a collection error, a bad option) is a SetupError showing pytest's output.
  */
 export async function collect(c: Collector, selection: string[]): Promise<string[]> {
-  const r = await c.run(collectArgv(c.pytestCommand, selection))
+  const r = await c.collectOnly(selection)
   if (r.exitCode !== 0 && r.exitCode !== 5) {
     throw new SetupError(`pytest could not collect ${selection.length ? shellLine(selection) : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`)
   }

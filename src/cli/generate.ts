@@ -1,15 +1,12 @@
 /** What `init` writes, rendered from the configuration: the GitHub workflow and the Makefile targets. Pure. */
 import { Document } from 'yaml'
-import type { ProjectConfig } from '../config/model.js'
+import type { ProjectConfig } from '../config/project-config.js'
 import { NOT_EXPECTED_BY_DEFAULT } from '../names.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { quoteArg } from '../shared/text.js'
 
 /** Minutes a job gets on top of its tier's timeout: checkout, image pulls, services starting, uploads. */
 export const JOB_TIMEOUT_MARGIN_MINUTES = 10
-
-/** The action a generated workflow uses, unless `--action` says otherwise. */
-export const DEFAULT_ACTION = 'org/pytest-tier-action@v1'
 
 /** How the generated files call things. */
 export interface GenerateOptions {

@@ -2,15 +2,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { COMMON_HELP, COMMON_OPTIONS, noPositionals, parseCommand } from './args.js'
-import { DEFAULT_ACTION, renderMakefile, renderWorkflow } from './generate.js'
+import { renderMakefile, renderWorkflow } from './generate.js'
 import { openProject } from './project.js'
-import { ExitCode, SetupError, type Io } from './terminal.js'
-
-/** Where the workflow goes, relative to the project folder. */
-export const WORKFLOW_FILE = '.github/workflows/pytest-tiers.yml'
-
-/** Where the Makefile targets go; a separate file, so that an existing Makefile is never touched. */
-export const MAKEFILE_FILE = 'pytest-tiers.mk'
+import { SetupError, type Io } from './terminal.js'
+import { DEFAULT_ACTION, ExitCode, MAKEFILE_FILE, WORKFLOW_FILE } from '../names.js'
 
 /** The help of `init`. */
 export const INIT_HELP = [

@@ -1,10 +1,11 @@
 /** `pytest-tier list`: the tiers and what each selects. */
-import type { ProjectConfig } from '../config/model.js'
+import type { ProjectConfig } from '../config/project-config.js'
 import { COMMON_HELP, COMMON_OPTIONS, noPositionals, parseCommand } from './args.js'
 import { ofSource } from './audit-report.js'
 import { openProject } from './project.js'
-import { ExitCode, type Io } from './terminal.js'
+import { type Io } from './terminal.js'
 import { quoteArg } from '../shared/text.js'
+import { ExitCode } from '../names.js'
 
 /** The help of `list`. */
 export const LIST_HELP = [

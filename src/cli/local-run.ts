@@ -27,7 +27,7 @@ export function quietRunner(output?: string[]): ProcessRunner {
     start(cmd, args, opts = {}) {
       if (!output) return processRunner.start(cmd, args, opts)
       output.push(`$ ${shellLine([cmd, ...args])}`)
-      const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] })
       // Whole lines only, so that the log's own lines never land in the middle of one.
       const keepers = [child.stdout, child.stderr].map((stream) => {
         let partial = ''

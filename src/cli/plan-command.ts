@@ -8,9 +8,10 @@ import type { ResolvedTier } from '../tiers/tier-command.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { cliInputs, COMMON_HELP, COMMON_OPTIONS, onePositional, parseCommand, RUNNER_HELP, RUNNER_OPTIONS, TIER_HELP, TIER_OPTIONS } from './args.js'
 import { openProject, tierOf } from './project.js'
-import { ExitCode, type Io } from './terminal.js'
+import { type Io } from './terminal.js'
 import { runArgs } from '../seams/compose/argv.js'
 import { shellLine } from '../shared/text.js'
+import { ExitCode } from '../names.js'
 
 /** The help of `plan`. */
 export const PLAN_HELP = [

@@ -1,6 +1,6 @@
 /** What every command starts from: the project folder, its configuration, and the marker names it leaves unregistered. */
 import { loadProjectConfig } from '../config/load.js'
-import type { ProjectConfig } from '../config/model.js'
+import type { ProjectConfig } from '../config/project-config.js'
 import { readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { findTier, UnknownTierError } from '../tiers/lookup.js'

@@ -9,9 +9,10 @@ import type { TierRun } from '../run/tier-run.js'
 import { cliInputs, COMMON_HELP, COMMON_OPTIONS, onePositional, parseCommand, RUNNER_HELP, RUNNER_OPTIONS, TIER_HELP, TIER_OPTIONS } from './args.js'
 import { runTierLocally } from './local-run.js'
 import { openProject, tierOf } from './project.js'
-import { columns, ExitCode, terminalSink, type Io } from './terminal.js'
+import { columns, terminalSink, type Io } from './terminal.js'
 import { shellLine } from '../shared/text.js'
 import { readEnvironment } from '../seams/environment.js'
+import { ExitCode } from '../names.js'
 
 /** The help of `run`. */
 export const RUN_HELP = [

@@ -1,18 +1,6 @@
 /** The CLI's terminal: where its lines go, its exit codes, its usage errors, and the log seam's terminal sink. */
 import type { LogSink } from '../seams/log.js'
 
-/** The CLI's exit codes, as documented in docs/cli.md. */
-export const ExitCode = {
-  /** The command did what it was asked and every check passed. */
-  Ok: 0,
-  /** The tier's tests failed (or none ran, or it timed out), or an audit check failed. */
-  Failed: 1,
-  /** The command line is wrong: unknown command or option, missing or unknown tier, a bad option value. */
-  Usage: 2,
-  /** The setup is wrong: invalid configuration, Docker or Compose unusable, pytest could not collect, a file in the way. */
-  Setup: 3
-} as const
-
 /** A mistake on the command line; exit code 2. */
 export class UsageError extends Error {
   constructor(

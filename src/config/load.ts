@@ -3,19 +3,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { BUILTIN_TIERS, type TierSpec } from '../tiers/builtin.js'
 import { markerSyntaxProblem } from '../tiers/markers.js'
-import {
-  BUILTIN_SOURCE,
-  CRITICAL_DEFAULTS,
-  CriticalKey,
-  DEFAULT_CONFIG_PATH,
-  DEFAULT_CRITICAL_TIER,
-  Key,
-  NEW_TIER_DEFAULTS,
-  TierKey,
-  type ProjectConfig
-} from './model.js'
+import { BUILTIN_SOURCE, CRITICAL_DEFAULTS, NEW_TIER_DEFAULTS, type ProjectConfig } from './project-config.js'
 import { schemaProblems } from './schema.js'
 import { byPosition, ConfigError, parseSource, shown, type ConfigSource } from './source.js'
+import { CriticalKey, DEFAULT_CONFIG_PATH, DEFAULT_CRITICAL_TIER, Key, TierKey } from '../names.js'
 
 type Values<T> = T[keyof T]
 type Raw<K extends Record<string, string>> = Partial<Record<Values<K>, unknown>>

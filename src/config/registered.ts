@@ -6,7 +6,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { markerNames, parseMarkerExpression } from '../tiers/markers.js'
-import { Key, TierKey, type ProjectConfig } from './model.js'
+import { type ProjectConfig } from './project-config.js'
+import { Key, TierKey } from '../names.js'
 
 /** Markers pytest itself registers; always known. */
 export const BUILTIN_MARKERS: readonly string[] = ['filterwarnings', 'parametrize', 'skip', 'skipif', 'usefixtures', 'xfail', 'tryfirst', 'trylast']

@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject } from 'ajv'
 // The build's tsconfig (module ES2022) rejects import attributes that Node's ESM loader requires; rollup and
 // ts-jest both handle this import, so only the type checker is told to look away.
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- an error under one tsconfig only, so not @ts-expect-error
 // @ts-ignore
 import schemaJson from '../../schema/pytest-tiers.schema.json' with { type: 'json' }
 import { byPosition, shown, type ConfigSource, type KeyPath } from './source.js'

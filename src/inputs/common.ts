@@ -1,6 +1,6 @@
 /** The inputs both modes share (where the project is, how pytest runs, what is uploaded), and the configuration's fallbacks. */
 import * as path from 'node:path'
-import type { ProjectConfig } from '../config/model.js'
+import type { ProjectConfig } from '../config/project-config.js'
 import { Input, RUNNERS, type RunnerKind } from '../names.js'
 import { checkArtifactName, checkNoNul, checkRetention, InputError, lines, parseBoolean, splitCommand, type InputReader } from './checks.js'
 

@@ -1,7 +1,7 @@
 /** The settings of the running action: its mode, its typed inputs and the project configuration they fall back on. */
 import * as path from 'node:path'
 import { loadProjectConfig } from '../config/load.js'
-import type { ProjectConfig } from '../config/model.js'
+import type { ProjectConfig } from '../config/project-config.js'
 import { Input, MODES, type Mode } from '../names.js'
 import { InputError, type InputReader } from './checks.js'
 import { withConfigDefaults } from './common.js'

@@ -1,4 +1,5 @@
 /** Writes the merged JUnit XML: one `<testsuite>` per tier job, in the shape pytest itself writes. Pure. */
+import { MERGED_ARTIFACT } from '../names.js'
 import type { TestCase, TestReport } from '../results/model.js'
 
 /** One tier job's suite. */
@@ -84,7 +85,7 @@ function suite(s: SuiteInput): string {
  * The merged report. The root's counts are the sums of the suites', as JUnit readers expect; a test that ran in two
  * tiers appears in both suites, once per run; the pipeline's own counts take each test once (see `pipelineCounts`).
  */
-export function writeMergedJunit(suites: readonly SuiteInput[], name = 'pytest-merged'): string {
+export function writeMergedJunit(suites: readonly SuiteInput[], name = MERGED_ARTIFACT): string {
   const all = suites.flatMap((s) => s.report?.cases ?? [])
   const root = attrs({
     name,

@@ -4,7 +4,8 @@ import * as path from 'node:path'
 import type { Captured } from '../seams/exec.js'
 import { log } from '../seams/log.js'
 import { lastLines } from '../shared/text.js'
-import { collectArgv, excludedExpression, parseCollectOnly } from '../tiers/collect.js'
+import { collectOnly } from '../run/collect-only.js'
+import { excludedExpression, parseCollectOnly } from '../tiers/collect.js'
 import { MergedFile } from '../names.js'
 import { coverageTotals, type CoverageTotals } from '../results/coverage-xml.js'
 import { coverageArgvs, coverageCommand, coverageEnv, isFailUnderOnly } from './coverage-commands.js'
@@ -95,8 +96,9 @@ export interface CollectedSuite {
  * any other failure throws with the end of pytest's output.
  */
 export async function collectSuite(runner: Target, pytestCommand: readonly string[], excludeMarkers: readonly string[]): Promise<CollectedSuite> {
+  const collect = collectOnly((argv) => runner.oneOff(argv, {}, { silent: true }), pytestCommand)
   const once = async (markers?: string): Promise<string[]> => {
-    const r = await runner.oneOff(collectArgv(pytestCommand, markers ? ['-m', markers] : []), {}, { silent: true })
+    const r = await collect(markers ? ['-m', markers] : [])
     if (r.exitCode !== 0 && r.exitCode !== 5) {
       throw new Error(`pytest --collect-only${markers ? ` -m '${markers}'` : ''} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`)
     }

@@ -53,7 +53,7 @@ export function parseManifest(text: string, fileName: string): Manifest {
   try {
     m = JSON.parse(text) as Partial<Manifest>
   } catch (e) {
-    throw new Error(`${fileName} is not valid JSON: ${(e as Error).message}`)
+    throw new Error(`${fileName} is not valid JSON: ${(e as Error).message}`, { cause: e })
   }
   if (m.version !== MANIFEST_VERSION || typeof m.tier !== 'string' || typeof m.artifactName !== 'string') {
     throw new Error(`${fileName} is not a pytest-tier manifest of version ${MANIFEST_VERSION}.`)

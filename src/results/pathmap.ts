@@ -1,6 +1,11 @@
 /** Maps paths that pytest wrote inside the test container back to repository-relative paths: pure. */
 import * as posix from 'node:path/posix'
-import type { BindMount } from '../seams/compose/model.js'
+
+/** A folder of the host mounted into the container: host source, container target (absolute paths). */
+export interface BindMount {
+  source: string
+  target: string
+}
 
 /** What the mapper knows about the container. */
 export interface PathMapOptions {

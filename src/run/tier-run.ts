@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import type { TierInputs } from '../inputs/tier-inputs.js'
-import type { BindMount } from '../seams/compose/model.js'
+import type { BindMount } from '../seams/compose/compose-config.js'
 import type { Environment } from '../seams/environment.js'
 import type { ProcessRunner } from '../seams/exec.js'
 import { log } from '../seams/log.js'

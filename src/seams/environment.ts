@@ -13,6 +13,8 @@ export interface Environment {
   runId: string
   /** GITHUB_RUN_ATTEMPT: 1 for the first attempt, 2 and more for re-runs. */
   runAttempt: number
+  /** Whether this runs inside a GitHub Actions job (GITHUB_ACTIONS=true). */
+  githubActions: boolean
   /** GITHUB_SHA, or empty. */
   sha: string
   /** GITHUB_JOB, or empty. */
@@ -38,6 +40,7 @@ export function readEnvironment(vars: Readonly<Record<string, string | undefined
     runnerTemp: vars.RUNNER_TEMP || undefined,
     runId: vars.GITHUB_RUN_ID ?? '',
     runAttempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+    githubActions: vars.GITHUB_ACTIONS === 'true',
     sha: vars.GITHUB_SHA ?? '',
     job: vars.GITHUB_JOB ?? '',
     actionsRuntime: !!vars.ACTIONS_RUNTIME_TOKEN && !!vars.ACTIONS_RESULTS_URL,

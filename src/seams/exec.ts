@@ -55,7 +55,7 @@ export const processRunner: ProcessRunner = {
 
   start(cmd, args, opts = {}) {
     log.info(`[command]${shellLine([cmd, ...args])}`)
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] })
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'inherit', 'inherit'] })
     const exited = new Promise<number>((resolve) => {
       child.on('error', (err) => {
         log.error(`Could not start ${cmd}: ${err.message}`)

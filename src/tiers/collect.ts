@@ -15,10 +15,15 @@ export class CollectOutputError extends Error {
  * arguments) selects. Later options win over `addopts`, so
  * `--verbosity=-1` is `-q` whatever -q/-v the project's addopts hold (a plain `-q` after an addopts `-q` prints
  * counts per file instead), `-n 0` turns off an addopts `-n auto`, and the cache plugin is off so nothing is
- * written to the project.
+ * written to the project. With `xdist: false` (pytest-xdist is not installed) there is no `-n 0`.
  */
-export function collectArgv(pytestCommand: readonly string[], selection: readonly string[] = []): string[] {
-  return [...pytestCommand, ...selection, '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']
+export function collectArgv(pytestCommand: readonly string[], selection: readonly string[] = [], o: { xdist?: boolean } = {}): string[] {
+  return [...pytestCommand, ...selection, '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', ...(o.xdist === false ? [] : ['-n', '0'])]
+}
+
+/** Whether pytest refused `-n` because pytest-xdist is not installed (then the collection runs without it). */
+export function xdistMissing(output: string): boolean {
+  return /unrecognized arguments:.*(^|\s)-n(\s|$)/m.test(output)
 }
 
 /** The `-m` expression that selects the deliberately excluded tests: `slow or phase_future`. */

@@ -3,7 +3,8 @@ import * as fs from 'node:fs'
 import { parse } from 'yaml'
 import { builtinConfig, parseProjectConfig } from '../../../src/config/load.js'
 import { githubParse } from '../../support/workflow.js'
-import { DEFAULT_ACTION, JOB_TIMEOUT_MARGIN_MINUTES, layoutJobs, renderMakefile, renderWorkflow } from '../../../src/cli/generate.js'
+import { JOB_TIMEOUT_MARGIN_MINUTES, layoutJobs, renderMakefile, renderWorkflow } from '../../../src/cli/generate.js'
+import { DEFAULT_ACTION } from '../../../src/names.js'
 
 const fixture = parseProjectConfig(fs.readFileSync('__tests__/fixtures/cli-project/.github/pytest-tiers.yml', 'utf8'), '.github/pytest-tiers.yml')
 const options = { action: DEFAULT_ACTION }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { builtinConfig, findCycle, loadProjectConfig, parseProjectConfig } from '../../../src/config/load.js'
-import { BUILTIN_SOURCE } from '../../../src/config/model.js'
+import { BUILTIN_SOURCE } from '../../../src/config/project-config.js'
 import { ConfigError } from '../../../src/config/source.js'
 import { BUILTIN_TIERS, BUILTIN_TIER_NAMES } from '../../../src/tiers/builtin.js'
 

@@ -3,9 +3,10 @@ import { Ajv } from 'ajv'
 import * as fs from 'node:fs'
 import { stringify } from 'yaml'
 import { parseProjectConfig } from '../../../src/config/load.js'
-import { CRITICAL_DEFAULTS, CriticalKey, EXTENDS, Key, MARKER_POLICIES, NEW_TIER_DEFAULTS, TierKey } from '../../../src/config/model.js'
+import { CRITICAL_DEFAULTS, NEW_TIER_DEFAULTS } from '../../../src/config/project-config.js'
 import { CONFIG_SCHEMA, type SchemaNode } from '../../../src/config/schema.js'
 import { BUILTIN_TIERS, type TierSpec } from '../../../src/tiers/builtin.js'
+import { CriticalKey, EXTENDS, Key, MARKER_POLICIES, TierKey } from '../../../src/names.js'
 
 const defs = CONFIG_SCHEMA.definitions!
 const top = CONFIG_SCHEMA.properties!

@@ -69,7 +69,7 @@ describe('renderMergeSummary', () => {
     expect(md).toMatch(/\| critical \| 1 \| passed \| 1 \| 1 \| 0 \| 0 \| 0 \| 6\.00 s \|/)
     expect(md).toMatch(/\| unit \| 2 \| failed \|/)
     expect(md).toContain('| integration |  | **missing** |')
-    expect(md).toMatch(/\| \*\*Total\*\* \|  \|  \| \d+ \|/)
+    expect(md).toMatch(/\| \*\*Total\*\* \| {2}\| {2}\| \d+ \|/)
   })
 
   it('draws the durations as a Mermaid gantt chart', () => {

@@ -1,9 +1,10 @@
 /** The compose client: detects the CLI, reads the configuration, starts and inspects services, through the process seam. */
+import { lastLines } from '../../shared/text.js'
 import { log } from '../log.js'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { composeBase, upWaitArgs, type ComposeCli, type ComposeProject } from './argv.js'
-import { parseComposeConfig, type ComposeModel } from './model.js'
+import { parseComposeConfig, type ComposeModel } from './compose-config.js'
 import type { ProcessRunner } from '../exec.js'
 
 /** Finds a working compose CLI and checks that the daemon answers; throws a clear error otherwise. */
@@ -17,14 +18,14 @@ export async function detectCompose(exec: ProcessRunner, cwd: string): Promise<C
     else {
       throw new Error(
         `Neither 'docker compose' (Compose v2) nor 'docker-compose' (v1) works on this runner. ` +
-          `'docker compose version': ${oneLine(v2.stderr || v2.stdout)}; 'docker-compose version': ${oneLine(v1.stderr || v1.stdout)}. ` +
+          `'docker compose version': ${lastLines(v2.stderr || v2.stdout, 3)}; 'docker-compose version': ${lastLines(v1.stderr || v1.stdout, 3)}. ` +
           `Install Compose v2, or use runner: host.`
       )
     }
   }
   const info = await exec.capture('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd, silent: true })
   if (info.exitCode !== 0 || !info.stdout.trim()) {
-    throw new Error(`The Docker daemon is unreachable: ${oneLine(info.stderr || info.stdout)}. Start Docker, or use runner: host.`)
+    throw new Error(`The Docker daemon is unreachable: ${lastLines(info.stderr || info.stdout, 3)}. Start Docker, or use runner: host.`)
   }
   return cli
 }
@@ -66,7 +67,7 @@ export async function startDependencies(exec: ProcessRunner, p: ComposeProject, 
     })
   }
   const states = bad.length ? bad.map((b) => `'${b.service}' ${b.state}`).join(', ') : names.map((n) => `'${n}'`).join(', ')
-  throw new Error(`The services that '${o.service}' depends on are not ready (waited up to ${o.waitSeconds} s): ${states}. Their logs are above. Compose said: ${oneLine(r.stderr || r.stdout)}`)
+  throw new Error(`The services that '${o.service}' depends on are not ready (waited up to ${o.waitSeconds} s): ${states}. Their logs are above. Compose said: ${lastLines(r.stderr || r.stdout, 3)}`)
 }
 
 async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promise<{ service: string; state: string }[]> {
@@ -83,8 +84,4 @@ async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promis
       service: c.Service ?? '?',
       state: c.Health === 'unhealthy' ? 'is unhealthy' : c.State === 'running' ? 'was still starting' : `exited with code ${c.ExitCode}`
     }))
-}
-
-function oneLine(s: string): string {
-  return s.trim().split('\n').filter(Boolean).slice(-3).join(' / ') || 'no output'
 }

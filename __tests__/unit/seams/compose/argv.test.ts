@@ -1,5 +1,5 @@
 import * as fs from 'node:fs'
-import { parseComposeConfig } from '../../../../src/seams/compose/model.js'
+import { parseComposeConfig } from '../../../../src/seams/compose/compose-config.js'
 import { composeBase, downArgs, projectName, runArgs, upWaitArgs, type ComposeProject } from '../../../../src/seams/compose/argv.js'
 
 const fixture = (name: string): string => fs.readFileSync(new URL(`../../../fixtures/compose/${name}`, import.meta.url), 'utf8')

@@ -1,48 +1,6 @@
-/** The project configuration's shape, its key names and its defaults: one place for every name the file uses. */
+/** The project configuration's shape and its defaults; the file's key names are in ../names.ts. */
+import type { MARKER_POLICIES } from '../names.js'
 import type { TierSpec } from '../tiers/builtin.js'
-
-/** Where the configuration lives by default, relative to the working directory. */
-export const DEFAULT_CONFIG_PATH = '.github/pytest-tiers.yml'
-
-/** Names of the top-level keys, as written in the YAML file (and in the schema). */
-export const Key = {
-  Extends: 'extends',
-  ComposeFiles: 'compose-files',
-  Service: 'service',
-  PytestCommand: 'pytest-command',
-  Exclude: 'exclude',
-  UnregisteredMarkers: 'unregistered-markers',
-  Critical: 'critical',
-  Disjoint: 'disjoint',
-  Tiers: 'tiers'
-} as const
-
-/** Names of the keys of one tier. */
-export const TierKey = {
-  Description: 'description',
-  Paths: 'paths',
-  Markers: 'markers',
-  Workers: 'workers',
-  Dist: 'dist',
-  Args: 'args',
-  TimeoutMinutes: 'timeout-minutes',
-  Coverage: 'coverage',
-  AllowEmpty: 'allow-empty',
-  Needs: 'needs'
-} as const
-
-/** Names of the keys of the `critical` section. */
-export const CriticalKey = {
-  Tier: 'tier',
-  MinTests: 'min-tests',
-  MaxTests: 'max-tests',
-  TimeBudgetSeconds: 'time-budget-seconds'
-} as const
-
-/** The values of `extends`. */
-export const EXTENDS = ['builtin', 'none'] as const
-/** What `unregistered-markers` may say. */
-export const MARKER_POLICIES = ['warning', 'error'] as const
 
 /** The audit's settings for the critical tier. */
 export interface CriticalSettings {
@@ -90,9 +48,6 @@ export const NEW_TIER_DEFAULTS: Omit<TierSpec, 'name'> = {
 
 /** The critical settings when the file gives none; the schema's `default`s agree. */
 export const CRITICAL_DEFAULTS: Omit<CriticalSettings, 'tier'> = { minTests: 20, maxTests: 30, timeBudgetSeconds: 60 }
-
-/** The name of the critical tier when the file does not name one. */
-export const DEFAULT_CRITICAL_TIER = 'critical'
 
 /** The `source` of a configuration that comes from no file. */
 export const BUILTIN_SOURCE = 'the built-in tiers'

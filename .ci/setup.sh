@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Brings up what the end-to-end tests need on a fresh Debian 12 machine that reaches only Debian's
-# packages and the npm registry: dockerd, Compose v2 as a CLI plugin, and the Python test image
-# (python3, pytest, pytest-xdist, pytest-cov, coverage, PostgreSQL and psycopg2), built by debootstrap
-# because no container registry can be reached. Idempotent: each step is skipped when already done.
+# Installs and starts everything the tests need on a fresh Debian 12 machine (as root) that reaches only
+# Debian's packages and the npm registry, except the Node dependencies (`npm ci`):
+#   - Debian packages: pytest, pytest-xdist and pytest-cov for the host's /usr/bin/python3 (`runner: host`
+#     tests), make (the generated Makefile targets), util-linux's setpriv (a step run as a non-root runner
+#     user), dockerd and debootstrap;
+#   - the Docker engine, started, and Compose v2 as a CLI plugin;
+#   - the Python test image (python3, pytest, pytest-xdist, pytest-cov, coverage, PostgreSQL and psycopg2),
+#     built by debootstrap because no container registry can be reached.
+# Idempotent: each step is skipped when already done.
 #
-#   .ci/setup-docker.sh [IMAGE_TAG]      (default: pytier-python:local)
+#   .ci/setup.sh [IMAGE_TAG]      (default: pytier-python:local)
 #
 # Containers of the tests use `network_mode: host`: all traffic stays on loopback.
 set -euo pipefail
@@ -20,10 +25,11 @@ MIRROR="$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 
 [ -n "$MIRROR" ] || { echo "no Debian mirror configured in /etc/apt" >&2; exit 1; }
 
 need_apt=()
+/usr/bin/python3 -c 'import pytest, xdist, pytest_cov' 2>/dev/null || need_apt+=(python3-pytest python3-pytest-xdist python3-pytest-cov)
 command -v dockerd >/dev/null || need_apt+=(docker.io)
 command -v debootstrap >/dev/null || need_apt+=(debootstrap)
-command -v zstd >/dev/null || need_apt+=(zstd)
 command -v make >/dev/null || need_apt+=(make)
+command -v setpriv >/dev/null || need_apt+=(util-linux)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need_apt[@]}" >/dev/null

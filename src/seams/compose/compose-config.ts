@@ -1,11 +1,9 @@
 /** Reads what the action needs from the output of `compose config`: pure, tested on real output. */
 import { parse } from 'yaml'
 
-/** A bind mount of the test service: host source, container target. */
-export interface BindMount {
-  source: string
-  target: string
-}
+import type { BindMount } from '../../results/pathmap.js'
+
+export type { BindMount }
 
 /** What the action needs to know about the compose project. */
 export interface ComposeModel {

@@ -1,0 +1,42 @@
+import { X as getInput$1, Y as getState, Z as saveState, _ as setOutput, $ as setFailed, a0 as summary, o as error, a1 as group, w as warning, i as info } from './state.js';
+
+/**
+ * The action's side of the seams, written through @actions/core: the log sink, the state store, the job summary,
+ * annotations and outputs. `action/` is the only folder that imports @actions/core.
+ */
+/** Log lines as workflow commands: warnings and errors become annotations, groups fold in the log. */
+const coreLog = {
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m),
+    group: (name, fn) => group(name, fn)
+};
+/** The runner's state: GITHUB_STATE in main, STATE_* in post. */
+const coreState = {
+    save: (name, value) => saveState(name, value),
+    get: (name) => getState(name)
+};
+/** Appends Markdown to the job summary. */
+async function writeSummary(markdown) {
+    await summary.addRaw(markdown, true).write();
+}
+/** Makes error annotations at the failing lines. */
+function annotate(annotations) {
+    for (const a of annotations)
+        error(a.message, { title: a.title, file: a.file, startLine: a.startLine });
+}
+/** Sets outputs; empty values are set too, so that a later step sees the output exists. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        setOutput(name, value);
+}
+/** Reads one input as the runner gives it (`INPUT_<NAME>`). */
+function getInput(name) {
+    return getInput$1(name);
+}
+/** Fails the step with a message: the last thing `run()` does. */
+function fail(message) {
+    setFailed(message);
+}
+
+export { annotate as a, coreLog as b, coreState as c, fail as f, getInput as g, setOutputs as s, writeSummary as w };
