@@ -82,7 +82,6 @@ export type RunnerKind = (typeof RUNNERS)[number]
 export const OUTCOMES = ['passed', 'failed', 'no-tests', 'error', 'timed-out'] as const
 export type Outcome = (typeof OUTCOMES)[number]
 
-
 /** Input names of the merge mode, as declared in action.yml. */
 export const MergeInput = {
   ExpectedTiers: 'expected-tiers',

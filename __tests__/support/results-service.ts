@@ -1,5 +1,5 @@
 /**
- * A local stand-in of GitHub's results service (see docs/github-results-service.md): the Twirp JSON calls of
+ * A local stand-in of GitHub's results service (its protocol: the workplace's shared/docs/github-results-service.md, not part of this repository): the Twirp JSON calls of
  * ArtifactService and CacheService plus the blob endpoints behind their signed URLs, on 127.0.0.1 with an ephemeral
  * port. The real @actions/artifact and @actions/cache clients talk to it over HTTP, from this process or from a
  * spawned action. It keeps bytes in memory, enforces the service's rules, logs requests and can fail on purpose.

@@ -45,7 +45,13 @@ export async function runAction(deps: Partial<ActionDeps> = {}): Promise<void> {
 
 async function tier(inputs: TierInputs, config: ProjectConfig, d: ActionDeps): Promise<void> {
   checkMarkers(config, inputs)
-  const run = await runTier(inputs, { exec: d.exec, tiers: config.tiers, state: d.state, env: d.env, onPlan: (plan) => setOutputs(planOutputs(plan)) })
+  const run = await runTier(inputs, {
+    exec: d.exec,
+    tiers: config.tiers,
+    state: d.state,
+    env: d.env,
+    onPlan: (plan) => setOutputs(planOutputs(plan))
+  })
   const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env })
   annotate(reported.annotations)
   await writeSummary(reported.summary)

@@ -49,22 +49,22 @@ export const COMMON_HELP = [
 /** Help lines for the runner options. */
 export const RUNNER_HELP = [
   '      --host                     run pytest on this machine instead of in the compose service',
-  '      --compose-file <file>      a compose file (repeatable; default: the configuration\'s, else docker-compose.test.yml)',
-  '      --service <name>           the compose service that runs pytest (default: the configuration\'s, else test)',
+  "      --compose-file <file>      a compose file (repeatable; default: the configuration's, else docker-compose.test.yml)",
+  "      --service <name>           the compose service that runs pytest (default: the configuration's, else test)",
   '      --pytest-command <cmd>     the command that starts pytest (default: the configuration\'s, else "python -m pytest")'
 ]
 
 /** Help lines for the tier overrides. */
 export const TIER_HELP = [
-  '  -n, --workers <n>              override the tier\'s -n: auto, logical or a number',
-  '  -m, --markers <expr>           override the tier\'s marker expression',
-  '      --paths <path>             override the tier\'s paths (repeatable; globs allowed)',
+  "  -n, --workers <n>              override the tier's -n: auto, logical or a number",
+  "  -m, --markers <expr>           override the tier's marker expression",
+  "      --paths <path>             override the tier's paths (repeatable; globs allowed)",
   '      --pytest-args <arg>        append a pytest argument (repeatable; write --pytest-args=-x for dashes)',
-  '      --timeout-minutes <n>      override the tier\'s timeout',
+  "      --timeout-minutes <n>      override the tier's timeout",
   '      --allow-empty              "no tests collected" passes',
   '      --coverage <v>             true, false or auto',
   '      --results-directory <dir>  where the JUnit XML goes (default: a new temporary folder)',
-  '  -- <args...>                   everything after -- is appended to pytest\'s arguments'
+  "  -- <args...>                   everything after -- is appended to pytest's arguments"
 ]
 
 /** Option values as parsed: strings, booleans, or lists of strings for repeatable options. */
@@ -94,19 +94,23 @@ export function parseCommand(command: string, args: string[], options: Options):
 
 /** An error's message, also for errors from another realm (node's own, under a test runner's VM). */
 export function messageOf(e: unknown): string {
-  return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e)
+  return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string'
+    ? (e as { message: string }).message
+    : String(e)
 }
 
 /** The one positional a command requires, e.g. the tier. */
 export function onePositional(command: string, positionals: string[], what: string): string {
   if (positionals.length === 0) throw new UsageError(`'${command}' needs a ${what}.`, command)
-  if (positionals.length > 1) throw new UsageError(`'${command}' takes one ${what}; got ${positionals.map((p) => `'${p}'`).join(', ')}.`, command)
+  if (positionals.length > 1)
+    throw new UsageError(`'${command}' takes one ${what}; got ${positionals.map((p) => `'${p}'`).join(', ')}.`, command)
   return positionals[0]
 }
 
 /** Checks that no positional was given to a command that takes none. */
 export function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length) throw new UsageError(`'${command}' takes no arguments; got ${positionals.map((p) => `'${p}'`).join(', ')}.`, command)
+  if (positionals.length)
+    throw new UsageError(`'${command}' takes no arguments; got ${positionals.map((p) => `'${p}'`).join(', ')}.`, command)
 }
 
 /** The project folder: `--working-directory`, relative to the current directory. */

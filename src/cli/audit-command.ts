@@ -27,17 +27,17 @@ export const AUDIT_HELP = [
   "tests carrying an excluded marker. Prints each tier's count, the tiers' overlaps and the tests no tier selects,",
   'then checks:',
   "  - every test is in a tier, or carries a marker listed under 'exclude';",
-  "  - every tier selects tests (unless it allows empty);",
+  '  - every tier selects tests (unless it allows empty);',
   "  - tiers in a 'disjoint' group share no test;",
   '  - the critical tier selects between critical.min-tests and critical.max-tests tests (default 20–30);',
-  "  - the critical tier runs within critical.time-budget-seconds (default 60), measured by running it once;",
+  '  - the critical tier runs within critical.time-budget-seconds (default 60), measured by running it once;',
   '  - every marker the tiers use is registered (a warning, or a failure with unregistered-markers: error).',
   '',
   'Exit codes: 0 every check passed, 1 a check failed, 2 usage error,',
   '            3 setup error (configuration, Docker, Compose, or pytest could not collect).',
   '',
   'Options:',
-  "      --no-timing                do not run the critical tier; its time is not checked",
+  '      --no-timing                do not run the critical tier; its time is not checked',
   '      --json                     print the findings as JSON (every gap, not the first 20)',
   ...RUNNER_HELP,
   ...COMMON_HELP
@@ -58,7 +58,12 @@ export function selectionArgs(tier: TierSpec, paths: string[]): string[] {
 
 /** Runs `audit`. */
 export async function auditCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommand('audit', args, { ...COMMON_OPTIONS, ...RUNNER_OPTIONS, 'no-timing': { type: 'boolean' }, json: { type: 'boolean' } })
+  const { values, positionals } = parseCommand('audit', args, {
+    ...COMMON_OPTIONS,
+    ...RUNNER_OPTIONS,
+    'no-timing': { type: 'boolean' },
+    json: { type: 'boolean' }
+  })
   if (values.help) {
     io.out(AUDIT_HELP)
     return ExitCode.Ok
@@ -80,20 +85,41 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
   })
   let input: AuditInput
   try {
-    const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`))))
+    const selections = await Promise.all(
+      config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`)))
+    )
     const excluded = config.exclude.length ? ['-m', excludedExpression(config.exclude)] : undefined
     const [all, excludedIds, registered, ...byTier] = await pool<string[]>(
-      [() => collect(collector, []), async () => (excluded ? collect(collector, excluded) : []), () => registeredByPytest(collector), ...selections.map((s) => () => collect(collector, s))],
+      [
+        () => collect(collector, []),
+        async () => (excluded ? collect(collector, excluded) : []),
+        () => registeredByPytest(collector),
+        ...selections.map((s) => () => collect(collector, s))
+      ],
       PARALLEL
     )
-    input = { config, where: collector.where, all, excluded: excludedIds, registered, byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i]])) }
+    input = {
+      config,
+      where: collector.where,
+      all,
+      excluded: excludedIds,
+      registered,
+      byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i]]))
+    }
   } finally {
     await collector.close()
   }
   if (config.critical.tier && !values['no-timing']) input.timing = await timeCritical(project, inputs, io)
 
   const report = auditReport(input)
-  if (values.json) io.out(JSON.stringify({ source: config.source, where: input.where, all: input.all.length, excluded: input.excluded.length, ...report }, null, 2))
+  if (values.json)
+    io.out(
+      JSON.stringify(
+        { source: config.source, where: input.where, all: input.all.length, excluded: input.excluded.length, ...report },
+        null,
+        2
+      )
+    )
   else for (const line of renderAudit(input, report)) io.out(line)
   return report.failed ? ExitCode.Failed : ExitCode.Ok
 }
@@ -106,7 +132,12 @@ async function timeCritical(project: Project, inputs: TierInputs, io: Io): Promi
   const output: string[] = []
   setLogSink(bufferSink(output))
   try {
-    const run = await runTierLocally({ inputs: { ...inputs, resultsDirectory: resultsDir }, tiers: project.config.tiers, env: readEnvironment(), exec: quietRunner(output) })
+    const run = await runTierLocally({
+      inputs: { ...inputs, resultsDirectory: resultsDir },
+      tiers: project.config.tiers,
+      env: readEnvironment(),
+      exec: quietRunner(output)
+    })
     if (run.verdict.failed) for (const line of output.join('\n').trimEnd().split('\n').slice(-40)) io.err(line)
     return { seconds: run.wallSeconds, failed: run.verdict.failed, message: run.verdict.message }
   } finally {

@@ -69,12 +69,24 @@ export function auditReport(input: AuditInput): AuditReport {
 
   const checks: Check[] = []
   const ex = config.exclude.length ? ` or carries an excluded marker (${config.exclude.join(', ')})` : ''
-  checks.push(gaps.length ? { status: 'FAIL', text: `${gaps.length} of ${input.all.length} tests are in no tier${ex ? ' and carry no excluded marker' : ''}` } : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` })
+  checks.push(
+    gaps.length
+      ? { status: 'FAIL', text: `${gaps.length} of ${input.all.length} tests are in no tier${ex ? ' and carry no excluded marker' : ''}` }
+      : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` }
+  )
   const empty = config.tiers.filter((t) => sets.get(t.name)!.size === 0 && !t.allowEmpty).map((t) => t.name)
-  checks.push(empty.length ? { status: 'FAIL', text: `tiers that select no test: ${empty.join(', ')} (set allow-empty if that is meant)` } : { status: 'ok', text: 'every tier selects tests' })
+  checks.push(
+    empty.length
+      ? { status: 'FAIL', text: `tiers that select no test: ${empty.join(', ')} (set allow-empty if that is meant)` }
+      : { status: 'ok', text: 'every tier selects tests' }
+  )
   for (const group of config.disjoint) {
     const bad = overlaps.filter((o) => group.includes(o.a) && group.includes(o.b))
-    checks.push(bad.length ? { status: 'FAIL', text: `tiers meant to be disjoint share tests: ${bad.map((o) => `${o.a} & ${o.b} (${o.count})`).join(', ')}` } : { status: 'ok', text: `${group.join(', ')} share no test` })
+    checks.push(
+      bad.length
+        ? { status: 'FAIL', text: `tiers meant to be disjoint share tests: ${bad.map((o) => `${o.a} & ${o.b} (${o.count})`).join(', ')}` }
+        : { status: 'ok', text: `${group.join(', ')} share no test` }
+    )
   }
   checks.push(...criticalChecks(input, sets))
   checks.push(markerCheck(input))
@@ -85,12 +97,16 @@ function criticalChecks(input: AuditInput, sets: Map<string, Set<string>>): Chec
   const { tier, minTests, maxTests, timeBudgetSeconds } = input.config.critical
   if (!tier) return [{ status: 'skip', text: 'no critical tier: its size and time are not checked' }]
   const n = sets.get(tier)?.size ?? 0
-  const size: Check = n >= minTests && n <= maxTests ? { status: 'ok', text: `the critical tier '${tier}' selects ${n} tests, within ${minTests}–${maxTests}` } : { status: 'FAIL', text: `the critical tier '${tier}' selects ${n} tests; allowed are ${minTests}–${maxTests}` }
+  const size: Check =
+    n >= minTests && n <= maxTests
+      ? { status: 'ok', text: `the critical tier '${tier}' selects ${n} tests, within ${minTests}–${maxTests}` }
+      : { status: 'FAIL', text: `the critical tier '${tier}' selects ${n} tests; allowed are ${minTests}–${maxTests}` }
   const t = input.timing
   let time: Check
   if (!t) time = { status: 'skip', text: `the critical tier's time was not measured (--no-timing); budget ${timeBudgetSeconds} s` }
   else if (t.failed) time = { status: 'FAIL', text: `the critical tier's timed run failed after ${t.seconds.toFixed(1)} s: ${t.message}` }
-  else if (t.seconds > timeBudgetSeconds) time = { status: 'FAIL', text: `the critical tier ran ${t.seconds.toFixed(1)} s, over its budget of ${timeBudgetSeconds} s` }
+  else if (t.seconds > timeBudgetSeconds)
+    time = { status: 'FAIL', text: `the critical tier ran ${t.seconds.toFixed(1)} s, over its budget of ${timeBudgetSeconds} s` }
   else time = { status: 'ok', text: `the critical tier ran in ${t.seconds.toFixed(1)} s, within its budget of ${timeBudgetSeconds} s` }
   return [size, time]
 }
@@ -125,7 +141,13 @@ export function renderAudit(input: AuditInput, report: AuditReport): string[] {
   const lines = [`Audit of ${ofSource(config.source)}, collected ${input.where}:`, '', ...columns(rows, [false, true, false])]
   lines.push('', 'Overlaps (tests selected by both tiers):')
   if (!report.overlaps.length) lines.push('  (none)')
-  else lines.push(...columns(report.overlaps.map((o) => [`  ${o.a} & ${o.b}`, String(o.count), o.forbidden ? 'FAIL: meant to be disjoint' : '']), [false, true, false]))
+  else
+    lines.push(
+      ...columns(
+        report.overlaps.map((o) => [`  ${o.a} & ${o.b}`, String(o.count), o.forbidden ? 'FAIL: meant to be disjoint' : '']),
+        [false, true, false]
+      )
+    )
   if (report.gaps.length) {
     lines.push('', `Tests no tier selects (${report.gaps.length}):`, ...report.gaps.slice(0, MAX_GAPS_LISTED).map((g) => `  ${g}`))
     if (report.gaps.length > MAX_GAPS_LISTED) lines.push(`  ... and ${report.gaps.length - MAX_GAPS_LISTED} more (see --json)`)

@@ -50,7 +50,16 @@ export async function makeCollector(o: CollectorOptions): Promise<Collector> {
   let target: Target
   try {
     target = o.compose
-      ? await composeTarget({ exec: o.exec, cwd: o.cwd, files: o.compose.files, service: o.compose.service, projectName: projectName(['audit', randomBytes(3).toString('hex')]), hostResults: results, state, user: o.env.user })
+      ? await composeTarget({
+          exec: o.exec,
+          cwd: o.cwd,
+          files: o.compose.files,
+          service: o.compose.service,
+          projectName: projectName(['audit', randomBytes(3).toString('hex')]),
+          hostResults: results,
+          state,
+          user: o.env.user
+        })
       : hostTarget({ exec: o.exec, cwd: o.cwd, hostResults: results, env: o.env })
   } catch (e) {
     fs.rmSync(results, { recursive: true, force: true })
@@ -85,7 +94,9 @@ function tail(c: Captured): string {
 export async function collect(c: Collector, selection: string[]): Promise<string[]> {
   const r = await c.collectOnly(selection)
   if (r.exitCode !== 0 && r.exitCode !== 5) {
-    throw new SetupError(`pytest could not collect ${selection.length ? shellLine(selection) : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`)
+    throw new SetupError(
+      `pytest could not collect ${selection.length ? shellLine(selection) : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`
+    )
   }
   try {
     return parseCollectOnly(r.stdout)

@@ -109,7 +109,10 @@ export function renderWorkflow(config: ProjectConfig, o: GenerateOptions): strin
       // The merged report matters most when a tier failed.
       if: '${{ !cancelled() }}',
       'runs-on': 'ubuntu-latest',
-      steps: [{ uses: 'actions/checkout@v4' }, { uses: o.action, with: { mode: 'merge', ...(o.configOption ? { config: o.configOption } : {}) } }]
+      steps: [
+        { uses: 'actions/checkout@v4' },
+        { uses: o.action, with: { mode: 'merge', ...(o.configOption ? { config: o.configOption } : {}) } }
+      ]
     }
   }
   const doc = new Document({ name: 'pytest tiers', on: { push: { branches: ['main'] }, pull_request: {} }, jobs })
@@ -121,7 +124,9 @@ export function renderWorkflow(config: ProjectConfig, o: GenerateOptions): strin
 export function renderMakefile(config: ProjectConfig, o: GenerateOptions): string {
   const configFlag = o.configOption ? ` --config ${quoteArg(o.configOption).replace(/\$/g, '$$$$')}` : ''
   const lines = [
-    ...header(config, o, 'a test-<tier> target per tier').split('\n').map((l) => `# ${l}`),
+    ...header(config, o, 'a test-<tier> target per tier')
+      .split('\n')
+      .map((l) => `# ${l}`),
     '# Include it from your Makefile:  include pytest-tiers.mk',
     '# PYTEST_TIER is the command that runs the CLI, e.g. make PYTEST_TIER="node path/to/dist/cli.js" test-unit;',
     '# PYTEST_TIER_FLAGS adds options to every run, e.g. make PYTEST_TIER_FLAGS=--host test-unit.',

@@ -40,7 +40,9 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
   ]
   const existing = files.map(([f]) => f).filter((f) => fs.existsSync(path.join(project.cwd, f)))
   if (existing.length && !values.force) {
-    throw new SetupError(`Not overwriting ${existing.join(' and ')} in ${project.cwd}; run again with --force to replace ${existing.length > 1 ? 'them' : 'it'}.`)
+    throw new SetupError(
+      `Not overwriting ${existing.join(' and ')} in ${project.cwd}; run again with --force to replace ${existing.length > 1 ? 'them' : 'it'}.`
+    )
   }
   for (const [file, text] of files) {
     const abs = path.join(project.cwd, file)

@@ -6,7 +6,17 @@ import { planTier, tierProjectName } from '../run/plan.js'
 import { readEnvironment, type Environment } from '../seams/environment.js'
 import type { ResolvedTier } from '../tiers/tier-command.js'
 import type { TierSpec } from '../tiers/builtin.js'
-import { cliInputs, COMMON_HELP, COMMON_OPTIONS, onePositional, parseCommand, RUNNER_HELP, RUNNER_OPTIONS, TIER_HELP, TIER_OPTIONS } from './args.js'
+import {
+  cliInputs,
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  onePositional,
+  parseCommand,
+  RUNNER_HELP,
+  RUNNER_OPTIONS,
+  TIER_HELP,
+  TIER_OPTIONS
+} from './args.js'
 import { openProject, tierOf } from './project.js'
 import { type Io } from './terminal.js'
 import { runArgs } from '../seams/compose/argv.js'
@@ -26,7 +36,6 @@ export const PLAN_HELP = [
   ...RUNNER_HELP,
   ...COMMON_HELP
 ].join('\n')
-
 
 /** What a run of a tier would start. */
 export interface RunPlan {
@@ -54,7 +63,13 @@ export async function planRun(inputs: TierInputs, tiers: readonly TierSpec[], en
   if (inputs.runner === 'host') return { ...base, command: plan.argv }
   const name = tierProjectName(inputs.tier, env, 'xxxxxx')
   const project = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name, files: inputs.composeFiles, cwd: inputs.workingDirectory }
-  const args = runArgs(project, { service: inputs.service, containerName: `${name}-run`, volumes: [`${resultsDir}:${plan.resultsPath}`], env: plan.env, command: plan.argv })
+  const args = runArgs(project, {
+    service: inputs.service,
+    containerName: `${name}-run`,
+    volumes: [`${resultsDir}:${plan.resultsPath}`],
+    env: plan.env,
+    command: plan.argv
+  })
   return { ...base, command: [project.cli.bin, ...args] }
 }
 
@@ -63,15 +78,27 @@ export function renderPlan(plan: RunPlan, o: { source: string; host: boolean; se
   const where = o.host ? 'on this machine' : `in the compose service '${o.service}'`
   const t = plan.tier
   const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${shellLine(plan.command)}`, '']
-  if (o.host) lines.push(`Environment added: ${Object.entries(plan.env).map(([k, v]) => `${k}=${v}`).join(' ')}`)
-  lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`)
+  if (o.host)
+    lines.push(
+      `Environment added: ${Object.entries(plan.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`
+    )
+  lines.push(
+    `Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`
+  )
   lines.push(`Results (JUnit XML) in ${plan.resultsDir}.`)
   return lines
 }
 
 /** Runs `plan`. */
 export async function planCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals, rest } = parseCommand('plan', args, { ...COMMON_OPTIONS, ...RUNNER_OPTIONS, ...TIER_OPTIONS, json: { type: 'boolean' } })
+  const { values, positionals, rest } = parseCommand('plan', args, {
+    ...COMMON_OPTIONS,
+    ...RUNNER_OPTIONS,
+    ...TIER_OPTIONS,
+    json: { type: 'boolean' }
+  })
   if (values.help) {
     io.out(PLAN_HELP)
     return ExitCode.Ok
@@ -82,6 +109,8 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
   const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config })
   const plan = await planRun(inputs, project.config.tiers, readEnvironment())
   if (values.json) io.out(JSON.stringify(plan, null, 2))
-  else for (const line of renderPlan(plan, { source: project.config.source, host: inputs.runner === 'host', service: inputs.service })) io.out(line)
+  else
+    for (const line of renderPlan(plan, { source: project.config.source, host: inputs.runner === 'host', service: inputs.service }))
+      io.out(line)
   return ExitCode.Ok
 }

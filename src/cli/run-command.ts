@@ -4,9 +4,19 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { setLogSink } from '../seams/log.js'
 import { isFailing, type TestReport } from '../results/model.js'
-import { parseJunit } from '../results/junit.js'
+import { readReport } from '../run/report.js'
 import type { TierRun } from '../run/tier-run.js'
-import { cliInputs, COMMON_HELP, COMMON_OPTIONS, onePositional, parseCommand, RUNNER_HELP, RUNNER_OPTIONS, TIER_HELP, TIER_OPTIONS } from './args.js'
+import {
+  cliInputs,
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  onePositional,
+  parseCommand,
+  RUNNER_HELP,
+  RUNNER_OPTIONS,
+  TIER_HELP,
+  TIER_OPTIONS
+} from './args.js'
 import { runTierLocally } from './local-run.js'
 import { openProject, tierOf } from './project.js'
 import { columns, terminalSink, type Io } from './terminal.js'
@@ -18,7 +28,7 @@ import { ExitCode } from '../names.js'
 export const RUN_HELP = [
   'Usage: pytest-tier run <tier> [options] [-- pytest args...]',
   '',
-  "Runs the tier as the action would: in the compose service (its dependencies started and healthy first), or on",
+  'Runs the tier as the action would: in the compose service (its dependencies started and healthy first), or on',
   'this machine with --host; same timeout and outcome rules; then removes the containers, networks and volumes.',
   '',
   'Exit codes: 0 passed, 1 failed (tests failed, none collected without allow-empty, timed out, pytest error),',
@@ -32,15 +42,6 @@ export const RUN_HELP = [
 
 /** How many failing tests the summary names. */
 const MAX_LISTED = 10
-
-/** Reads the run's JUnit report, if pytest wrote one that parses. */
-export function readReport(junitPath: string): TestReport | undefined {
-  try {
-    return parseJunit(fs.readFileSync(junitPath, 'utf8'), { fileName: junitPath })
-  } catch {
-    return undefined
-  }
-}
 
 /** The closing summary of a run: pure. */
 export function renderRunSummary(run: TierRun, report: TestReport | undefined): string[] {
@@ -60,7 +61,11 @@ export function renderRunSummary(run: TierRun, report: TestReport | undefined): 
   const lines = ['', '── Summary', ...columns(rows)]
   const failing = report?.cases.filter(isFailing) ?? []
   if (failing.length) {
-    lines.push('', 'Failing tests:', ...failing.slice(0, MAX_LISTED).map((c) => `  ${c.id}${c.message ? ` — ${c.message.split('\n')[0]}` : ''}`))
+    lines.push(
+      '',
+      'Failing tests:',
+      ...failing.slice(0, MAX_LISTED).map((c) => `  ${c.id}${c.message ? ` — ${c.message.split('\n')[0]}` : ''}`)
+    )
     if (failing.length > MAX_LISTED) lines.push(`  ... and ${failing.length - MAX_LISTED} more`)
   }
   return lines
@@ -81,7 +86,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   inputs.resultsDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-${name}-`))
   setLogSink(terminalSink(io))
   const run = await runTierLocally({ inputs, tiers: project.config.tiers, env: readEnvironment() })
-  for (const line of renderRunSummary(run, readReport(run.junitPath))) io.out(line)
+  for (const line of renderRunSummary(run, readReport(run, project.cwd).report)) io.out(line)
   // pytest never started (a service the tests need did not come up): a setup error, not a test failure.
   if (run.exitCode === null) return ExitCode.Setup
   return run.verdict.failed ? ExitCode.Failed : ExitCode.Ok

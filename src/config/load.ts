@@ -70,7 +70,12 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   }
   const problems = [...checkMarkers(src, rawTiers), ...checkReferences(src, config, rawTiers)]
   if (config.critical.minTests > config.critical.maxTests) {
-    problems.push(src.problem([Key.Critical, CriticalKey.MinTests], `${config.critical.minTests} is not valid; allowed: at most ${CriticalKey.MaxTests} (${config.critical.maxTests}).`))
+    problems.push(
+      src.problem(
+        [Key.Critical, CriticalKey.MinTests],
+        `${config.critical.minTests} is not valid; allowed: at most ${CriticalKey.MaxTests} (${config.critical.maxTests}).`
+      )
+    )
   }
   if (problems.length) throw new ConfigError(byPosition(problems))
   return config
@@ -79,7 +84,11 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
 /** The fields a tier's YAML sets, converted to TierSpec's; absent keys stay absent so built-in values survive. */
 function tierFields(r: Raw<typeof TierKey>): Partial<TierSpec> {
   const out: Partial<TierSpec> = {}
-  const set = <K extends keyof TierSpec>(field: K, key: Values<typeof TierKey>, convert: (v: unknown) => TierSpec[K] = (v) => v as TierSpec[K]): void => {
+  const set = <K extends keyof TierSpec>(
+    field: K,
+    key: Values<typeof TierKey>,
+    convert: (v: unknown) => TierSpec[K] = (v) => v as TierSpec[K]
+  ): void => {
     if (r[key] !== undefined) out[field] = convert(r[key])
   }
   set('description', TierKey.Description)
@@ -123,7 +132,12 @@ function checkReferences(src: ConfigSource, config: ProjectConfig, rawTiers: Rec
   }
   const crit = config.tiers.find((t) => t.name === config.critical.tier)
   if (crit?.needs?.length) {
-    out.push(src.problem([Key.Tiers, crit.name, TierKey.Needs], `${shown(crit.needs)} is not valid for the critical tier, which runs first; allowed: no needs.`))
+    out.push(
+      src.problem(
+        [Key.Tiers, crit.name, TierKey.Needs],
+        `${shown(crit.needs)} is not valid for the critical tier, which runs first; allowed: no needs.`
+      )
+    )
   }
   config.disjoint.forEach((group, g) =>
     group.forEach((t, i) => {
@@ -132,7 +146,13 @@ function checkReferences(src: ConfigSource, config: ProjectConfig, rawTiers: Rec
   )
   if (out.length === 0) {
     const cycle = findCycle(config.tiers)
-    if (cycle) out.push(src.problem([Key.Tiers, cycle[0], TierKey.Needs], `the tiers wait for each other in a circle (${cycle.join(' → ')}); allowed: needs that end somewhere.`))
+    if (cycle)
+      out.push(
+        src.problem(
+          [Key.Tiers, cycle[0], TierKey.Needs],
+          `the tiers wait for each other in a circle (${cycle.join(' → ')}); allowed: needs that end somewhere.`
+        )
+      )
   }
   return out
 }

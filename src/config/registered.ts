@@ -10,7 +10,16 @@ import { type ProjectConfig } from './project-config.js'
 import { Key, TierKey } from '../names.js'
 
 /** Markers pytest itself registers; always known. */
-export const BUILTIN_MARKERS: readonly string[] = ['filterwarnings', 'parametrize', 'skip', 'skipif', 'usefixtures', 'xfail', 'tryfirst', 'trylast']
+export const BUILTIN_MARKERS: readonly string[] = [
+  'filterwarnings',
+  'parametrize',
+  'skip',
+  'skipif',
+  'usefixtures',
+  'xfail',
+  'tryfirst',
+  'trylast'
+]
 
 /** The markers registered in one pytest configuration file. */
 export interface RegisteredMarkers {
@@ -76,7 +85,10 @@ export function markersFromPyproject(text: string): string[] | undefined {
     } else if (c === ']') break
     else i++
   }
-  return strings.flatMap((s) => s.split('\n')).map(markerNameOf).filter(Boolean)
+  return strings
+    .flatMap((s) => s.split('\n'))
+    .map(markerNameOf)
+    .filter(Boolean)
 }
 
 /** Finds the file pytest would read its configuration from in `dir`, in pytest's order, and its markers. */
@@ -119,7 +131,10 @@ export function unregisteredMarkers(config: ProjectConfig, registered: Registere
   const checked = only
     ? config.tiers
         .filter((t) => t.name === only.tier)
-        .map((t) => ({ markers: only.override?.markers ?? t.markers, origin: only.override?.origin ?? `${config.source}: ${Key.Tiers}.${t.name}.${TierKey.Markers}` }))
+        .map((t) => ({
+          markers: only.override?.markers ?? t.markers,
+          origin: only.override?.origin ?? `${config.source}: ${Key.Tiers}.${t.name}.${TierKey.Markers}`
+        }))
     : config.tiers.map((t) => ({ markers: t.markers, origin: `${config.source}: ${Key.Tiers}.${t.name}.${TierKey.Markers}` }))
   const exclude = only ? [] : config.exclude
   const used = (expr: string): string[] => markerNames(parseMarkerExpression(expr))
@@ -127,7 +142,9 @@ export function unregisteredMarkers(config: ProjectConfig, registered: Registere
     const names = [...new Set([...checked.flatMap((c) => used(c.markers)), ...exclude])].filter((n) => !BUILTIN_MARKERS.includes(n))
     if (!names.length) return []
     const origin = only?.override?.origin ?? config.source
-    return [`${origin}: the markers ${names.join(', ')} cannot be checked: no pytest.ini, pyproject.toml, tox.ini or setup.cfg with pytest settings was found.`]
+    return [
+      `${origin}: the markers ${names.join(', ')} cannot be checked: no pytest.ini, pyproject.toml, tox.ini or setup.cfg with pytest settings was found.`
+    ]
   }
   const known = new Set([...BUILTIN_MARKERS, ...registered.markers])
   const where = `${registered.file} (which registers: ${registered.markers.length ? registered.markers.join(', ') : 'none'})`

@@ -68,21 +68,31 @@ function describe(src: ConfigSource, e: ErrorObject): string {
   }
   if (e.propertyName !== undefined) {
     // A map key (a tier's name) that its `propertyNames` schema rejects.
-    return src.problem([...path, e.propertyName], `the name ${shown(e.propertyName)} is not valid; allowed: ${allowed ?? 'other names'}.`, true)
+    return src.problem(
+      [...path, e.propertyName],
+      `the name ${shown(e.propertyName)} is not valid; allowed: ${allowed ?? 'other names'}.`,
+      true
+    )
   }
   const bad = `${shown(e.data)} is not valid`
   switch (e.keyword) {
     case 'type':
       return src.problem(path, `${bad}; allowed: ${allowed ?? article(String(params.type))}.`)
     case 'enum':
-      return src.problem(path, `${bad}; allowed: ${(params.allowedValues as unknown[]).map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ')}.`)
+      return src.problem(
+        path,
+        `${bad}; allowed: ${(params.allowedValues as unknown[]).map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ')}.`
+      )
     case 'minimum':
     case 'exclusiveMinimum':
       return src.problem(path, `${bad}; allowed: a number ${e.keyword === 'minimum' ? '≥' : '>'} ${String(params.limit)}.`)
     case 'minItems':
       return src.problem(path, `${bad}; allowed: a list of at least ${String(params.limit)} item(s).`)
     case 'uniqueItems':
-      return src.problem([...path, Number(params.i)], `${shown((e.data as unknown[])[Number(params.i)])} is listed twice; allowed: distinct items.`)
+      return src.problem(
+        [...path, Number(params.i)],
+        `${shown((e.data as unknown[])[Number(params.i)])} is listed twice; allowed: distinct items.`
+      )
     default:
       return src.problem(path, `${bad}; allowed: ${allowed ?? `what the schema says (${e.message ?? e.keyword})`}.`)
   }

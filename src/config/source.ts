@@ -19,7 +19,7 @@ export function dotted(path: KeyPath): string {
 
 /** Shows a value in a message: JSON, shortened. */
 export function shown(value: unknown): string {
-  const s = value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value)
+  const s = value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value))
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 

@@ -78,4 +78,3 @@ export function splitCommand(value: string, input: string): string[] {
   }
   return checkNoNul(argv, input)
 }
-

@@ -65,4 +65,3 @@ export function withConfigDefaults(get: InputReader, config: ProjectConfig): Inp
   }
   return (name) => get(name) || fromConfig[name] || ''
 }
-

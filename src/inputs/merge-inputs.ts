@@ -42,7 +42,11 @@ export function parseExpectedTiers(value: string, defaults: MergeDefaults): stri
   if (names.length === 1 && names[0] === ANY_TIERS) return undefined
   for (const n of names) {
     if (!defaults.tiers.includes(n)) {
-      throw new InputError(MergeInput.ExpectedTiers, n, `allowed are the project's tiers, one per line (${defaults.tiers.join(', ')}), or '${ANY_TIERS}' alone`)
+      throw new InputError(
+        MergeInput.ExpectedTiers,
+        n,
+        `allowed are the project's tiers, one per line (${defaults.tiers.join(', ')}), or '${ANY_TIERS}' alone`
+      )
     }
   }
   return [...new Set(names)]

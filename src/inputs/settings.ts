@@ -9,12 +9,14 @@ import { parseMergeInputs, type MergeInputs } from './merge-inputs.js'
 import { parseTierInputs, type TierInputs } from './tier-inputs.js'
 
 /** The settings of the running action: a tier run or a merge, and the project configuration they fall back on. */
-export type ActionSettings = { mode: 'run'; inputs: TierInputs; config: ProjectConfig } | { mode: 'merge'; inputs: MergeInputs; config: ProjectConfig }
+export type ActionSettings =
+  { mode: 'run'; inputs: TierInputs; config: ProjectConfig } | { mode: 'merge'; inputs: MergeInputs; config: ProjectConfig }
 
 /** Reads the `mode` input: `run` (the default) or `merge`. */
 export function parseMode(value: string): Mode {
   const v = value.trim() || 'run'
-  if (!(MODES as readonly string[]).includes(v)) throw new InputError(Input.Mode, v, `allowed are ${MODES.map((m) => `'${m}'`).join(' or ')}`)
+  if (!(MODES as readonly string[]).includes(v))
+    throw new InputError(Input.Mode, v, `allowed are ${MODES.map((m) => `'${m}'`).join(' or ')}`)
   return v as Mode
 }
 

@@ -28,7 +28,11 @@ export function parseTierInputs(get: InputReader, workspace: string): TierInputs
     paths: paths.length ? checkNoNul(paths, Input.Paths) : undefined,
     pytestArgs: checkNoNul(lines(get(Input.PytestArgs)), Input.PytestArgs),
     timeoutMinutes: timeout ? checkTimeout(timeout) : undefined,
-    coverage: coverage === '' ? undefined : coverage === 'auto' ? 'auto' : parseBoolean(coverage, Input.Coverage, "allowed are 'auto', 'true' or 'false'")
+    coverage:
+      coverage === ''
+        ? undefined
+        : coverage === 'auto'
+          ? 'auto'
+          : parseBoolean(coverage, Input.Coverage, "allowed are 'auto', 'true' or 'false'")
   }
 }
-

@@ -51,15 +51,24 @@ export function pipelineTests(results: readonly TierResult[]): Map<string, Pipel
  */
 export function pipelineCounts(results: readonly TierResult[], tests: ReadonlyMap<string, PipelineTest> = pipelineTests(results)): Counts {
   const session = results.reduce((sum, r) => sum + (r.report?.counts.durationSeconds ?? 0), 0)
-  return countCases([...tests.values()].map((t) => t.test), session)
+  return countCases(
+    [...tests.values()].map((t) => t.test),
+    session
+  )
 }
 
 /** A report of the distinct tests, for the summary's failure list and slowest tests. */
-export function pipelineReport(results: readonly TierResult[], tests: ReadonlyMap<string, PipelineTest> = pipelineTests(results)): TestReport {
+export function pipelineReport(
+  results: readonly TierResult[],
+  tests: ReadonlyMap<string, PipelineTest> = pipelineTests(results)
+): TestReport {
   return {
     counts: pipelineCounts(results, tests),
     cases: [...tests.values()].map((t) => t.test),
-    sourceFile: results.map((r) => r.report?.sourceFile).filter(Boolean).join(', ')
+    sourceFile: results
+      .map((r) => r.report?.sourceFile)
+      .filter(Boolean)
+      .join(', ')
   }
 }
 

@@ -21,7 +21,15 @@ export interface SuiteInput {
 const ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 function legal(s: string): string {
-  return s.replace(ILLEGAL, (c) => `#x${c.charCodeAt(0).toString(16).toUpperCase().padStart(c.charCodeAt(0) > 0xff ? 4 : 2, '0')}`)
+  return s.replace(
+    ILLEGAL,
+    (c) =>
+      `#x${c
+        .charCodeAt(0)
+        .toString(16)
+        .toUpperCase()
+        .padStart(c.charCodeAt(0) > 0xff ? 4 : 2, '0')}`
+  )
 }
 
 /** Escapes text content. */
@@ -77,7 +85,11 @@ function suite(s: SuiteInput): string {
     timestamp: s.timestamp
   })
   const props = Object.entries(s.properties ?? {}).map(([name, value]) => `<property${attrs({ name, value })} />`)
-  const body = [props.length ? `<properties>${props.join('')}</properties>` : '', ...cases.map(testcase), s.note ? `<system-err>${escapeText(s.note)}</system-err>` : '']
+  const body = [
+    props.length ? `<properties>${props.join('')}</properties>` : '',
+    ...cases.map(testcase),
+    s.note ? `<system-err>${escapeText(s.note)}</system-err>` : ''
+  ]
   return `<testsuite${head}>${body.join('\n')}</testsuite>`
 }
 

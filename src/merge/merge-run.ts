@@ -57,25 +57,46 @@ export interface MergeResult {
 export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<MergeResult> {
   const { env } = deps
   const name = tierProjectName('merge', env, randomBytes(3).toString('hex'))
-  const resultsDir = inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
+  const resultsDir =
+    inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
   const downloads = `${defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })}-downloads`
   fs.mkdirSync(resultsDir, { recursive: true })
   fs.chmodSync(resultsDir, 0o777)
 
-  const downloaded = await log.group('Download the tiers’ results', () => deps.artifacts.downloadTierArtifacts({ prefix: ARTIFACT_PREFIX, into: downloads, skip: [inputs.artifactName] }))
-  const read = downloaded.filter((a) => a.name !== inputs.artifactName).map((a) => readTierArtifact(a, { projectDir: inputs.workingDirectory }))
+  const downloaded = await log.group('Download the tiers’ results', () =>
+    deps.artifacts.downloadTierArtifacts({ prefix: ARTIFACT_PREFIX, into: downloads, skip: [inputs.artifactName] })
+  )
+  const read = downloaded
+    .filter((a) => a.name !== inputs.artifactName)
+    .map((a) => readTierArtifact(a, { projectDir: inputs.workingDirectory }))
   const unreadable = read.filter(isUnreadable)
   for (const u of unreadable) log.info(`Not merging the artifact ${u.artifactName}: ${u.reason}`)
   const { kept, superseded } = pickNewest(read.filter((r): r is TierResult => !isUnreadable(r)))
-  for (const s of superseded) log.warning(`${s.result.artifactName} (attempt ${s.result.manifest.runAttempt}) and ${s.by.artifactName} (attempt ${s.by.manifest.runAttempt}) both hold ${label(s.by)}; keeping ${s.by.artifactName}.`)
+  for (const s of superseded)
+    log.warning(
+      `${s.result.artifactName} (attempt ${s.result.manifest.runAttempt}) and ${s.by.artifactName} (attempt ${s.by.manifest.runAttempt}) both hold ${label(s.by)}; keeping ${s.by.artifactName}.`
+    )
   const tiers = pipelineOrder(kept, inputs.expectedTiers)
   const missing = missingTiers(inputs.expectedTiers, tiers)
   const tests = pipelineTests(tiers)
   const report = pipelineReport(tiers, tests)
-  log.info(`Merging ${tiers.length} tier result(s): ${tiers.map(label).join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''}.`)
+  log.info(
+    `Merging ${tiers.length} tier result(s): ${tiers.map(label).join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''}.`
+  )
 
   const junitPath = path.join(resultsDir, MergedFile.Junit)
-  fs.writeFileSync(junitPath, writeMergedJunit(tiers.map((t) => ({ name: label(t), report: t.report, timestamp: t.manifest.startedAt, properties: { outcome: t.manifest.outcome, artifact: t.artifactName, 'run-attempt': String(t.manifest.runAttempt) }, note: t.report ? undefined : t.reportError }))))
+  fs.writeFileSync(
+    junitPath,
+    writeMergedJunit(
+      tiers.map((t) => ({
+        name: label(t),
+        report: t.report,
+        timestamp: t.manifest.startedAt,
+        properties: { outcome: t.manifest.outcome, artifact: t.artifactName, 'run-attempt': String(t.manifest.runAttempt) },
+        note: t.report ? undefined : t.reportError
+      }))
+    )
+  )
 
   let runner: Target | undefined
   let setupError: string | undefined
@@ -83,7 +104,16 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     runner = await log.group('Prepare the test service', async () =>
       inputs.runner === 'host'
         ? hostTarget({ exec: deps.exec, cwd: inputs.workingDirectory, hostResults: resultsDir, env })
-        : composeTarget({ exec: deps.exec, cwd: inputs.workingDirectory, files: inputs.composeFiles, service: inputs.service, projectName: name, hostResults: resultsDir, state: deps.state, user: env.user })
+        : composeTarget({
+            exec: deps.exec,
+            cwd: inputs.workingDirectory,
+            files: inputs.composeFiles,
+            service: inputs.service,
+            projectName: name,
+            hostResults: resultsDir,
+            state: deps.state,
+            user: env.user
+          })
     )
   } catch (e) {
     setupError = (e as Error).message
@@ -97,7 +127,13 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     const r = runner
     await log.group(`Combine the coverage of ${withData.length} tier(s)`, async () => {
       try {
-        coverage = await combineCoverage({ runner: r, hostResults: resultsDir, projectDir: inputs.workingDirectory, pytestCommand: inputs.pytestCommand, tiers: withData })
+        coverage = await combineCoverage({
+          runner: r,
+          hostResults: resultsDir,
+          projectDir: inputs.workingDirectory,
+          pytestCommand: inputs.pytestCommand,
+          tiers: withData
+        })
         for (const n of coverage.notes) log.info(n)
       } catch (e) {
         coverageError = (e as Error).message
@@ -128,7 +164,12 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     missing,
     anyExpected: inputs.expectedTiers !== undefined,
     allowEmpty: inputs.allowEmpty,
-    coverage: { percent: coverage?.totals.percent, failUnder: inputs.coverageFailUnder, error: coverageError, hadData: withData.length > 0 },
+    coverage: {
+      percent: coverage?.totals.percent,
+      failUnder: inputs.coverageFailUnder,
+      error: coverageError,
+      hadData: withData.length > 0
+    },
     audit: { partition, error: partition ? undefined : auditError, required: inputs.requirePartition }
   })
   const summary = renderMergeSummary({
@@ -139,13 +180,23 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     unreadable: unreadable as Unreadable[],
     report,
     tests,
-    coverage: withData.length || inputs.coverageFailUnder !== undefined ? { totals: coverage?.totals, failUnder: inputs.coverageFailUnder, error: coverageError } : undefined,
+    coverage:
+      withData.length || inputs.coverageFailUnder !== undefined
+        ? { totals: coverage?.totals, failUnder: inputs.coverageFailUnder, error: coverageError }
+        : undefined,
     audit: { partition, error: auditError, excludeMarkers: inputs.excludeMarkers },
     artifactName: inputs.upload ? inputs.artifactName : undefined
   })
   fs.writeFileSync(path.join(resultsDir, MergedFile.Summary), summary)
-  if (partition) fs.writeFileSync(path.join(resultsDir, MergedFile.Audit), `${JSON.stringify({ excludeMarkers: inputs.excludeMarkers, ...partition }, null, 2)}\n`)
-  fs.writeFileSync(path.join(resultsDir, MergedFile.Manifest), `${JSON.stringify(mergedManifest({ verdict, counts: report.counts, tiers, missing, coverage, partition, env }), null, 2)}\n`)
+  if (partition)
+    fs.writeFileSync(
+      path.join(resultsDir, MergedFile.Audit),
+      `${JSON.stringify({ excludeMarkers: inputs.excludeMarkers, ...partition }, null, 2)}\n`
+    )
+  fs.writeFileSync(
+    path.join(resultsDir, MergedFile.Manifest),
+    `${JSON.stringify(mergedManifest({ verdict, counts: report.counts, tiers, missing, coverage, partition, env }), null, 2)}\n`
+  )
 
   const result: MergeResult = { verdict, counts: report.counts, tiers, missing, coverage, partition, resultsDir, junitPath, summary }
   if (inputs.upload && canUpload(env)) result.artifact = await upload(inputs, resultsDir, deps.artifacts, env.runAttempt)
@@ -155,7 +206,13 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
 async function upload(inputs: MergeInputs, dir: string, artifacts: Artifacts, runAttempt: number): Promise<UploadedArtifact | undefined> {
   return log.group(`Upload the merged results as ${inputs.artifactName}`, async () => {
     try {
-      const up = await artifacts.uploadResults({ name: inputs.artifactName, files: [dir], rootDirectory: dir, retentionDays: inputs.retentionDays, runAttempt })
+      const up = await artifacts.uploadResults({
+        name: inputs.artifactName,
+        files: [dir],
+        rootDirectory: dir,
+        retentionDays: inputs.retentionDays,
+        runAttempt
+      })
       log.info(`Uploaded ${dir} as ${up.name}.`)
       return up
     } catch (e) {
@@ -167,7 +224,15 @@ async function upload(inputs: MergeInputs, dir: string, artifacts: Artifacts, ru
 }
 
 /** The merged manifest (`pytest-merged.json`): what was merged and how it ended, for tools that read the artifact. */
-function mergedManifest(o: { verdict: MergeVerdict; counts: Counts; tiers: TierResult[]; missing: string[]; coverage?: CombinedCoverage; partition?: Partition; env: Environment }): Record<string, unknown> {
+function mergedManifest(o: {
+  verdict: MergeVerdict
+  counts: Counts
+  tiers: TierResult[]
+  missing: string[]
+  coverage?: CombinedCoverage
+  partition?: Partition
+  env: Environment
+}): Record<string, unknown> {
   return {
     version: 1,
     kind: 'merged',
@@ -176,12 +241,29 @@ function mergedManifest(o: { verdict: MergeVerdict; counts: Counts; tiers: TierR
     counts: o.counts,
     coveragePercent: o.coverage ? Number(formatPercent(o.coverage.totals.percent)) : null,
     missing: o.missing,
-    tiers: o.tiers.map((t) => ({ tier: t.manifest.tier, shard: t.shard ?? null, artifactName: t.artifactName, runAttempt: t.manifest.runAttempt, outcome: t.manifest.outcome, counts: t.report?.counts ?? t.manifest.counts, wallSeconds: t.manifest.wallSeconds, startedAt: t.manifest.startedAt, finishedAt: t.manifest.finishedAt })),
+    tiers: o.tiers.map((t) => ({
+      tier: t.manifest.tier,
+      shard: t.shard ?? null,
+      artifactName: t.artifactName,
+      runAttempt: t.manifest.runAttempt,
+      outcome: t.manifest.outcome,
+      counts: t.report?.counts ?? t.manifest.counts,
+      wallSeconds: t.manifest.wallSeconds,
+      startedAt: t.manifest.startedAt,
+      finishedAt: t.manifest.finishedAt
+    })),
     gaps: o.partition?.gaps.length ?? null,
     overlaps: o.partition?.overlaps.length ?? null,
     commit: o.env.sha,
     runId: o.env.runId,
     runAttempt: o.env.runAttempt,
-    files: { junit: MergedFile.Junit, coverageData: MergedFile.CoverageData, coverageXml: MergedFile.CoverageXml, html: MergedFile.Html, summary: MergedFile.Summary, audit: MergedFile.Audit }
+    files: {
+      junit: MergedFile.Junit,
+      coverageData: MergedFile.CoverageData,
+      coverageXml: MergedFile.CoverageXml,
+      html: MergedFile.Html,
+      summary: MergedFile.Summary,
+      audit: MergedFile.Audit
+    }
   }
 }

@@ -49,7 +49,11 @@ const MESSAGE_CHARS = 300
  */
 export function renderMergeSummary(input: MergeSummaryInput, opts: { limitBytes?: number } = {}): string {
   const limit = opts.limitBytes ?? SUMMARY_LIMIT_BYTES
-  for (const [caps, note] of [[FULL, ''], [SHORT, "_Shortened to fit GitHub's size limit: the lists show their first items only._"], [NONE, "_Shortened to fit GitHub's size limit: the lists are left out._"]] as const) {
+  for (const [caps, note] of [
+    [FULL, ''],
+    [SHORT, "_Shortened to fit GitHub's size limit: the lists show their first items only._"],
+    [NONE, "_Shortened to fit GitHub's size limit: the lists are left out._"]
+  ] as const) {
     const text = render(input, caps, note)
     if (byteLength(text) <= limit) return text
   }
@@ -66,7 +70,13 @@ function head(input: MergeSummaryInput): string {
   out.push(v.reasons.length ? v.reasons.map((r) => `- ${escapeInline(clip(r.text, 1000))}`).join('\n') : escapeInline(v.message))
   const c = input.report.counts
   const header = ['Tests', 'Passed', 'Failed', 'Errors', 'Skipped', 'xfailed', 'xpassed', 'Coverage']
-  out.push(table(header, [[...countCells(c), coverageCell(input)]], header.map(() => true)))
+  out.push(
+    table(
+      header,
+      [[...countCells(c), coverageCell(input)]],
+      header.map(() => true)
+    )
+  )
   out.push('_Each test counts once, with its worst result, however many tiers ran it._')
   return out.join('\n\n')
 }
@@ -86,18 +96,37 @@ function tiersSection(input: MergeSummaryInput): string {
   const rows = input.tiers.map((t) => {
     const c = t.report?.counts
     const cells = c ? [c.tests, c.passed, c.failed, c.errors, c.skipped + c.xfailed].map(String) : ['—', '—', '—', '—', '—']
-    return [escapeInline(label(t)), String(t.manifest.runAttempt ?? 1), escapeInline(t.manifest.outcome), ...cells, formatSeconds(t.manifest.wallSeconds)]
+    return [
+      escapeInline(label(t)),
+      String(t.manifest.runAttempt ?? 1),
+      escapeInline(t.manifest.outcome),
+      ...cells,
+      formatSeconds(t.manifest.wallSeconds)
+    ]
   })
   for (const m of input.missing) rows.push([escapeInline(m), '', '**missing**', '', '', '', '', '', ''])
   const total = sumCounts(input.tiers.map((t) => t.report?.counts).filter((c): c is Counts => !!c))
   const wall = input.tiers.reduce((s, t) => s + (t.manifest.wallSeconds || 0), 0)
-  rows.push(['**Total**', '', '', ...[total.tests, total.passed, total.failed, total.errors, total.skipped + total.xfailed].map(String), formatSeconds(wall)])
+  rows.push([
+    '**Total**',
+    '',
+    '',
+    ...[total.tests, total.passed, total.failed, total.errors, total.skipped + total.xfailed].map(String),
+    formatSeconds(wall)
+  ])
   const header = ['Tier', 'Attempt', 'Outcome', 'Tests', 'Passed', 'Failed', 'Errors', 'Skipped', 'Wall time']
-  return [`### Tier jobs (${input.tiers.length})`, table(header, rows, [false, true, false, true, true, true, true, true, true])].join('\n\n')
+  return [`### Tier jobs (${input.tiers.length})`, table(header, rows, [false, true, false, true, true, true, true, true, true])].join(
+    '\n\n'
+  )
 }
 
 function chartSection(input: MergeSummaryInput): string {
-  const bars = input.tiers.map((t) => ({ label: label(t), startedAt: t.manifest.startedAt, finishedAt: t.manifest.finishedAt, failed: t.manifest.outcome !== 'passed' }))
+  const bars = input.tiers.map((t) => ({
+    label: label(t),
+    startedAt: t.manifest.startedAt,
+    finishedAt: t.manifest.finishedAt,
+    failed: t.manifest.outcome !== 'passed'
+  }))
   const g = ganttChart(bars)
   if (!g.markdown || !g.last) return ''
   const longest = input.tiers.reduce((a, b) => (b.manifest.wallSeconds > a.manifest.wallSeconds ? b : a))
@@ -112,7 +141,13 @@ function failuresSection(input: MergeSummaryInput, caps: Caps): string {
   const rows = shown.map((c) => {
     const tiers = (input.tests.get(c.id)?.runs ?? []).filter((r) => isFailing(r)).map((r) => r.tier)
     const where = c.file ? codeSpan(c.line ? `${c.file}:${c.line}` : c.file, true) : ''
-    return [codeSpan(c.id, true), c.status, escapeInline(tiers.join(', ')), where, escapeInline(clip(c.message?.split('\n')[0]?.trim() ?? '', MESSAGE_CHARS))]
+    return [
+      codeSpan(c.id, true),
+      c.status,
+      escapeInline(tiers.join(', ')),
+      where,
+      escapeInline(clip(c.message?.split('\n')[0]?.trim() ?? '', MESSAGE_CHARS))
+    ]
   })
   const out = [`### Failures and errors (${failing.length})`]
   if (rows.length) out.push(table(['Test', 'Status', 'Tier', 'Location', 'Message'], rows))
@@ -133,18 +168,41 @@ function auditSection(input: MergeSummaryInput, caps: Caps): string {
       `(${formatSeconds(p.extraSeconds)} of test time spent on the repeats).`
   )
   if (p.gaps.length) {
-    out.push(`#### Tests no tier ran (${p.gaps.length})`, p.gaps.slice(0, caps.gaps).map((id) => `- ${codeSpan(id)}`).join('\n'))
+    out.push(
+      `#### Tests no tier ran (${p.gaps.length})`,
+      p.gaps
+        .slice(0, caps.gaps)
+        .map((id) => `- ${codeSpan(id)}`)
+        .join('\n')
+    )
     if (p.gaps.length > caps.gaps) out.push(more(p.gaps.length - caps.gaps, 'gap(s)', input))
   }
   if (p.overlaps.length) {
     const groups = overlapsByTiers(p.overlaps).slice(0, caps.overlaps)
     out.push(`#### Tests run in more than one tier (${p.overlaps.length})`)
-    if (groups.length) out.push(table(['Tiers (first is home)', 'Tests', 'Extra test time'], groups.map((g) => [escapeInline(g.tiers.join(' + ')), String(g.tests), formatSeconds(g.extraSeconds)]), [false, true, true]))
+    if (groups.length)
+      out.push(
+        table(
+          ['Tiers (first is home)', 'Tests', 'Extra test time'],
+          groups.map((g) => [escapeInline(g.tiers.join(' + ')), String(g.tests), formatSeconds(g.extraSeconds)]),
+          [false, true, true]
+        )
+      )
     const top = p.overlaps.slice(0, caps.overlaps)
-    if (top.length) out.push(table(['Costliest repeats', 'Tiers', 'Extra test time'], top.map((o) => [codeSpan(o.id, true), escapeInline(o.tiers.join(', ')), formatSeconds(o.extraSeconds)]), [false, false, true]))
+    if (top.length)
+      out.push(
+        table(
+          ['Costliest repeats', 'Tiers', 'Extra test time'],
+          top.map((o) => [codeSpan(o.id, true), escapeInline(o.tiers.join(', ')), formatSeconds(o.extraSeconds)]),
+          [false, false, true]
+        )
+      )
   }
   if (p.ranExcluded.length) out.push(`${p.ranExcluded.length} excluded test(s) ran anyway, e.g. ${codeSpan(p.ranExcluded[0] as string)}.`)
-  if (p.unknown.length) out.push(`${p.unknown.length} test(s) ran that the collection does not list (paths outside the default collection?), e.g. ${codeSpan(p.unknown[0] as string)}.`)
+  if (p.unknown.length)
+    out.push(
+      `${p.unknown.length} test(s) ran that the collection does not list (paths outside the default collection?), e.g. ${codeSpan(p.unknown[0] as string)}.`
+    )
   return out.join('\n\n')
 }
 
@@ -160,15 +218,20 @@ function slowestSection(input: MergeSummaryInput, caps: Caps): string {
 function notesSection(input: MergeSummaryInput): string {
   const out: string[] = []
   for (const s of input.superseded) {
-    out.push(`- ${codeSpan(s.result.artifactName)} (attempt ${s.result.manifest.runAttempt}) was replaced by ${codeSpan(s.by.artifactName)} (attempt ${s.by.manifest.runAttempt}) for ${escapeInline(label(s.result))}.`)
+    out.push(
+      `- ${codeSpan(s.result.artifactName)} (attempt ${s.result.manifest.runAttempt}) was replaced by ${codeSpan(s.by.artifactName)} (attempt ${s.by.manifest.runAttempt}) for ${escapeInline(label(s.result))}.`
+    )
   }
   for (const u of input.unreadable) out.push(`- ${codeSpan(u.artifactName)} was not merged: ${escapeInline(clip(u.reason, 500))}`)
   if (input.coverage?.error) out.push(`- Coverage: ${escapeInline(clip(input.coverage.error, 2000))}`)
-  if (input.artifactName) out.push(`- The merged JUnit report, coverage (XML, HTML) and the full audit are in the artifact ${codeSpan(input.artifactName)}.`)
+  if (input.artifactName)
+    out.push(`- The merged JUnit report, coverage (XML, HTML) and the full audit are in the artifact ${codeSpan(input.artifactName)}.`)
   return out.length ? ['### Notes', out.join('\n')].join('\n\n') : ''
 }
 
 function more(n: number, what: string, input: MergeSummaryInput, prefix = ''): string {
-  return `… ${n} more ${what}: see ${prefix} ${input.artifactName ? `the artifact ${codeSpan(input.artifactName)}` : 'the merged results'}.`.replace(/ {2,}/g, ' ')
+  return `… ${n} more ${what}: see ${prefix} ${input.artifactName ? `the artifact ${codeSpan(input.artifactName)}` : 'the merged results'}.`.replace(
+    / {2,}/g,
+    ' '
+  )
 }
-

@@ -22,7 +22,12 @@ export interface Gantt {
 
 /** Mermaid reads `:` as the start of a task's data, `;` and `#` specially, and `%%` as a comment. */
 function taskText(s: string): string {
-  return s.replace(/[:;#%`\r\n]+/g, ' ').replace(/\s+/g, ' ').trim() || 'tier'
+  return (
+    s
+      .replace(/[:;#%`\r\n]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim() || 'tier'
+  )
 }
 
 /**
@@ -49,5 +54,9 @@ export function ganttChart(bars: readonly JobBar[], title = 'Tier jobs: pytest w
     // A bar shorter than a second would not show at all.
     lines.push(`    ${taskText(`${b.label} ${seconds.toFixed(1)} s`)} :${tags}${b.start}, ${Math.max(b.end, b.start + 1000)}`)
   }
-  return { markdown: ['```mermaid', ...lines, '```'].join('\n'), last: { label: last.label, startedAt: last.startedAt, finishedAt: last.finishedAt, failed: last.failed }, skipped }
+  return {
+    markdown: ['```mermaid', ...lines, '```'].join('\n'),
+    last: { label: last.label, startedAt: last.startedAt, finishedAt: last.finishedAt, failed: last.failed },
+    skipped
+  }
 }

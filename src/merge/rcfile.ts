@@ -58,7 +58,10 @@ export function mergeRcfile(o: RcfileOptions): ConfigText {
   const roots = [canonical, ...new Set(o.roots.map(rootPattern).filter((r) => r !== canonical))]
   if (o.project?.fileName.endsWith('.toml')) {
     const entry = `${PATHS_ENTRY} = [${roots.map((r) => JSON.stringify(r)).join(', ')}]`
-    return { fileName: 'coveragerc-merge.toml', text: insertAfterHeader(o.project.text, /^\s*\[\s*tool\.coverage\.paths\s*\]\s*(#.*)?$/m, entry, '[tool.coverage.paths]') }
+    return {
+      fileName: 'coveragerc-merge.toml',
+      text: insertAfterHeader(o.project.text, /^\s*\[\s*tool\.coverage\.paths\s*\]\s*(#.*)?$/m, entry, '[tool.coverage.paths]')
+    }
   }
   const entry = `${PATHS_ENTRY} =\n${roots.map((r) => `    ${r}`).join('\n')}`
   const text = o.project ? coverageSections(o.project) : ''

@@ -42,7 +42,10 @@ export function readTierArtifact(a: DownloadedArtifact, o: ReadOptions): TierRes
   else {
     try {
       const fileExists = (p: string): boolean => fs.existsSync(path.join(o.projectDir, p))
-      result.report = parseJunit(fs.readFileSync(junit, 'utf8'), { fileName: path.posix.join(a.name, manifest.files.junit as string), fileExists })
+      result.report = parseJunit(fs.readFileSync(junit, 'utf8'), {
+        fileName: path.posix.join(a.name, manifest.files.junit as string),
+        fileExists
+      })
     } catch (e) {
       result.reportError = `The JUnit report of ${a.name} could not be read: ${(e as Error).message}`
     }

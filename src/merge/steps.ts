@@ -56,10 +56,18 @@ export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedC
   const canonicalRoot = (await o.runner.locate()).projectRoot
   const rc = mergeRcfile({ project, canonicalRoot, roots: o.tiers.map((t) => t.manifest.projectRoot).filter(Boolean) })
   fs.writeFileSync(path.join(o.hostResults, rc.fileName), rc.text)
-  log.info(`Coverage configuration: ${project ? `the project's ${project.fileName}` : 'coverage.py defaults'}, with [paths] mapping onto ${canonicalRoot}.`)
+  log.info(
+    `Coverage configuration: ${project ? `the project's ${project.fileName}` : 'coverage.py defaults'}, with [paths] mapping onto ${canonicalRoot}.`
+  )
 
   const inContainer = (f: string): string => path.posix.join(o.runner.resultsPath, f)
-  const paths = { rcfile: inContainer(rc.fileName), inputs: inContainer(MergedFile.CoverageInputs), dataFile: inContainer(MergedFile.CoverageData), xml: inContainer(MergedFile.CoverageXml), html: inContainer(MergedFile.Html) }
+  const paths = {
+    rcfile: inContainer(rc.fileName),
+    inputs: inContainer(MergedFile.CoverageInputs),
+    dataFile: inContainer(MergedFile.CoverageData),
+    xml: inContainer(MergedFile.CoverageXml),
+    html: inContainer(MergedFile.Html)
+  }
   const argv = coverageArgvs(coverageCommand(o.pytestCommand), paths)
   const env = coverageEnv(paths)
   const notes: string[] = []
@@ -67,7 +75,9 @@ export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedC
     const r = await o.runner.oneOff(args, env)
     if (r.exitCode === 0) return
     if (failUnderOk && isFailUnderOnly(r.exitCode, r.stdout)) {
-      notes.push(`coverage ${name}: ${firstLine(r, /^Coverage failure: .*/m)} (the project's own fail_under; the merge checks coverage-fail-under)`)
+      notes.push(
+        `coverage ${name}: ${firstLine(r, /^Coverage failure: .*/m)} (the project's own fail_under; the merge checks coverage-fail-under)`
+      )
       return
     }
     throw new Error(`coverage ${name} failed (exit code ${r.exitCode}): ${lastLines(`${r.stdout}\n${r.stderr}`, 5)}`)
@@ -82,7 +92,13 @@ export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedC
   }
 
   const xml = path.join(o.hostResults, MergedFile.CoverageXml)
-  return { totals: coverageTotals(fs.readFileSync(xml, 'utf8')), dataFile: path.join(o.hostResults, MergedFile.CoverageData), xml, html: path.join(o.hostResults, MergedFile.Html), notes }
+  return {
+    totals: coverageTotals(fs.readFileSync(xml, 'utf8')),
+    dataFile: path.join(o.hostResults, MergedFile.CoverageData),
+    xml,
+    html: path.join(o.hostResults, MergedFile.Html),
+    notes
+  }
 }
 
 /** The suite as pytest collects it, and the deliberately excluded part of it. */
@@ -95,12 +111,18 @@ export interface CollectedSuite {
  * Collects the whole suite, then (when markers are excluded) the tests carrying them. Exit code 5 is an empty list;
  * any other failure throws with the end of pytest's output.
  */
-export async function collectSuite(runner: Target, pytestCommand: readonly string[], excludeMarkers: readonly string[]): Promise<CollectedSuite> {
+export async function collectSuite(
+  runner: Target,
+  pytestCommand: readonly string[],
+  excludeMarkers: readonly string[]
+): Promise<CollectedSuite> {
   const collect = collectOnly((argv) => runner.oneOff(argv, {}, { silent: true }), pytestCommand)
   const once = async (markers?: string): Promise<string[]> => {
     const r = await collect(markers ? ['-m', markers] : [])
     if (r.exitCode !== 0 && r.exitCode !== 5) {
-      throw new Error(`pytest --collect-only${markers ? ` -m '${markers}'` : ''} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`)
+      throw new Error(
+        `pytest --collect-only${markers ? ` -m '${markers}'` : ''} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`
+      )
     }
     return parseCollectOnly(r.stdout)
   }

@@ -57,7 +57,8 @@ export function mergeVerdict(v: VerdictInput): MergeVerdict {
   if (c.error && c.hadData) error(`Coverage could not be combined: ${c.error}`)
   if (c.failUnder !== undefined) {
     if (c.percent === undefined) {
-      if (!c.error || !c.hadData) error(`coverage-fail-under is ${c.failUnder}, but ${c.hadData ? 'no total was read' : 'no tier uploaded coverage data'}.`)
+      if (!c.error || !c.hadData)
+        error(`coverage-fail-under is ${c.failUnder}, but ${c.hadData ? 'no total was read' : 'no tier uploaded coverage data'}.`)
     } else if (c.percent < c.failUnder) {
       failed(`Combined coverage is ${formatPercent(c.percent)} %, below coverage-fail-under ${c.failUnder} %.`)
     }

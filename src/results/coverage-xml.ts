@@ -32,7 +32,13 @@ export function coverageTotals(xml: string): CoverageTotals {
   const branchesValid = attr('branches-valid') ?? 0
   const branchesCovered = attr('branches-covered') ?? 0
   const total = linesValid + branchesValid
-  return { linesValid, linesCovered, branchesValid, branchesCovered, percent: total === 0 ? 100 : (100 * (linesCovered + branchesCovered)) / total }
+  return {
+    linesValid,
+    linesCovered,
+    branchesValid,
+    branchesCovered,
+    percent: total === 0 ? 100 : (100 * (linesCovered + branchesCovered)) / total
+  }
 }
 
 /** A percentage for people and outputs: two decimals, never rounded up past a threshold (89.999 → 89.99). */

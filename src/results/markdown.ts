@@ -40,7 +40,6 @@ export function table(header: string[], rows: string[][], right: boolean[] = [])
   return [line(header), line(rule), ...rows.map(line)].join('\n')
 }
 
-
 /** A duration for people: `0.38 s`, `12.3 s`, `2 min 5 s`, `1 h 2 min`. */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?'

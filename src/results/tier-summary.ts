@@ -129,4 +129,3 @@ function whereFull(input: SummaryInput): string {
 function join(sections: string[]): string {
   return `${sections.filter(Boolean).join('\n\n')}\n`
 }
-

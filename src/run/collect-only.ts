@@ -16,9 +16,11 @@ export type RunArgv = (argv: string[]) => Promise<Captured>
 export function collectOnly(run: RunArgv, pytestCommand: readonly string[]): (selection: string[]) => Promise<Captured> {
   let xdist = true
   return async (selection) => {
-    const r = await run(collectArgv(pytestCommand, selection, { xdist }))
-    if (!xdist || r.exitCode !== 4 || !xdistMissing(`${r.stdout}\n${r.stderr}`)) return r
+    // Calls may run at once: each decides on the flag it ran with, not on one another call has changed since.
+    const withXdist = xdist
+    const r = await run(collectArgv(pytestCommand, selection, { xdist: withXdist }))
+    if (!withXdist || r.exitCode !== 4 || !xdistMissing(`${r.stdout}\n${r.stderr}`)) return r
     xdist = false
-    return run(collectArgv(pytestCommand, selection, { xdist }))
+    return run(collectArgv(pytestCommand, selection, { xdist: false }))
   }
 }

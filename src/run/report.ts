@@ -59,7 +59,9 @@ export function artifactNameOf(inputs: Pick<TierInputs, 'artifactName' | 'tier'>
 /** Reads the JUnit report; a missing or unreadable one becomes a sentence, not a crash. */
 export function readReport(run: TierRun, workspace: string): { report?: TestReport; problem?: string } {
   if (!fs.existsSync(run.junitPath)) {
-    return run.exitCode === null ? {} : { problem: `pytest wrote no JUnit report (${run.junitPath}): it stopped before the end of its session.` }
+    return run.exitCode === null
+      ? {}
+      : { problem: `pytest wrote no JUnit report (${run.junitPath}): it stopped before the end of its session.` }
   }
   try {
     const mapPath = makePathMapper({ binds: run.binds, workingDir: run.workingDir, hostRoot: workspace })
@@ -142,12 +144,23 @@ function resultFiles(run: TierRun): Manifest['files'] {
   return { junit: has(JUNIT_FILE), coverageData: has(coverageDataFile(run.tier.name)), coverageXml: has(COVERAGE_XML_FILE) }
 }
 
-async function uploadResults(run: TierRun, manifest: Manifest, inputs: TierInputs, deps: ReportDeps): Promise<UploadedArtifact | undefined> {
+async function uploadResults(
+  run: TierRun,
+  manifest: Manifest,
+  inputs: TierInputs,
+  deps: ReportDeps
+): Promise<UploadedArtifact | undefined> {
   const files = [MANIFEST_FILE, ...Object.values(manifest.files).filter((f): f is string => !!f)].map((f) => path.join(run.resultsDir, f))
   return log.group(`Upload the results as ${manifest.artifactName}`, async () => {
     try {
       const artifacts = await deps.artifacts()
-      const up = await artifacts.uploadResults({ name: manifest.artifactName, files, rootDirectory: run.resultsDir, retentionDays: inputs.retentionDays, runAttempt: deps.env.runAttempt })
+      const up = await artifacts.uploadResults({
+        name: manifest.artifactName,
+        files,
+        rootDirectory: run.resultsDir,
+        retentionDays: inputs.retentionDays,
+        runAttempt: deps.env.runAttempt
+      })
       log.info(`Uploaded ${files.length} file(s) as ${up.name}${up.replaced ? ', replacing an earlier attempt' : ''}.`)
       return up
     } catch (e) {

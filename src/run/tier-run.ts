@@ -39,7 +39,7 @@ export interface TierRunDeps {
   /** Where the cleanup state is saved before anything starts. */
   state: StateStore
   env: Environment
-  /** Called once the plan is known, before anything starts (the action sets its outputs here). */
+  /** Called once the plan is known, before anything is checked or started (the action sets its outputs here). */
   onPlan?: (plan: TierPlan) => void
   /** Milliseconds between SIGINT and SIGKILL when the run is stopped; default GRACE_MS. */
   graceMs?: number
@@ -49,27 +49,48 @@ export interface TierRunDeps {
 export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<TierRun> {
   const { exec, env } = deps
   const name = tierProjectName(inputs.tier, env, randomBytes(3).toString('hex'))
-  const resultsDir = inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
+  const resultsDir =
+    inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
   const plan = await planTier(inputs, { tiers: deps.tiers, resultsDir })
+  // Before the compose setup is checked: a missing file or an unreachable daemon still leaves the plan's outputs.
+  deps.onPlan?.(plan)
 
   const target: Target =
     inputs.runner === 'host'
       ? hostTarget({ exec, cwd: inputs.workingDirectory, hostResults: resultsDir, env })
-      : await composeTarget({ exec, cwd: inputs.workingDirectory, files: inputs.composeFiles, service: inputs.service, projectName: name, hostResults: resultsDir, state: deps.state, user: env.user })
+      : await composeTarget({
+          exec,
+          cwd: inputs.workingDirectory,
+          files: inputs.composeFiles,
+          service: inputs.service,
+          projectName: name,
+          hostResults: resultsDir,
+          state: deps.state,
+          user: env.user
+        })
 
   fs.mkdirSync(resultsDir, { recursive: true })
   // The test image may run as any user: it must be able to write its results here.
   fs.chmodSync(resultsDir, 0o777)
-  deps.onPlan?.(plan)
   const { tier } = plan
 
   const started = Date.now()
-  const finish = async (r: Pick<TierRun, 'exitCode' | 'timedOut' | 'verdict'>): Promise<TierRun> => ({ ...plan, ...r, wallSeconds: (Date.now() - started) / 1000, binds: target.binds, ...(await target.locate()) })
+  const finish = async (r: Pick<TierRun, 'exitCode' | 'timedOut' | 'verdict'>): Promise<TierRun> => ({
+    ...plan,
+    ...r,
+    wallSeconds: (Date.now() - started) / 1000,
+    binds: target.binds,
+    ...(await target.locate())
+  })
   try {
     await log.group('Start the services the tests need', () => target.startDependencies())
   } catch (e) {
     // The plan is known and the results folder exists: report this like any other outcome, then fail.
-    return finish({ exitCode: null, timedOut: false, verdict: { outcome: 'error', failed: true, message: e instanceof Error ? e.message : String(e) } })
+    return finish({
+      exitCode: null,
+      timedOut: false,
+      verdict: { outcome: 'error', failed: true, message: e instanceof Error ? e.message : String(e) }
+    })
   }
 
   const result = await log.group(`Run the ${tier.name} tier`, async () => {

@@ -87,7 +87,9 @@ export function createArtifacts(client: ArtifactClient = new DefaultArtifactClie
 
     async downloadTierArtifacts({ prefix, into, skip = [] }) {
       const { artifacts } = await client.listArtifacts({ latest: true })
-      const wanted = artifacts.filter((a) => a.name.startsWith(prefix) && !skip.includes(a.name)).sort((a, b) => a.name.localeCompare(b.name))
+      const wanted = artifacts
+        .filter((a) => a.name.startsWith(prefix) && !skip.includes(a.name))
+        .sort((a, b) => a.name.localeCompare(b.name))
       const root = path.resolve(into)
       const downloaded: DownloadedArtifact[] = []
       for (const artifact of wanted) {
@@ -127,6 +129,8 @@ async function expandFiles(files: string[]): Promise<string[]> {
  */
 export function canUpload(env: Pick<Environment, 'actionsRuntime'>): boolean {
   if (env.actionsRuntime) return true
-  log.info('Skipping the artifact upload: there is no GitHub Actions runtime here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set).')
+  log.info(
+    'Skipping the artifact upload: there is no GitHub Actions runtime here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set).'
+  )
   return false
 }

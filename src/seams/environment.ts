@@ -31,7 +31,10 @@ export interface Environment {
 }
 
 /** Reads the environment of this process. Pass `vars` and `cwd` to describe another one. */
-export function readEnvironment(vars: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): Environment {
+export function readEnvironment(
+  vars: Readonly<Record<string, string | undefined>> = process.env,
+  cwd: string = process.cwd()
+): Environment {
   const attempt = Number(vars.GITHUB_RUN_ATTEMPT)
   const uid = process.getuid?.()
   const gid = process.getgid?.()

@@ -45,7 +45,12 @@ const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGT
 export const processRunner: ProcessRunner = {
   async capture(cmd, args, opts = {}) {
     try {
-      const r = await exec.getExecOutput(cmd, args, { cwd: opts.cwd, env: opts.env as Record<string, string> | undefined, silent: opts.silent, ignoreReturnCode: true })
+      const r = await exec.getExecOutput(cmd, args, {
+        cwd: opts.cwd,
+        env: opts.env as Record<string, string> | undefined,
+        silent: opts.silent,
+        ignoreReturnCode: true
+      })
       return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }
     } catch (e) {
       // @actions/exec throws when the executable is not found; report it the way a shell would.
@@ -61,7 +66,7 @@ export const processRunner: ProcessRunner = {
         log.error(`Could not start ${cmd}: ${err.message}`)
         resolve(127)
       })
-      child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1)))
+      child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? (SIGNALS[signal] ?? 1) : 1)))
     })
     return {
       exited,

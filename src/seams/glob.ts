@@ -26,7 +26,9 @@ export async function expandPaths(patterns: string[], cwd: string, input: string
     out.push(...found)
   }
   if (globs > 0 && missed.length === globs && out.length === 0) {
-    throw new Error(`Input '${input}': no path matches ${missed.map((m) => `'${m}'`).join(', ')} in ${cwd}; allowed are paths or globs that match test files or folders.`)
+    throw new Error(
+      `Input '${input}': no path matches ${missed.map((m) => `'${m}'`).join(', ')} in ${cwd}; allowed are paths or globs that match test files or folders.`
+    )
   }
   for (const m of missed) log.warning(`The path glob '${m}' matches nothing in ${cwd}; it is left out.`)
   return out

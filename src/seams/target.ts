@@ -66,7 +66,9 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
   const project: ComposeProject = { cli, name: o.projectName, files: o.files, cwd: o.cwd }
   const model = await readConfig(o.exec, project)
   if (!model.services.includes(o.service)) {
-    throw new Error(`Input '${Input.Service}': the service '${o.service}' is not defined in ${o.files.join(', ')}; allowed are: ${model.services.join(', ') || '(none)'}.`)
+    throw new Error(
+      `Input '${Input.Service}': the service '${o.service}' is not defined in ${o.files.join(', ')}; allowed are: ${model.services.join(', ') || '(none)'}.`
+    )
   }
   const containerName = `${o.projectName}-run`
   // Saved before anything starts, so that post cleans up whatever happens next.
@@ -77,7 +79,15 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
   let oneOffs = 0
   const oneOff: Target['oneOff'] = (argv, env, opts = {}) => {
     const name = `${o.projectName}-x${++oneOffs}`
-    const args = runArgs(project, { service: o.service, containerName: name, noDeps: true, entrypoint: opts.entrypoint, volumes: [resultsVolume], env: { ...PYTEST_ENV, ...env }, command: argv })
+    const args = runArgs(project, {
+      service: o.service,
+      containerName: name,
+      noDeps: true,
+      entrypoint: opts.entrypoint,
+      volumes: [resultsVolume],
+      env: { ...PYTEST_ENV, ...env },
+      command: argv
+    })
     return o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: opts.silent })
   }
   let located: Location | undefined
@@ -132,7 +142,8 @@ export function hostTarget(o: { exec: ProcessRunner; cwd: string; hostResults: s
     resultsPath: o.hostResults,
     binds: [],
     locate: async () => ({ workingDir: o.cwd, projectRoot: o.cwd }),
-    oneOff: (argv, env, opts = {}) => o.exec.capture(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...variables, ...PYTEST_ENV, ...env }, silent: opts.silent }),
+    oneOff: (argv, env, opts = {}) =>
+      o.exec.capture(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...variables, ...PYTEST_ENV, ...env }, silent: opts.silent }),
     startDependencies: async () => undefined,
     start(argv, env) {
       const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...variables, ...env } })

@@ -18,7 +18,15 @@ export class CollectOutputError extends Error {
  * written to the project. With `xdist: false` (pytest-xdist is not installed) there is no `-n 0`.
  */
 export function collectArgv(pytestCommand: readonly string[], selection: readonly string[] = [], o: { xdist?: boolean } = {}): string[] {
-  return [...pytestCommand, ...selection, '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', ...(o.xdist === false ? [] : ['-n', '0'])]
+  return [
+    ...pytestCommand,
+    ...selection,
+    '--collect-only',
+    '--verbosity=-1',
+    '-p',
+    'no:cacheprovider',
+    ...(o.xdist === false ? [] : ['-n', '0'])
+  ]
 }
 
 /** Whether pytest refused `-n` because pytest-xdist is not installed (then the collection runs without it). */
@@ -46,7 +54,9 @@ const NONE = /^no tests collected\b/
 export function parseCollectOnly(stdout: string): string[] {
   const all = stdout.split('\n').map((l) => l.replace(/\r$/, ''))
   if (all.some((l) => TREE.test(l))) {
-    throw new CollectOutputError('pytest printed the collection as a tree (verbosity 0 or more); a plugin or addopts must be overriding --verbosity=-1.')
+    throw new CollectOutputError(
+      'pytest printed the collection as a tree (verbosity 0 or more); a plugin or addopts must be overriding --verbosity=-1.'
+    )
   }
   const ids: string[] = []
   for (const line of all) {
@@ -58,13 +68,17 @@ export function parseCollectOnly(stdout: string): string[] {
   }
   const summary = all.find((l) => COUNT.test(l) || NONE.test(l))
   if (summary === undefined) {
-    const hint = all.some((l) => PER_FILE.test(l)) ? 'pytest printed counts per file (verbosity -2): remove -q from addopts, or let the audit set it' : 'no summary line'
+    const hint = all.some((l) => PER_FILE.test(l))
+      ? 'pytest printed counts per file (verbosity -2): remove -q from addopts, or let the audit set it'
+      : 'no summary line'
     throw new CollectOutputError(`${hint}. Output ends with: ${lastLines(all, 5)}`)
   }
   const m = COUNT.exec(summary)
   const expected = m ? Number(m[1] ?? m[2]) : 0
   if (expected !== ids.length) {
-    throw new CollectOutputError(`pytest reports ${expected} selected test(s) but ${ids.length} node id line(s) were found. Output ends with: ${lastLines(all, 5)}`)
+    throw new CollectOutputError(
+      `pytest reports ${expected} selected test(s) but ${ids.length} node id line(s) were found. Output ends with: ${lastLines(all, 5)}`
+    )
   }
   return ids
 }

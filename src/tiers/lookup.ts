@@ -17,6 +17,11 @@ export class UnknownTierError extends Error {
 /** Finds a tier by name, or throws an UnknownTierError that lists the valid names. */
 export function findTier(tiers: readonly TierSpec[], name: string, input: string = Input.Tier): TierSpec {
   const tier = tiers.find((t) => t.name === name)
-  if (!tier) throw new UnknownTierError(name, tiers.map((t) => t.name), input)
+  if (!tier)
+    throw new UnknownTierError(
+      name,
+      tiers.map((t) => t.name),
+      input
+    )
   return tier
 }

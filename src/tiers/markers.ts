@@ -39,7 +39,18 @@ interface Token {
 
 // pytest's identifier characters: word characters and : + - . [ ] \ /
 const IDENT = /(?:\w|[:+\-.[\]\\/])+/y
-const NAMES: Record<TokenKind, string> = { lparen: "'('", rparen: "')'", or: "'or'", and: "'and'", not: "'not'", ident: 'a marker name', equal: "'='", comma: "','", string: 'a quoted value', eof: 'end of input' }
+const NAMES: Record<TokenKind, string> = {
+  lparen: "'('",
+  rparen: "')'",
+  or: "'or'",
+  and: "'and'",
+  not: "'not'",
+  ident: 'a marker name',
+  equal: "'='",
+  comma: "','",
+  string: 'a quoted value',
+  eof: 'end of input'
+}
 
 function tokenize(input: string): Token[] {
   const tokens: Token[] = []
@@ -48,7 +59,11 @@ function tokenize(input: string): Token[] {
     const c = input[pos]
     if (c === ' ' || c === '\t') pos++
     else if ('(),='.includes(c)) {
-      tokens.push({ kind: ({ '(': 'lparen', ')': 'rparen', ',': 'comma', '=': 'equal' } as const)[c as '(' | ')' | ',' | '='], value: c, pos })
+      tokens.push({
+        kind: ({ '(': 'lparen', ')': 'rparen', ',': 'comma', '=': 'equal' } as const)[c as '(' | ')' | ',' | '='],
+        value: c,
+        pos
+      })
       pos++
     } else if (c === '"' || c === "'") {
       const end = input.indexOf(c, pos + 1)
@@ -142,7 +157,10 @@ class Parser {
     const fixed: Record<string, MarkerArg> = { True: true, False: false, None: null }
     if (t.value in fixed) return fixed[t.value]
     if (/^-?\d+$/.test(t.value)) return Number(t.value)
-    throw new MarkerSyntaxError(t.pos + 1, `'${t.value}' is not a valid value: allowed are a quoted string, an integer, True, False or None`)
+    throw new MarkerSyntaxError(
+      t.pos + 1,
+      `'${t.value}' is not a valid value: allowed are a quoted string, an integer, True, False or None`
+    )
   }
 }
 

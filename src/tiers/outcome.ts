@@ -27,7 +27,11 @@ export function signalName(code: number): string | undefined {
 /** Classifies a finished run. `timedOut` wins over the exit code, which is then that of a killed run. */
 export function classify(exitCode: number, opts: { timedOut: boolean; allowEmpty: boolean; timeoutMinutes: number }): Verdict {
   if (opts.timedOut) {
-    return { outcome: 'timed-out', failed: true, message: `The tier ran out of time after ${opts.timeoutMinutes} minute(s) and was stopped; results written so far are kept.` }
+    return {
+      outcome: 'timed-out',
+      failed: true,
+      message: `The tier ran out of time after ${opts.timeoutMinutes} minute(s) and was stopped; results written so far are kept.`
+    }
   }
   switch (exitCode) {
     case 0:
@@ -37,7 +41,11 @@ export function classify(exitCode: number, opts: { timedOut: boolean; allowEmpty
     case 5:
       return opts.allowEmpty
         ? { outcome: 'no-tests', failed: false, message: 'No tests were collected (pytest exit code 5); allowed by allow-empty.' }
-        : { outcome: 'no-tests', failed: true, message: "No tests were collected (pytest exit code 5). Check the tier's paths and marker expression, or set allow-empty: true." }
+        : {
+            outcome: 'no-tests',
+            failed: true,
+            message: "No tests were collected (pytest exit code 5). Check the tier's paths and marker expression, or set allow-empty: true."
+          }
   }
   if (PYTEST_ERRORS[exitCode]) return { outcome: 'error', failed: true, message: `${PYTEST_ERRORS[exitCode]}.` }
   const sig = signalName(exitCode)
@@ -45,5 +53,9 @@ export function classify(exitCode: number, opts: { timedOut: boolean; allowEmpty
     const hint = sig === 'SIGKILL' ? ' (often the container ran out of memory or was killed from outside)' : ''
     return { outcome: 'error', failed: true, message: `The test process was killed by ${sig}${hint}: exit code ${exitCode}.` }
   }
-  return { outcome: 'error', failed: true, message: `The test command ended with exit code ${exitCode}, which is not one of pytest's (0-5).` }
+  return {
+    outcome: 'error',
+    failed: true,
+    message: `The test command ended with exit code ${exitCode}, which is not one of pytest's (0-5).`
+  }
 }

@@ -70,7 +70,10 @@ export interface HarnessPaths {
  * the host folder on the runner), and the environment that goes with it: coverage's data file gets a
  * tier-specific name there, so that several tiers' files can later be combined.
  */
-export function harnessFor(tier: Pick<ResolvedTier, 'name' | 'coverage'>, resultsPath: string): { harness: HarnessPaths; env: Record<string, string> } {
+export function harnessFor(
+  tier: Pick<ResolvedTier, 'name' | 'coverage'>,
+  resultsPath: string
+): { harness: HarnessPaths; env: Record<string, string> } {
   const at = (f: string): string => posix.join(resultsPath, f)
   return {
     harness: { junitPath: at(JUNIT_FILE), cacheDir: at('.pytest_cache'), coverage: tier.coverage, coverageXml: at(COVERAGE_XML_FILE) },
@@ -92,7 +95,11 @@ export function coverageOn(setting: boolean | 'auto' | undefined, args: string[]
  * The pytest argv: command, paths, `-m`, `-n`, the tier's and user's arguments, then the harness's.
  * The harness's come last so that they win over `addopts` and anything earlier on the line.
  */
-export function buildPytestArgv(command: string[], tier: Pick<ResolvedTier, 'paths' | 'markers' | 'workers' | 'dist' | 'args'>, harness: HarnessPaths): string[] {
+export function buildPytestArgv(
+  command: string[],
+  tier: Pick<ResolvedTier, 'paths' | 'markers' | 'workers' | 'dist' | 'args'>,
+  harness: HarnessPaths
+): string[] {
   const argv = [...command, ...tier.paths]
   if (tier.markers) argv.push('-m', tier.markers)
   if (tier.workers) argv.push('-n', tier.workers)

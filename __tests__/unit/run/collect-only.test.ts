@@ -53,3 +53,18 @@ describe('collectOnly', () => {
     expect(calls).toHaveLength(1)
   })
 })
+
+describe('collectOnly, called several times at once', () => {
+  it('retries each call that ran with -n, whichever finds out first that xdist is missing', async () => {
+    const calls: string[][] = []
+    const run = async (argv: string[]): Promise<Captured> => {
+      calls.push(argv)
+      await new Promise((r) => setTimeout(r, 5))
+      return argv.includes('-n') ? { exitCode: 4, stdout: '', stderr: NO_XDIST } : { exitCode: 0, stdout: 'ok', stderr: '' }
+    }
+    const collect = collectOnly(run, ['pytest'])
+    const results = await Promise.all([collect([]), collect(['-m', 'a']), collect(['-m', 'b'])])
+    expect(results.map((r) => r.exitCode)).toEqual([0, 0, 0])
+    expect(calls.filter((c) => !c.includes('-n'))).toHaveLength(3)
+  })
+})

@@ -50,7 +50,11 @@ export async function readConfig(exec: ProcessRunner, p: ComposeProject): Promis
  * Starts the test service's dependencies and waits for them. On failure, names the services that are not
  * healthy, prints their logs and throws.
  */
-export async function startDependencies(exec: ProcessRunner, p: ComposeProject, o: { service: string; waitSeconds: number; model: ComposeModel }): Promise<void> {
+export async function startDependencies(
+  exec: ProcessRunner,
+  p: ComposeProject,
+  o: { service: string; waitSeconds: number; model: ComposeModel }
+): Promise<void> {
   const services = o.model.dependsOn(o.service)
   if (services.length === 0) return
   if (!p.cli.v2) {
@@ -67,7 +71,9 @@ export async function startDependencies(exec: ProcessRunner, p: ComposeProject, 
     })
   }
   const states = bad.length ? bad.map((b) => `'${b.service}' ${b.state}`).join(', ') : names.map((n) => `'${n}'`).join(', ')
-  throw new Error(`The services that '${o.service}' depends on are not ready (waited up to ${o.waitSeconds} s): ${states}. Their logs are above. Compose said: ${lastLines(r.stderr || r.stdout, 3)}`)
+  throw new Error(
+    `The services that '${o.service}' depends on are not ready (waited up to ${o.waitSeconds} s): ${states}. Their logs are above. Compose said: ${lastLines(r.stderr || r.stdout, 3)}`
+  )
 }
 
 async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promise<{ service: string; state: string }[]> {
@@ -77,9 +83,14 @@ async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promis
   const text = r.stdout.trim()
   const rows: { Service?: string; State?: string; Health?: string; ExitCode?: number }[] = text.startsWith('[')
     ? JSON.parse(text)
-    : text.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    : text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
   return rows
-    .filter((c) => c.Health === 'unhealthy' || (c.State !== 'running' && c.ExitCode !== 0) || (c.State === 'running' && c.Health === 'starting'))
+    .filter(
+      (c) => c.Health === 'unhealthy' || (c.State !== 'running' && c.ExitCode !== 0) || (c.State === 'running' && c.Health === 'starting')
+    )
     .map((c) => ({
       service: c.Service ?? '?',
       state: c.Health === 'unhealthy' ? 'is unhealthy' : c.State === 'running' ? 'was still starting' : `exited with code ${c.ExitCode}`
