@@ -25,19 +25,39 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/action/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@actions/core', message: 'Only src/action/ imports @actions/core: log, state and outputs go through the seams.' }] }]
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@actions/core', message: 'Only src/action/ imports @actions/core: log, state and outputs go through the seams.' }
+          ]
+        }
+      ]
     }
   },
   {
     files: ['src/**/*.ts'],
     ignores: ['src/seams/environment.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read the environment once, in src/seams/environment.ts, and pass an Environment.' }]
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read the environment once, in src/seams/environment.ts, and pass an Environment.' }
+      ]
     }
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } }
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        performance: 'readonly'
+      }
+    }
   },
   prettier
 )

@@ -38,10 +38,14 @@ function generate(n) {
     const r = i % 100
     if (r < 2) {
       failures++
-      parts.push(`<testcase ${attrs}><failure message="AssertionError: assert {'a': 1, 'b': 2} == {'a': 1, 'b': 3}&#10;  Differing items">${traceback(i)}</failure></testcase>`)
+      parts.push(
+        `<testcase ${attrs}><failure message="AssertionError: assert {'a': 1, 'b': 2} == {'a': 1, 'b': 3}&#10;  Differing items">${traceback(i)}</failure></testcase>`
+      )
     } else if (r < 3) {
       errors++
-      parts.push(`<testcase ${attrs}><error message="failed on setup with &quot;RuntimeError: db down&quot;">${traceback(i)}</error></testcase>`)
+      parts.push(
+        `<testcase ${attrs}><error message="failed on setup with &quot;RuntimeError: db down&quot;">${traceback(i)}</error></testcase>`
+      )
     } else if (r < 6) {
       skipped++
       parts.push(`<testcase ${attrs}><skipped type="pytest.skip" message="no database">/app/tests/x.py:3: no database</skipped></testcase>`)
@@ -83,15 +87,21 @@ function main() {
     const file = join(dir, 'junit.xml')
     writeFileSync(file, generate(CASES))
     const size = readFileSync(file).length
-    console.log(`JUnit file: ${CASES.toLocaleString('en')} test cases, ${(size / 2 ** 20).toFixed(1)} MiB; median of ${RUNS} fresh processes each`)
+    console.log(
+      `JUnit file: ${CASES.toLocaleString('en')} test cases, ${(size / 2 ** 20).toFixed(1)} MiB; median of ${RUNS} fresh processes each`
+    )
     console.log(`node ${process.version}\n`)
     console.log('parser            time (ms)  peak RSS (MiB)  heap after (MiB)  tests')
     let ok = true
     for (const parser of ['read-only', 'ours', 'fast-xml-parser']) {
-      const runs = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath, [SELF, '--child', parser, file], { encoding: 'utf8', maxBuffer: 1 << 20 })))
+      const runs = Array.from({ length: RUNS }, () =>
+        JSON.parse(execFileSync(process.execPath, [SELF, '--child', parser, file], { encoding: 'utf8', maxBuffer: 1 << 20 }))
+      )
       const med = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(RUNS / 2)]
       const row = { ms: med('ms'), rss: med('peakRssMB'), heap: med('heapUsedMB') }
-      console.log(`${parser.padEnd(16)} ${row.ms.toFixed(0).padStart(10)} ${row.rss.toFixed(0).padStart(15)} ${row.heap.toFixed(0).padStart(17)}  ${runs[0].result}`)
+      console.log(
+        `${parser.padEnd(16)} ${row.ms.toFixed(0).padStart(10)} ${row.rss.toFixed(0).padStart(15)} ${row.heap.toFixed(0).padStart(17)}  ${runs[0].result}`
+      )
       if (parser === 'ours') ok = row.ms < TARGET.ms && row.rss < TARGET.rssMB
     }
     console.log(`\nTarget for ours: under ${TARGET.ms} ms and ${TARGET.rssMB} MiB peak RSS: ${ok ? 'met' : 'NOT MET'}`)

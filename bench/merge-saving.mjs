@@ -32,7 +32,7 @@ const { createArtifacts } = await import(new URL('src/seams/artifacts.js', BUILD
 const { readEnvironment } = await import(new URL('src/seams/environment.js', BUILD))
 const { memoryState } = await import(new URL('src/seams/state.js', BUILD))
 const { cleanUp } = await import(new URL('src/run/cleanup.js', BUILD))
-const { processRunner } = await import(new URL('src/seams/exec.js', BUILD))
+const { processExec } = await import(new URL('src/seams/exec.js', BUILD))
 const { setLogSink } = await import(new URL('src/seams/log.js', BUILD))
 const { BUILTIN_TIER_NAMES } = await import(new URL('src/tiers/builtin.js', BUILD))
 setLogSink({ info: () => {}, warning: () => {}, error: (m) => console.error(m), group: (_, fn) => fn() })
@@ -46,7 +46,10 @@ function newJob() {
   cpSync(join(ROOT, 'example'), job.workspace, { recursive: true })
   mkdirSync(job.runnerTemp)
   if (delayMs > 0) {
-    writeFileSync(join(job.workspace, 'conftest.py'), `import time\n\n\ndef pytest_runtest_call(item):\n    time.sleep(${delayMs / 1000})\n`)
+    writeFileSync(
+      join(job.workspace, 'conftest.py'),
+      `import time\n\n\ndef pytest_runtest_call(item):\n    time.sleep(${delayMs / 1000})\n`
+    )
   }
   return job
 }
@@ -58,7 +61,11 @@ function step(script, job, env) {
   for (const f of Object.values(out)) writeFileSync(f, '')
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)))
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', script)], { cwd: job.workspace, env: { ...clean, ...out, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(ROOT, 'dist', script)], {
+      cwd: job.workspace,
+      env: { ...clean, ...out, ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let log = ''
     child.stdout.on('data', (d) => (log += d))
     child.stderr.on('data', (d) => (log += d))
@@ -109,9 +116,13 @@ async function mergeJob(service, runId) {
   const t0 = performance.now()
   try {
     const inputs = parseMergeInputs((n) => ({ 'expected-tiers': TIERS.join('\n') })[n] ?? '', j.workspace, { tiers: BUILTIN_TIER_NAMES })
-    const r = await runMerge(inputs, { exec: processRunner, artifacts: createArtifacts(), env: readEnvironment(), state })
-    await cleanUp(state, processRunner, j.workspace)
-    return { seconds: (performance.now() - t0) / 1000, outcome: r.verdict.outcome, outputs: { 'coverage-percent': r.coverage ? r.coverage.totals.percent.toFixed(2) : '' } }
+    const r = await runMerge(inputs, { exec: processExec, artifacts: createArtifacts(), env: readEnvironment(), state })
+    await cleanUp(state, processExec, j.workspace)
+    return {
+      seconds: (performance.now() - t0) / 1000,
+      outcome: r.verdict.outcome,
+      outputs: { 'coverage-percent': r.coverage ? r.coverage.totals.percent.toFixed(2) : '' }
+    }
   } finally {
     process.stdout.write = write
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k]
@@ -145,9 +156,18 @@ async function measure(service) {
       run--
       continue
     }
-    const row = { tiersCov: sum(a.map((r) => r.seconds)), merge: merge.seconds, tiers: sum(b.map((r) => r.seconds)), full: full.seconds, longestCov: Math.max(...a.map((r) => r.seconds)), longest: Math.max(...b.map((r) => r.seconds)) }
+    const row = {
+      tiersCov: sum(a.map((r) => r.seconds)),
+      merge: merge.seconds,
+      tiers: sum(b.map((r) => r.seconds)),
+      full: full.seconds,
+      longestCov: Math.max(...a.map((r) => r.seconds)),
+      longest: Math.max(...b.map((r) => r.seconds))
+    }
     rows.push(row)
-    console.error(`per-test +${delayMs} ms, run ${run}: ${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(f(v))])))}`)
+    console.error(
+      `per-test +${delayMs} ms, run ${run}: ${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(f(v))])))}`
+    )
   }
   return Object.fromEntries(Object.keys(rows[0]).map((k) => [k, median(rows.map((r) => r[k]))]))
 }
@@ -170,7 +190,11 @@ console.log('| ---: | --- | ---: | ---: | ---: | ---: |')
 for (const [d, m] of results) {
   const A = m.tiersCov + m.merge
   const B = m.tiers + m.full
-  console.log(`| +${d} ms | A: tiers with coverage + merge | ${f(m.tiersCov)} | merge ${f(m.merge)} | ${f(A)} | ${f(m.longestCov + m.merge)} |`)
+  console.log(
+    `| +${d} ms | A: tiers with coverage + merge | ${f(m.tiersCov)} | merge ${f(m.merge)} | ${f(A)} | ${f(m.longestCov + m.merge)} |`
+  )
   console.log(`| +${d} ms | B: tiers + full re-run | ${f(m.tiers)} | full ${f(m.full)} | ${f(B)} | ${f(m.longest + m.full)} |`)
-  console.log(`| +${d} ms | **saving (B − A)** | | | **${f(B - A)} (${((100 * (B - A)) / B).toFixed(0)} %)** | ${f(m.longest + m.full - m.longestCov - m.merge)} |`)
+  console.log(
+    `| +${d} ms | **saving (B − A)** | | | **${f(B - A)} (${((100 * (B - A)) / B).toFixed(0)} %)** | ${f(m.longest + m.full - m.longestCov - m.merge)} |`
+  )
 }

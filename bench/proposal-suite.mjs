@@ -14,20 +14,52 @@ import * as path from 'node:path'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const tiers = process.argv.slice(2).length ? process.argv.slice(2) : ['critical', 'unit', 'data-pipeline', 'full']
-const DOMAINS = ['gateway', 'ingest', 'enrichment', 'storage', 'indexing', 'pricing', 'billing', 'accounts', 'risk', 'notifications', 'reporting', 'orchestration']
+const DOMAINS = [
+  'gateway',
+  'ingest',
+  'enrichment',
+  'storage',
+  'indexing',
+  'pricing',
+  'billing',
+  'accounts',
+  'risk',
+  'notifications',
+  'reporting',
+  'orchestration'
+]
 const FILES = 220
 const TESTS_PER_FILE = 14 // 220 × 14 = 3,080 tests
 
 const project = fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-proposal-'))
-fs.writeFileSync(path.join(project, 'pytest.ini'), [
-  '[pytest]', 'testpaths = tests', 'addopts = -n auto', 'markers =',
-  '    critical: must pass first', '    smoke: main paths', '    integration: needs services',
-  '    slow: long', '    phase_future: later', ''
-].join('\n'))
-fs.writeFileSync(path.join(project, 'docker-compose.test.yml'), [
-  'services:', '  test:', '    image: pytier-python:local', '    network_mode: host', '    working_dir: /app',
-  '    volumes:', '      - .:/app', ''
-].join('\n'))
+fs.writeFileSync(
+  path.join(project, 'pytest.ini'),
+  [
+    '[pytest]',
+    'testpaths = tests',
+    'addopts = -n auto',
+    'markers =',
+    '    critical: must pass first',
+    '    smoke: main paths',
+    '    integration: needs services',
+    '    slow: long',
+    '    phase_future: later',
+    ''
+  ].join('\n')
+)
+fs.writeFileSync(
+  path.join(project, 'docker-compose.test.yml'),
+  [
+    'services:',
+    '  test:',
+    '    image: pytier-python:local',
+    '    network_mode: host',
+    '    working_dir: /app',
+    '    volumes:',
+    '      - .:/app',
+    ''
+  ].join('\n')
+)
 let critical = 0
 for (let f = 0; f < FILES; f++) {
   const d = f % DOMAINS.length
@@ -36,8 +68,10 @@ for (let f = 0; f < FILES; f++) {
   const lines = ['import pytest', '']
   for (let t = 0; t < TESTS_PER_FILE; t++) {
     // About 25 critical tests in all, a few smoke, slow and future ones, the rest plain unit tests.
-    if (t === 0 && f % 9 === 0) { lines.push('@pytest.mark.critical'); critical++ }
-    else if (t === 1 && f % 20 === 0) lines.push('@pytest.mark.smoke')
+    if (t === 0 && f % 9 === 0) {
+      lines.push('@pytest.mark.critical')
+      critical++
+    } else if (t === 1 && f % 20 === 0) lines.push('@pytest.mark.smoke')
     else if (t === 2 && f % 4 === 0) lines.push('@pytest.mark.slow')
     else if (t === 3 && f % 30 === 0) lines.push('@pytest.mark.phase_future')
     lines.push(`def test_${f}_${t}():`, `    assert sum(range(${t + 10})) == ${((t + 10) * (t + 9)) / 2}`, '')

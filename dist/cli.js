@@ -1,26 +1,24 @@
 #!/usr/bin/env node
-import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, b as BUILTIN_SOURCE, r as runTier, c as composeTarget, h as hostTarget, d as collectArgv, f as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, g as readRegisteredMarkers, i as findTier, U as UnknownTierError, j as expandPaths, k as hasCov, D as Document, n as planTier, t as tierProjectName, o as isFailing, q as parseJunit, I as InputError, C as ConfigError } from './chunks/junit.js';
+import { I as Input, q as quoteArg, p as processExec, s as shellLine, m as memoryState, a as projectName, l as lastLines, E as ExitCode, r as readEnvironment, K as Key, T as TierKey, b as setLogSink, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE, c as runArgs } from './chunks/state.js';
+import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, c as composeTarget, h as hostTarget, d as collectOnly, g as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, i as readRegisteredMarkers, U as UnknownTierError, j as expandPaths, k as hasCov, D as Document, n as planTier, t as tierProjectName, o as readReport, q as isFailing, I as InputError, C as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { I as Input, q as quoteArg, p as processRunner, s as shellLine, m as memoryState, a as projectName, l as lastLines, r as readEnvironment, b as setLogSink, N as NOT_EXPECTED_BY_DEFAULT, c as runArgs } from './chunks/state.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { c as cleanUp } from './chunks/cleanup.js';
 import { spawn } from 'node:child_process';
-import 'fs';
-import 'path';
-import 'assert';
 import 'os';
 import 'crypto';
-import 'stream';
-import 'util';
-import 'node:path/posix';
+import 'fs';
+import 'path';
 import 'http';
 import 'https';
 import 'net';
 import 'tls';
 import 'events';
+import 'assert';
+import 'util';
 import 'node:assert';
 import 'node:net';
 import 'node:http';
@@ -41,18 +39,19 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import 'stream';
+import 'node:path/posix';
+import 'buffer';
+import 'node:process';
+import 'node:https';
+import 'tty';
+import 'url';
+import 'fs/promises';
+import 'constants';
+import 'node:fs/promises';
+import 'node:string_decoder';
+import 'zlib';
 
-/** The CLI's exit codes, as documented in docs/cli.md. */
-const ExitCode = {
-    /** The command did what it was asked and every check passed. */
-    Ok: 0,
-    /** The tier's tests failed (or none ran, or it timed out), or an audit check failed. */
-    Failed: 1,
-    /** The command line is wrong: unknown command or option, missing or unknown tier, a bad option value. */
-    Usage: 2,
-    /** The setup is wrong: invalid configuration, Docker or Compose unusable, pytest could not collect, a file in the way. */
-    Setup: 3
-};
 /** A mistake on the command line; exit code 2. */
 class UsageError extends Error {
     command;
@@ -181,21 +180,21 @@ const COMMON_HELP = [
 /** Help lines for the runner options. */
 const RUNNER_HELP = [
     '      --host                     run pytest on this machine instead of in the compose service',
-    '      --compose-file <file>      a compose file (repeatable; default: the configuration\'s, else docker-compose.test.yml)',
-    '      --service <name>           the compose service that runs pytest (default: the configuration\'s, else test)',
+    "      --compose-file <file>      a compose file (repeatable; default: the configuration's, else docker-compose.test.yml)",
+    "      --service <name>           the compose service that runs pytest (default: the configuration's, else test)",
     '      --pytest-command <cmd>     the command that starts pytest (default: the configuration\'s, else "python -m pytest")'
 ];
 /** Help lines for the tier overrides. */
 const TIER_HELP = [
-    '  -n, --workers <n>              override the tier\'s -n: auto, logical or a number',
-    '  -m, --markers <expr>           override the tier\'s marker expression',
-    '      --paths <path>             override the tier\'s paths (repeatable; globs allowed)',
+    "  -n, --workers <n>              override the tier's -n: auto, logical or a number",
+    "  -m, --markers <expr>           override the tier's marker expression",
+    "      --paths <path>             override the tier's paths (repeatable; globs allowed)",
     '      --pytest-args <arg>        append a pytest argument (repeatable; write --pytest-args=-x for dashes)',
-    '      --timeout-minutes <n>      override the tier\'s timeout',
+    "      --timeout-minutes <n>      override the tier's timeout",
     '      --allow-empty              "no tests collected" passes',
     '      --coverage <v>             true, false or auto',
     '      --results-directory <dir>  where the JUnit XML goes (default: a new temporary folder)',
-    '  -- <args...>                   everything after -- is appended to pytest\'s arguments'
+    "  -- <args...>                   everything after -- is appended to pytest's arguments"
 ];
 /** Parses a command's arguments; an unknown option or a missing value is a UsageError naming the command. */
 function parseCommand(command, args, options) {
@@ -213,7 +212,9 @@ function parseCommand(command, args, options) {
 }
 /** An error's message, also for errors from another realm (node's own, under a test runner's VM). */
 function messageOf(e) {
-    return typeof e === 'object' && e !== null && typeof e.message === 'string' ? e.message : String(e);
+    return typeof e === 'object' && e !== null && typeof e.message === 'string'
+        ? e.message
+        : String(e);
 }
 /** The one positional a command requires, e.g. the tier. */
 function onePositional(command, positionals, what) {
@@ -284,12 +285,18 @@ function auditReport(input) {
     const gaps = input.all.filter((id) => !selected.has(id) && !excluded.has(id));
     const checks = [];
     const ex = config.exclude.length ? ` or carries an excluded marker (${config.exclude.join(', ')})` : '';
-    checks.push(gaps.length ? { status: 'FAIL', text: `${gaps.length} of ${input.all.length} tests are in no tier${ex ? ' and carry no excluded marker' : ''}` } : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` });
+    checks.push(gaps.length
+        ? { status: 'FAIL', text: `${gaps.length} of ${input.all.length} tests are in no tier${ex ? ' and carry no excluded marker' : ''}` }
+        : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` });
     const empty = config.tiers.filter((t) => sets.get(t.name).size === 0 && !t.allowEmpty).map((t) => t.name);
-    checks.push(empty.length ? { status: 'FAIL', text: `tiers that select no test: ${empty.join(', ')} (set allow-empty if that is meant)` } : { status: 'ok', text: 'every tier selects tests' });
+    checks.push(empty.length
+        ? { status: 'FAIL', text: `tiers that select no test: ${empty.join(', ')} (set allow-empty if that is meant)` }
+        : { status: 'ok', text: 'every tier selects tests' });
     for (const group of config.disjoint) {
         const bad = overlaps.filter((o) => group.includes(o.a) && group.includes(o.b));
-        checks.push(bad.length ? { status: 'FAIL', text: `tiers meant to be disjoint share tests: ${bad.map((o) => `${o.a} & ${o.b} (${o.count})`).join(', ')}` } : { status: 'ok', text: `${group.join(', ')} share no test` });
+        checks.push(bad.length
+            ? { status: 'FAIL', text: `tiers meant to be disjoint share tests: ${bad.map((o) => `${o.a} & ${o.b} (${o.count})`).join(', ')}` }
+            : { status: 'ok', text: `${group.join(', ')} share no test` });
     }
     checks.push(...criticalChecks(input, sets));
     checks.push(markerCheck(input));
@@ -300,7 +307,9 @@ function criticalChecks(input, sets) {
     if (!tier)
         return [{ status: 'skip', text: 'no critical tier: its size and time are not checked' }];
     const n = sets.get(tier)?.size ?? 0;
-    const size = n >= minTests && n <= maxTests ? { status: 'ok', text: `the critical tier '${tier}' selects ${n} tests, within ${minTests}–${maxTests}` } : { status: 'FAIL', text: `the critical tier '${tier}' selects ${n} tests; allowed are ${minTests}–${maxTests}` };
+    const size = n >= minTests && n <= maxTests
+        ? { status: 'ok', text: `the critical tier '${tier}' selects ${n} tests, within ${minTests}–${maxTests}` }
+        : { status: 'FAIL', text: `the critical tier '${tier}' selects ${n} tests; allowed are ${minTests}–${maxTests}` };
     const t = input.timing;
     let time;
     if (!t)
@@ -332,7 +341,7 @@ const MAX_GAPS_LISTED = 20;
 function renderAudit(input, report) {
     const { config } = input;
     const selection = (name) => {
-        const t = config.tiers.find((x) => x.name === name);
+        const t = findTier(config.tiers, name);
         return [...t.paths, ...(t.markers ? ['-m', quoteArg(t.markers)] : [])].join(' ') || '(everything)';
     };
     const rows = [['Tier', 'Tests', 'Selection'], ...report.tiers.map((t) => [t.name, String(t.count), selection(t.name)])];
@@ -361,22 +370,22 @@ function renderAudit(input, report) {
  * in-memory state store: the same modules, nothing faked.
  */
 /**
- * A quiet process runner: short commands never echo to the terminal. With `output`, what they would have shown,
+ * A quiet process seam: short commands never echo to the terminal. With `output`, what they would have shown,
  * and everything long ones print, is kept there instead; without it, long ones stream as usual.
  */
-function quietRunner(output) {
+function quietExec(output) {
     return {
         async capture(cmd, args, opts = {}) {
-            const r = await processRunner.capture(cmd, args, { ...opts, silent: true });
+            const r = await processExec.capture(cmd, args, { ...opts, silent: true });
             if (output && !opts.silent)
                 output.push(`$ ${shellLine([cmd, ...args])}`, r.stdout, r.stderr);
             return r;
         },
         start(cmd, args, opts = {}) {
             if (!output)
-                return processRunner.start(cmd, args, opts);
+                return processExec.start(cmd, args, opts);
             output.push(`$ ${shellLine([cmd, ...args])}`);
-            const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+            const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
             // Whole lines only, so that the log's own lines never land in the middle of one.
             const keepers = [child.stdout, child.stderr].map((stream) => {
                 let partial = '';
@@ -408,11 +417,11 @@ function quietRunner(output) {
 async function runTierLocally(o) {
     const state = memoryState();
     try {
-        return await runTier(o.inputs, { exec: o.exec ?? processRunner, tiers: o.tiers, state, env: o.env });
+        return await runTier(o.inputs, { exec: o.exec ?? processExec, tiers: o.tiers, state, env: o.env });
     }
     finally {
         if (state.values.size)
-            await cleanUp(state, quietRunner(), o.inputs.workingDirectory);
+            await cleanUp(state, quietExec(), o.inputs.workingDirectory);
     }
 }
 
@@ -428,7 +437,16 @@ async function makeCollector(o) {
     let target;
     try {
         target = o.compose
-            ? await composeTarget({ exec: o.exec, cwd: o.cwd, files: o.compose.files, service: o.compose.service, projectName: projectName(['audit', randomBytes(3).toString('hex')]), hostResults: results, state, user: o.env.user })
+            ? await composeTarget({
+                exec: o.exec,
+                cwd: o.cwd,
+                files: o.compose.files,
+                service: o.compose.service,
+                projectName: projectName(['audit', randomBytes(3).toString('hex')]),
+                hostResults: results,
+                state,
+                user: o.env.user
+            })
             : hostTarget({ exec: o.exec, cwd: o.cwd, hostResults: results, env: o.env });
     }
     catch (e) {
@@ -440,9 +458,10 @@ async function makeCollector(o) {
         where: o.compose ? `in the compose service '${o.compose.service}'` : 'on this machine',
         pytestCommand: o.pytestCommand,
         run: (argv) => t.oneOff(argv, {}, { silent: true }),
+        collectOnly: collectOnly((argv) => t.oneOff(argv, {}, { silent: true }), o.pytestCommand),
         async close() {
             if (state.values.size)
-                await cleanUp(state, quietRunner(), o.cwd);
+                await cleanUp(state, quietExec(), o.cwd);
             fs.rmSync(results, { recursive: true, force: true });
         }
     };
@@ -459,7 +478,7 @@ function tail(c) {
  * empty list; any other failure (a collection error, a bad option) is a SetupError showing pytest's output.
  */
 async function collect(c, selection) {
-    const r = await c.run(collectArgv(c.pytestCommand, selection));
+    const r = await c.collectOnly(selection);
     if (r.exitCode !== 0 && r.exitCode !== 5) {
         throw new SetupError(`pytest could not collect ${selection.length ? shellLine(selection) : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`);
     }
@@ -540,17 +559,17 @@ const AUDIT_HELP = [
     "tests carrying an excluded marker. Prints each tier's count, the tiers' overlaps and the tests no tier selects,",
     'then checks:',
     "  - every test is in a tier, or carries a marker listed under 'exclude';",
-    "  - every tier selects tests (unless it allows empty);",
+    '  - every tier selects tests (unless it allows empty);',
     "  - tiers in a 'disjoint' group share no test;",
     '  - the critical tier selects between critical.min-tests and critical.max-tests tests (default 20–30);',
-    "  - the critical tier runs within critical.time-budget-seconds (default 60), measured by running it once;",
+    '  - the critical tier runs within critical.time-budget-seconds (default 60), measured by running it once;',
     '  - every marker the tiers use is registered (a warning, or a failure with unregistered-markers: error).',
     '',
     'Exit codes: 0 every check passed, 1 a check failed, 2 usage error,',
     '            3 setup error (configuration, Docker, Compose, or pytest could not collect).',
     '',
     'Options:',
-    "      --no-timing                do not run the critical tier; its time is not checked",
+    '      --no-timing                do not run the critical tier; its time is not checked',
     '      --json                     print the findings as JSON (every gap, not the first 20)',
     ...RUNNER_HELP,
     ...COMMON_HELP
@@ -570,7 +589,12 @@ function selectionArgs(tier, paths) {
 }
 /** Runs `audit`. */
 async function auditCommand(args, io) {
-    const { values, positionals } = parseCommand('audit', args, { ...COMMON_OPTIONS, ...RUNNER_OPTIONS, 'no-timing': { type: 'boolean' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommand('audit', args, {
+        ...COMMON_OPTIONS,
+        ...RUNNER_OPTIONS,
+        'no-timing': { type: 'boolean' },
+        json: { type: 'boolean' }
+    });
     if (values.help) {
         io.out(AUDIT_HELP);
         return ExitCode.Ok;
@@ -583,7 +607,7 @@ async function auditCommand(args, io) {
     setLogSink(terminalSink(io));
     const env = readEnvironment();
     const collector = await makeCollector({
-        exec: processRunner,
+        exec: processExec,
         env,
         cwd: project.cwd,
         pytestCommand: inputs.pytestCommand,
@@ -591,10 +615,22 @@ async function auditCommand(args, io) {
     });
     let input;
     try {
-        const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `tiers.${t.name}.paths`))));
+        const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`))));
         const excluded = config.exclude.length ? ['-m', excludedExpression(config.exclude)] : undefined;
-        const [all, excludedIds, registered, ...byTier] = await pool([() => collect(collector, []), async () => (excluded ? collect(collector, excluded) : []), () => registeredByPytest(collector), ...selections.map((s) => () => collect(collector, s))], PARALLEL);
-        input = { config, where: collector.where, all, excluded: excludedIds, registered, byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i]])) };
+        const [all, excludedIds, registered, ...byTier] = await pool([
+            () => collect(collector, []),
+            async () => (excluded ? collect(collector, excluded) : []),
+            () => registeredByPytest(collector),
+            ...selections.map((s) => () => collect(collector, s))
+        ], PARALLEL);
+        input = {
+            config,
+            where: collector.where,
+            all,
+            excluded: excludedIds,
+            registered,
+            byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i]]))
+        };
     }
     finally {
         await collector.close();
@@ -617,7 +653,12 @@ async function timeCritical(project, inputs, io) {
     const output = [];
     setLogSink(bufferSink(output));
     try {
-        const run = await runTierLocally({ inputs: { ...inputs, resultsDirectory: resultsDir }, tiers: project.config.tiers, env: readEnvironment(), exec: quietRunner(output) });
+        const run = await runTierLocally({
+            inputs: { ...inputs, resultsDirectory: resultsDir },
+            tiers: project.config.tiers,
+            env: readEnvironment(),
+            exec: quietExec(output)
+        });
         if (run.verdict.failed)
             for (const line of output.join('\n').trimEnd().split('\n').slice(-40))
                 io.err(line);
@@ -632,8 +673,6 @@ async function timeCritical(project, inputs, io) {
 /** What `init` writes, rendered from the configuration: the GitHub workflow and the Makefile targets. Pure. */
 /** Minutes a job gets on top of its tier's timeout: checkout, image pulls, services starting, uploads. */
 const JOB_TIMEOUT_MARGIN_MINUTES = 10;
-/** The action a generated workflow uses, unless `--action` says otherwise. */
-const DEFAULT_ACTION = 'org/pytest-tier-action@v1';
 /**
  * Lays the tiers out as jobs: the critical tier alone first, then the others in matrix jobs. A matrix job cannot
  * wait for some of its entries' needs only, so tiers are grouped by the jobs they wait for: each job then waits
@@ -716,7 +755,10 @@ function renderWorkflow(config, o) {
             // The merged report matters most when a tier failed.
             if: '${{ !cancelled() }}',
             'runs-on': 'ubuntu-latest',
-            steps: [{ uses: 'actions/checkout@v4' }, { uses: o.action, with: { mode: 'merge', ...(o.configOption ? { config: o.configOption } : {}) } }]
+            steps: [
+                { uses: 'actions/checkout@v4' },
+                { uses: o.action, with: { mode: 'merge', ...(o.configOption ? { config: o.configOption } : {}) } }
+            ]
         };
     }
     const doc = new Document({ name: 'pytest tiers', on: { push: { branches: ['main'] }, pull_request: {} }, jobs });
@@ -727,7 +769,9 @@ function renderWorkflow(config, o) {
 function renderMakefile(config, o) {
     const configFlag = o.configOption ? ` --config ${quoteArg(o.configOption).replace(/\$/g, '$$$$')}` : '';
     const lines = [
-        ...header(config, o, 'a test-<tier> target per tier').split('\n').map((l) => `# ${l}`),
+        ...header(config, o, 'a test-<tier> target per tier')
+            .split('\n')
+            .map((l) => `# ${l}`),
         '# Include it from your Makefile:  include pytest-tiers.mk',
         '# PYTEST_TIER is the command that runs the CLI, e.g. make PYTEST_TIER="node path/to/dist/cli.js" test-unit;',
         '# PYTEST_TIER_FLAGS adds options to every run, e.g. make PYTEST_TIER_FLAGS=--host test-unit.',
@@ -748,10 +792,6 @@ function renderMakefile(config, o) {
 }
 
 /** `pytest-tier init`: writes the workflow and the Makefile targets from the configuration; never clobbers without --force. */
-/** Where the workflow goes, relative to the project folder. */
-const WORKFLOW_FILE = '.github/workflows/pytest-tiers.yml';
-/** Where the Makefile targets go; a separate file, so that an existing Makefile is never touched. */
-const MAKEFILE_FILE = 'pytest-tiers.mk';
 /** The help of `init`. */
 const INIT_HELP = [
     'Usage: pytest-tier init [options]',
@@ -879,7 +919,13 @@ async function planRun(inputs, tiers, env) {
         return { ...base, command: plan.argv };
     const name = tierProjectName(inputs.tier, env, 'xxxxxx');
     const project = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name, files: inputs.composeFiles, cwd: inputs.workingDirectory };
-    const args = runArgs(project, { service: inputs.service, containerName: `${name}-run`, volumes: [`${resultsDir}:${plan.resultsPath}`], env: plan.env, command: plan.argv });
+    const args = runArgs(project, {
+        service: inputs.service,
+        containerName: `${name}-run`,
+        volumes: [`${resultsDir}:${plan.resultsPath}`],
+        env: plan.env,
+        command: plan.argv
+    });
     return { ...base, command: [project.cli.bin, ...args] };
 }
 /** Renders a plan for the terminal: pure. */
@@ -888,14 +934,21 @@ function renderPlan(plan, o) {
     const t = plan.tier;
     const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${shellLine(plan.command)}`, ''];
     if (o.host)
-        lines.push(`Environment added: ${Object.entries(plan.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+        lines.push(`Environment added: ${Object.entries(plan.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`);
     lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`);
     lines.push(`Results (JUnit XML) in ${plan.resultsDir}.`);
     return lines;
 }
 /** Runs `plan`. */
 async function planCommand(args, io) {
-    const { values, positionals, rest } = parseCommand('plan', args, { ...COMMON_OPTIONS, ...RUNNER_OPTIONS, ...TIER_OPTIONS, json: { type: 'boolean' } });
+    const { values, positionals, rest } = parseCommand('plan', args, {
+        ...COMMON_OPTIONS,
+        ...RUNNER_OPTIONS,
+        ...TIER_OPTIONS,
+        json: { type: 'boolean' }
+    });
     if (values.help) {
         io.out(PLAN_HELP);
         return ExitCode.Ok;
@@ -918,7 +971,7 @@ async function planCommand(args, io) {
 const RUN_HELP = [
     'Usage: pytest-tier run <tier> [options] [-- pytest args...]',
     '',
-    "Runs the tier as the action would: in the compose service (its dependencies started and healthy first), or on",
+    'Runs the tier as the action would: in the compose service (its dependencies started and healthy first), or on',
     'this machine with --host; same timeout and outcome rules; then removes the containers, networks and volumes.',
     '',
     'Exit codes: 0 passed, 1 failed (tests failed, none collected without allow-empty, timed out, pytest error),',
@@ -931,15 +984,6 @@ const RUN_HELP = [
 ].join('\n');
 /** How many failing tests the summary names. */
 const MAX_LISTED = 10;
-/** Reads the run's JUnit report, if pytest wrote one that parses. */
-function readReport(junitPath) {
-    try {
-        return parseJunit(fs.readFileSync(junitPath, 'utf8'), { fileName: junitPath });
-    }
-    catch {
-        return undefined;
-    }
-}
 /** The closing summary of a run: pure. */
 function renderRunSummary(run, report) {
     const rows = [
@@ -981,7 +1025,7 @@ async function runCommand(args, io) {
     inputs.resultsDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-${name}-`));
     setLogSink(terminalSink(io));
     const run = await runTierLocally({ inputs, tiers: project.config.tiers, env: readEnvironment() });
-    for (const line of renderRunSummary(run, readReport(run.junitPath)))
+    for (const line of renderRunSummary(run, readReport(run, project.cwd).report))
         io.out(line);
     // pytest never started (a service the tests need did not come up): a setup error, not a test failure.
     if (run.exitCode === null)
@@ -1063,7 +1107,7 @@ async function cli() {
             process.exit(process.exitCode ?? 0);
     });
     // Inside a workflow (`make test-unit` in a job) the toolkit's workflow commands mean what they say.
-    if (process.env.GITHUB_ACTIONS !== 'true')
+    if (!readEnvironment().githubActions)
         adaptWorkflowCommands();
     process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,5 +1,5 @@
 import { c as cleanUp } from './chunks/cleanup.js';
-import { b as setLogSink, r as readEnvironment, p as processRunner } from './chunks/state.js';
+import { b as setLogSink, r as readEnvironment, p as processExec } from './chunks/state.js';
 import { b as coreLog, c as coreState } from './chunks/toolkit.js';
 import 'node:fs';
 import 'node:path';
@@ -41,7 +41,7 @@ import 'timers';
 /** Runs the post step with the runner's state, or the given seams. */
 async function postStep(deps = {}) {
     setLogSink(coreLog);
-    await cleanUp(deps.state ?? coreState, deps.exec ?? processRunner, readEnvironment().workspace);
+    await cleanUp(deps.state ?? coreState, deps.exec ?? processExec, readEnvironment().workspace);
 }
 
 /** Entry point of the action's post step. */

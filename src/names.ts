@@ -39,6 +39,8 @@ export const Output = {
   Failed: 'failed',
   Errors: 'errors',
   Skipped: 'skipped',
+  Xfailed: 'xfailed',
+  Xpassed: 'xpassed',
   DurationSeconds: 'duration-seconds',
   ArtifactId: 'artifact-id',
   ArtifactName: 'artifact-name',

@@ -25,13 +25,39 @@ function countOf(output: string): number {
 
 /** pytest's own count, in the test image, with the project mounted read-only. */
 function pytestCount(dir: string, selection: string[]): number {
-  const r = spawnSync('docker', ['run', '--rm', '-v', `${dir}:/app:ro`, '-w', '/app', '-e', 'PYTHONDONTWRITEBYTECODE=1', 'pytier-python:local', 'python', '-m', 'pytest', '-p', 'no:cacheprovider', '--collect-only', '-q', ...selection], { encoding: 'utf8' })
+  const r = spawnSync(
+    'docker',
+    [
+      'run',
+      '--rm',
+      '-v',
+      `${dir}:/app:ro`,
+      '-w',
+      '/app',
+      '-e',
+      'PYTHONDONTWRITEBYTECODE=1',
+      'pytier-python:local',
+      'python',
+      '-m',
+      'pytest',
+      '-p',
+      'no:cacheprovider',
+      '--collect-only',
+      '-q',
+      ...selection
+    ],
+    { encoding: 'utf8' }
+  )
   return countOf(r.stdout)
 }
 
 /** pytest's own count on this machine. */
 function hostCount(dir: string, selection: string[]): number {
-  const r = spawnSync('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '--collect-only', '-q', ...selection], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })
+  const r = spawnSync('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '--collect-only', '-q', ...selection], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }
+  })
   return countOf(r.stdout)
 }
 
@@ -63,7 +89,7 @@ function auditLeftovers(): string[] {
 beforeAll(() => requireDocker())
 
 describe('pytest-tier audit', () => {
-  it("counts what pytest itself collects, finds every test in a tier, times the critical tier, and exits 0", () => {
+  it('counts what pytest itself collects, finds every test in a tier, times the critical tier, and exits 0', () => {
     const { workspace } = newJob(FIXTURE)
     const r = pytestTier(['audit', '--json'], workspace)
     expect(r.stderr).toBe("Timing the critical tier 'critical' (one run) ...\n")
@@ -88,7 +114,9 @@ describe('pytest-tier audit', () => {
     const { workspace } = newJob(FIXTURE)
     const r = pytestTier(['audit', '--config', 'tiers-planted.yml', '--no-timing'], workspace)
     expect(r.code).toBe(1)
-    expect(r.stderr).toBe("warning: tiers-planted.yml: tiers.critical.markers: the marker 'smokey' is not registered in pytest.ini (which registers: critical, smoke, slow, phase_future).\n")
+    expect(r.stderr).toBe(
+      "warning: tiers-planted.yml: tiers.critical.markers: the marker 'smokey' is not registered in pytest.ini (which registers: critical, smoke, slow, phase_future).\n"
+    )
     expect(r.stdout).toContain('  unit & api       3  FAIL: meant to be disjoint\n')
     expect(r.stdout).toContain('Tests no tier selects (1):\n  tests/misc/test_orphan.py::test_orphan\n')
     expect(r.stdout).toContain('  warn  markers pytest does not know (pytest --markers): smokey\n')

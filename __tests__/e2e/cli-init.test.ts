@@ -11,7 +11,9 @@ const CLI = path.join(ROOT, 'dist', 'cli.js')
 const FIXTURE = '__tests__/fixtures/cli-project'
 
 function run(cmd: string, args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_|MAKEFLAGS|MFLAGS)/.test(k)))
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_|MAKEFLAGS|MFLAGS)/.test(k))
+  )
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }

@@ -12,7 +12,11 @@ const CLI = path.join(ROOT, 'dist', 'cli.js')
 const FIXTURE = '__tests__/fixtures/cli-project'
 
 /** Runs the CLI as a user would, without the developer's (or the CI runner's) GITHUB_/RUNNER_ variables. */
-function pytestTier(args: string[], cwd: string, extraEnv: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+function pytestTier(
+  args: string[],
+  cwd: string,
+  extraEnv: Record<string, string> = {}
+): { code: number | null; stdout: string; stderr: string } {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)))
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...env, ...extraEnv } })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
@@ -31,7 +35,10 @@ function projectIn(stdout: string): string {
 }
 
 function written(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /__pycache__|\.pytest_cache|\.coverage|\.pytest-tier/.test(f))
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => /__pycache__|\.pytest_cache|\.coverage|\.pytest-tier/.test(f))
 }
 
 beforeAll(() => {
@@ -58,7 +65,9 @@ describe('pytest-tier run', () => {
     const r = pytestTier(['run', 'failing'], workspace)
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/^outcome +failed: Some tests failed \(pytest exit code 1\)\.$/m)
-    expect(r.stdout).toContain("Failing tests:\n  tests/failing/test_fails.py::test_fails — AssertionError: planted failure: the 'failing' tier must fail")
+    expect(r.stdout).toContain(
+      "Failing tests:\n  tests/failing/test_fails.py::test_fails — AssertionError: planted failure: the 'failing' tier must fail"
+    )
     expect(leftovers(projectIn(r.stdout))).toEqual([])
   })
 

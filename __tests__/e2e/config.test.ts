@@ -49,13 +49,17 @@ it('reads the file the config input names, and lists its tiers for an unknown on
   const job = withConfig('ci/tiers.yml', CONFIG)
   const main = await runMain(job, { tier: 'nightly', config: 'ci/tiers.yml' })
   expect(main.code).toBe(1)
-  expect(main.stdout).toContain("::error::Input 'tier': unknown tier 'nightly'. Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full, quick.")
+  expect(main.stdout).toContain(
+    "::error::Input 'tier': unknown tier 'nightly'. Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full, quick."
+  )
 })
 
 it('warns about marker names that pytest does not register', async () => {
   const job = withConfig('.github/pytest-tiers.yml', 'tiers:\n  nightly:\n    markers: fails or flaky\n    allow-empty: true\n')
   const { main } = await runMainAndPost(job, { tier: 'nightly' })
-  expect(main.stdout).toMatch(/::warning::\.github\/pytest-tiers\.yml: tiers\.nightly\.markers: the marker 'flaky' is not registered in pytest\.ini/)
+  expect(main.stdout).toMatch(
+    /::warning::\.github\/pytest-tiers\.yml: tiers\.nightly\.markers: the marker 'flaky' is not registered in pytest\.ini/
+  )
   expect(main.outputs.outcome).toBe('failed')
 })
 
@@ -63,7 +67,9 @@ it('rejects a markers input that is not a marker expression, naming the column',
   const job = newJob(FAULTS)
   const main = await runMain(job, { tier: 'critical', markers: 'fails or (hang' })
   expect(main.code).toBe(1)
-  expect(main.stdout).toMatch(/::error::Input 'markers': "fails or \(hang" is not a valid marker expression: at column \d+: .*; allowed are marker names joined with and, or, not and parentheses\./)
+  expect(main.stdout).toMatch(
+    /::error::Input 'markers': "fails or \(hang" is not a valid marker expression: at column \d+: .*; allowed are marker names joined with and, or, not and parentheses\./
+  )
   expect(main.state.cleanup).toBeUndefined()
 })
 
@@ -71,7 +77,9 @@ it('fails before anything starts on an invalid file, naming file, line, key and 
   const job = withConfig('.github/pytest-tiers.yml', 'tiers:\n  unit:\n    workers: many\n')
   const main = await runMain(job, { tier: 'unit' })
   expect(main.code).toBe(1)
-  expect(main.stdout).toContain(`::error::.github/pytest-tiers.yml:3:14: tiers.unit.workers: "many" is not valid; allowed: 'auto', 'logical' or a whole number ≥ 0.`)
+  expect(main.stdout).toContain(
+    `::error::.github/pytest-tiers.yml:3:14: tiers.unit.workers: "many" is not valid; allowed: 'auto', 'logical' or a whole number ≥ 0.`
+  )
   expect(main.state.cleanup).toBeUndefined()
 })
 

@@ -4,7 +4,18 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { docker, junitCounts, leftovers, newJob, parseCommandFile, projectOf, requireDocker, runMain, runMainAndPost, runPost } from '../support/action.js'
+import {
+  docker,
+  junitCounts,
+  leftovers,
+  newJob,
+  parseCommandFile,
+  projectOf,
+  requireDocker,
+  runMain,
+  runMainAndPost,
+  runPost
+} from '../support/action.js'
 
 beforeAll(() => requireDocker())
 
@@ -66,10 +77,15 @@ it('names a dependency that never becomes healthy and prints its logs', async ()
 
 it('names a one-shot dependency (a migration) that fails, with its exit code and logs', async () => {
   const job = newJob(FAULTS)
-  const { main, post } = await runMainAndPost(job, { tier: 'critical', 'compose-file': 'docker-compose.test.yml\ndocker-compose.migrate.yml' })
+  const { main, post } = await runMainAndPost(job, {
+    tier: 'critical',
+    'compose-file': 'docker-compose.test.yml\ndocker-compose.migrate.yml'
+  })
   expect(main.code).toBe(1)
   expect(main.outputs.outcome).toBe('error')
-  expect(main.stdout).toMatch(/::error::The services that 'test' depends on are not ready \(waited up to 180 s\): 'migrate' exited with code 3\./)
+  expect(main.stdout).toMatch(
+    /::error::The services that 'test' depends on are not ready \(waited up to 180 s\): 'migrate' exited with code 3\./
+  )
   expect(main.stdout).toContain('migrate: table users already exists')
   expect(post.code).toBe(0)
   expect(leftovers(projectOf(main))).toEqual([])
@@ -92,7 +108,8 @@ it('reports a container killed from outside as an error naming the signal', asyn
   const running = runMain(job, { tier: 'critical', markers: 'hang', workers: '0' })
   const state = await savedState(job.runnerTemp)
   const container = (JSON.parse(state.cleanup) as { containerName: string }).containerName
-  for (let i = 0; i < 100 && !docker(['ps', '--filter', `name=${container}`, '--format', '{{.Names}}']).trim(); i++) await new Promise((r) => setTimeout(r, 200))
+  for (let i = 0; i < 100 && !docker(['ps', '--filter', `name=${container}`, '--format', '{{.Names}}']).trim(); i++)
+    await new Promise((r) => setTimeout(r, 200))
   await new Promise((r) => setTimeout(r, 1500))
   docker(['kill', container])
   const main = await running
@@ -106,16 +123,20 @@ it('reports a container killed from outside as an error naming the signal', asyn
 it('forwards a cancellation (SIGINT) to pytest, which writes its report, and post cleans up', async () => {
   const job = newJob(FAULTS)
   let sent = false
-  const main = await runMain(job, { tier: 'critical', markers: 'hang', workers: '0' }, {
-    onStart: (child) => {
-      child.stdout?.on('data', (d: Buffer) => {
-        if (!sent && d.toString().includes('test session starts')) {
-          sent = true
-          setTimeout(() => child.kill('SIGINT'), 1500)
-        }
-      })
+  const main = await runMain(
+    job,
+    { tier: 'critical', markers: 'hang', workers: '0' },
+    {
+      onStart: (child) => {
+        child.stdout?.on('data', (d: Buffer) => {
+          if (!sent && d.toString().includes('test session starts')) {
+            sent = true
+            setTimeout(() => child.kill('SIGINT'), 1500)
+          }
+        })
+      }
     }
-  })
+  )
   expect(sent).toBe(true)
   expect(main.code).toBe(1)
   expect(main.outputs.outcome).toBe('error')
@@ -129,11 +150,20 @@ it('forwards a cancellation (SIGINT) to pytest, which writes its report, and pos
 
 describe('bad input fails before anything starts', () => {
   it.each([
-    [{ tier: 'nightly' }, "Input 'tier': unknown tier 'nightly'. Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full."],
+    [
+      { tier: 'nightly' },
+      "Input 'tier': unknown tier 'nightly'. Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full."
+    ],
     [{ tier: 'unit', workers: 'lots' }, `Input 'workers': "lots" is not valid; allowed are 'auto', 'logical' or a whole number ≥ 0.`],
     [{ tier: 'unit', 'timeout-minutes': '0' }, `Input 'timeout-minutes': "0" is not valid; allowed is a number of minutes greater than 0.`],
-    [{ tier: 'unit', 'compose-file': 'docker-compose.ci.yml' }, "Input 'compose-file': the compose file 'docker-compose.ci.yml' does not exist in"],
-    [{ tier: 'critical', service: 'tests' }, "Input 'service': the service 'tests' is not defined in docker-compose.test.yml; allowed are: test."],
+    [
+      { tier: 'unit', 'compose-file': 'docker-compose.ci.yml' },
+      "Input 'compose-file': the compose file 'docker-compose.ci.yml' does not exist in"
+    ],
+    [
+      { tier: 'critical', service: 'tests' },
+      "Input 'service': the service 'tests' is not defined in docker-compose.test.yml; allowed are: test."
+    ],
     [{ tier: 'critical', paths: 'tests/nothing_*' }, "Input 'paths': no path matches 'tests/nothing_*' in"]
   ])('%j', async (inputs, message) => {
     const job = newJob(FAULTS)

@@ -51,7 +51,9 @@ describe('a runner whose user is not root (as on GitHub-hosted runners)', () => 
   beforeAll(() => {
     // A user in the docker group, like the hosted runner's `runner` user.
     if (spawnSync('id', ['-u', 'pytier-runner']).status !== 0) {
-      const r = spawnSync('useradd', ['--uid', String(UID), '--no-create-home', '--groups', 'docker', 'pytier-runner'], { encoding: 'utf8' })
+      const r = spawnSync('useradd', ['--uid', String(UID), '--no-create-home', '--groups', 'docker', 'pytier-runner'], {
+        encoding: 'utf8'
+      })
       if (r.status !== 0) throw new Error(`useradd failed: ${r.stderr}`)
     }
   })
@@ -59,7 +61,11 @@ describe('a runner whose user is not root (as on GitHub-hosted runners)', () => 
   it('leaves every file it or the tests wrote owned by the runner user', async () => {
     const job = newJob('__tests__/e2e/projects/faults')
     spawnSync('chown', ['-R', `${UID}:${UID}`, path.dirname(job.workspace)])
-    const { main, post } = await runMainAndPost(job, { tier: 'critical', markers: 'not hang and not fails and not crash', coverage: 'true' }, { asUser: UID })
+    const { main, post } = await runMainAndPost(
+      job,
+      { tier: 'critical', markers: 'not hang and not fails and not crash', coverage: 'true' },
+      { asUser: UID }
+    )
     expect(main.outputs.outcome).toBe('passed')
     const written = [
       path.join(job.workspace, 'build', 'test-output.txt'),
@@ -69,7 +75,10 @@ describe('a runner whose user is not root (as on GitHub-hosted runners)', () => 
     ]
     for (const f of written) expect({ f, uid: fs.statSync(f).uid }).toEqual({ f, uid: UID })
     const rootOwned = (dir: string): string[] =>
-      fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => fs.lstatSync(f).uid !== UID)
+      fs
+        .readdirSync(dir, { recursive: true })
+        .map((f) => path.join(dir, String(f)))
+        .filter((f) => fs.lstatSync(f).uid !== UID)
     expect(rootOwned(job.workspace)).toEqual([])
     expect(rootOwned(path.dirname(main.outputs['junit-path']))).toEqual([])
     expect(post.code).toBe(0)

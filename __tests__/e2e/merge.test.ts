@@ -6,7 +6,7 @@
  * line for line, that of one run of the same tests.
  */
 import * as fs from 'node:fs'
-import { processRunner } from '../../src/seams/exec.js'
+import { processExec } from '../../src/seams/exec.js'
 import { setLogSink, type LogSink } from '../../src/seams/log.js'
 import { parseMergeInputs } from '../../src/inputs/merge-inputs.js'
 import { mergeOutputs } from '../../src/action/outputs.js'
@@ -31,12 +31,18 @@ const logged: string[] = []
 beforeAll(async () => {
   requireDocker()
   service = await ResultsService.start()
-  const sink: LogSink = { info: (m) => logged.push(m), warning: (m) => logged.push(`warning: ${m}`), error: (m) => logged.push(`error: ${m}`), group: (_, fn) => fn() }
+  const sink: LogSink = {
+    info: (m) => logged.push(m),
+    warning: (m) => logged.push(`warning: ${m}`),
+    error: (m) => logged.push(`error: ${m}`),
+    group: (_, fn) => fn()
+  }
   setLogSink(sink)
 })
 afterAll(() => service.close())
 
-const env = (job: Job, jobId: string, attempt: number): Record<string, string> => runtimeEnv(service, { runId: RUN_ID, jobId, attempt, workspace: job.workspace, runnerTemp: job.runnerTemp })
+const env = (job: Job, jobId: string, attempt: number): Record<string, string> =>
+  runtimeEnv(service, { runId: RUN_ID, jobId, attempt, workspace: job.workspace, runnerTemp: job.runnerTemp })
 
 /** Runs one tier job (main and post) with coverage, as the runner would. */
 async function tierJob(tier: string, attempt: number, inputs: Record<string, string> = {}): Promise<StepResult> {
@@ -55,10 +61,10 @@ async function mergeJob(attempt: number, inputs: Record<string, string>): Promis
   Object.assign(process.env, env(job, 'merge', attempt))
   try {
     const merged = parseMergeInputs((n) => inputs[n] ?? '', job.workspace, { tiers: BUILTIN_TIER_NAMES })
-    const result = await runMerge(merged, { exec: processRunner, artifacts: createArtifacts(), env: readEnvironment(), state })
+    const result = await runMerge(merged, { exec: processExec, artifacts: createArtifacts(), env: readEnvironment(), state })
     return { result, summary: result.summary, job }
   } finally {
-    await cleanUp(state, processRunner, job.workspace)
+    await cleanUp(state, processExec, job.workspace)
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k]
     Object.assign(process.env, saved)
   }
@@ -68,12 +74,17 @@ async function mergeJob(attempt: number, inputs: Record<string, string>): Promis
 function coveredLines(xml: string): Record<string, number[]> {
   const out: Record<string, number[]> = {}
   for (const m of xml.matchAll(/<class [^>]*filename="([^"]+)"[^>]*>([\s\S]*?)<\/class>/g)) {
-    out[m[1] as string] = [...(m[2] as string).matchAll(/<line number="(\d+)" hits="(\d+)"/g)].filter((l) => l[2] !== '0').map((l) => Number(l[1]))
+    out[m[1] as string] = [...(m[2] as string).matchAll(/<line number="(\d+)" hits="(\d+)"/g)]
+      .filter((l) => l[2] !== '0')
+      .map((l) => Number(l[1]))
   }
   return out
 }
 
-const ids = (xml: string): string[] => parseJunit(xml, { fileName: 'junit.xml' }).cases.map((c) => c.id).sort()
+const ids = (xml: string): string[] =>
+  parseJunit(xml, { fileName: 'junit.xml' })
+    .cases.map((c) => c.id)
+    .sort()
 
 describe('merging the tier jobs of one workflow run', () => {
   const first: Record<string, StepResult> = {}
@@ -85,14 +96,28 @@ describe('merging the tier jobs of one workflow run', () => {
       if (tier === 'delivery') inputs['pytest-args'] = `--cov=.\n--deselect=${GAP}`
       first[tier] = await tierJob(tier, 1, inputs)
     }
-    expect(Object.fromEntries(TIERS.map((t) => [t, first[t]?.outputs.outcome]))).toEqual({ critical: 'passed', 'data-pipeline': 'failed', 'business-logic': 'passed', delivery: 'passed', integration: 'passed' })
-    expect(service.artifacts().map((a) => a.name).sort()).toEqual(TIERS.map((t) => `pytest-${t}`).sort())
+    expect(Object.fromEntries(TIERS.map((t) => [t, first[t]?.outputs.outcome]))).toEqual({
+      critical: 'passed',
+      'data-pipeline': 'failed',
+      'business-logic': 'passed',
+      delivery: 'passed',
+      integration: 'passed'
+    })
+    expect(
+      service
+        .artifacts()
+        .map((a) => a.name)
+        .sort()
+    ).toEqual(TIERS.map((t) => `pytest-${t}`).sort())
   })
 
   it('merge of attempt 1: fails, naming the failed tier and the missing one', async () => {
     const { result, summary } = await mergeJob(1, { 'expected-tiers': ['unit', ...TIERS].join('\n') })
     expect(result.verdict.outcome).toBe('failed')
-    expect(result.verdict.reasons.map((r) => r.text)).toEqual([expect.stringMatching(/^data-pipeline: failed\. Some tests failed/), 'No results from unit: the job was skipped, cancelled or failed before uploading its results.'])
+    expect(result.verdict.reasons.map((r) => r.text)).toEqual([
+      expect.stringMatching(/^data-pipeline: failed\. Some tests failed/),
+      'No results from unit: the job was skipped, cancelled or failed before uploading its results.'
+    ])
     expect(mergeOutputs(result)).toMatchObject({ outcome: 'failed', tests: '59', failed: '1', 'missing-tiers': 'unit' })
     expect(summary).toContain('| unit |  | **missing** |')
     expect(summary).toMatch(/\| `tests\/unit\/d3_storage\/test_d3_storage\.py::\S+` \| failed \| data-pipeline \|/)
@@ -121,9 +146,22 @@ describe('merging the tier jobs of one workflow run', () => {
       ['delivery', 'pytest-delivery', 1],
       ['integration', 'pytest-integration', 1]
     ])
-    expect(logged.some((l) => l.startsWith('warning: pytest-business-logic (attempt 1) and pytest-business-logic-retry (attempt 2) both hold business-logic'))).toBe(true)
+    expect(
+      logged.some((l) =>
+        l.startsWith('warning: pytest-business-logic (attempt 1) and pytest-business-logic-retry (attempt 2) both hold business-logic')
+      )
+    ).toBe(true)
     // 6 + 24 + 19 + 13 + 4 = 66 runs of 59 distinct tests.
-    expect(mergeOutputs(result)).toMatchObject({ outcome: 'passed', tests: '59', passed: '57', failed: '0', errors: '0', skipped: '1', gaps: '1', overlaps: '7' })
+    expect(mergeOutputs(result)).toMatchObject({
+      outcome: 'passed',
+      tests: '59',
+      passed: '57',
+      failed: '0',
+      errors: '0',
+      skipped: '1',
+      gaps: '1',
+      overlaps: '7'
+    })
     expect(result.tiers.reduce((n, t) => n + (t.report?.counts.tests ?? 0), 0)).toBe(66)
     // Nothing written into the project, no container left.
     const written = fs.readdirSync(job.workspace, { recursive: true }).map(String)
@@ -152,15 +190,30 @@ describe('merging the tier jobs of one workflow run', () => {
     const live = service.artifacts().filter((a) => a.name === 'pytest-merged')
     expect(live).toHaveLength(1)
     const files = zipTextFiles(live[0]!.bytes)
-    expect(Object.keys(files).filter((f) => !f.startsWith('htmlcov/')).sort()).toEqual(['.coverage', 'coverage.xml', 'coveragerc-merge', 'junit.xml', 'partition.json', 'pytest-merged.json', 'summary.md'])
+    expect(
+      Object.keys(files)
+        .filter((f) => !f.startsWith('htmlcov/'))
+        .sort()
+    ).toEqual(['.coverage', 'coverage.xml', 'coveragerc-merge', 'junit.xml', 'partition.json', 'pytest-merged.json', 'summary.md'])
     expect(Object.keys(files)).toContain('htmlcov/index.html')
     expect(files['junit.xml']?.match(/<testsuite /g)).toHaveLength(5)
     expect(parseJunit(files['junit.xml'] as string, { fileName: 'junit.xml' }).counts.tests).toBe(66)
-    expect(JSON.parse(files['pytest-merged.json'] as string)).toMatchObject({ kind: 'merged', outcome: 'passed', runAttempt: 2, gaps: 1, overlaps: 7 })
+    expect(JSON.parse(files['pytest-merged.json'] as string)).toMatchObject({
+      kind: 'merged',
+      outcome: 'passed',
+      runAttempt: 2,
+      gaps: 1,
+      overlaps: 7
+    })
   })
 
   it('the combined coverage equals, line for line, one run of the same tests', async () => {
-    const single = await tierJob('full', 1, { markers: 'not slow', 'pytest-args': `--deselect=${GAP}`, 'artifact-name': 'pytest-full-reference', upload: 'false' })
+    const single = await tierJob('full', 1, {
+      markers: 'not slow',
+      'pytest-args': `--deselect=${GAP}`,
+      'artifact-name': 'pytest-full-reference',
+      upload: 'false'
+    })
     expect(single.outputs.outcome).toBe('passed')
     // The same tests: what the tiers ran, together, is what the single run ran.
     const singleIds = ids(fs.readFileSync(single.outputs['junit-path'] as string, 'utf8'))
@@ -184,7 +237,11 @@ describe('merging the tier jobs of one workflow run', () => {
     expect(ok.main.summary).toContain('## pytest merged: passed')
     expect(ok.post.code).toBe(0)
 
-    const strict = await runMainAndPost(job, { ...inputs, 'coverage-fail-under': '99.9', 'require-partition': 'true' }, { env: env(job, 'merge-bundle-strict', 2) })
+    const strict = await runMainAndPost(
+      job,
+      { ...inputs, 'coverage-fail-under': '99.9', 'require-partition': 'true' },
+      { env: env(job, 'merge-bundle-strict', 2) }
+    )
     expect(strict.main.code).toBe(1)
     expect(strict.main.outputs.outcome).toBe('failed')
     expect(strict.main.stdout).toMatch(/::error::.*below coverage-fail-under 99\.9 %/)

@@ -30,7 +30,15 @@ it('a passing run with coverage: counts, summary, and an artifact with JUnit, co
   const job = newJob('example')
   const { main } = await runMainAndPost(job, { tier: 'critical', coverage: 'true' }, { env: env(job, 'critical') })
   expect(main.code).toBe(0)
-  expect(main.outputs).toMatchObject({ outcome: 'passed', tests: '6', passed: '6', failed: '0', errors: '0', skipped: '0', 'artifact-name': 'pytest-critical' })
+  expect(main.outputs).toMatchObject({
+    outcome: 'passed',
+    tests: '6',
+    passed: '6',
+    failed: '0',
+    errors: '0',
+    skipped: '0',
+    'artifact-name': 'pytest-critical'
+  })
   expect(Number(main.outputs['artifact-id'])).toBeGreaterThan(0)
   expect(main.outputs['coverage-path']).toMatch(/coverage\.xml$/)
   expect(Number(main.outputs['coverage-percent'])).toBeGreaterThan(0)
@@ -40,7 +48,16 @@ it('a passing run with coverage: counts, summary, and an artifact with JUnit, co
   expect(Object.keys(files).sort()).toEqual(['.coverage.critical', 'coverage.xml', 'junit.xml', 'pytest-tier.json'])
   expect(files['coverage.xml']).toContain('<coverage')
   const manifest = JSON.parse(files['pytest-tier.json'])
-  expect(manifest).toMatchObject({ version: 1, tier: 'critical', outcome: 'passed', exitCode: 0, runId: '2001', runAttempt: 1, projectRoot: '/app', files: { junit: 'junit.xml', coverageData: '.coverage.critical', coverageXml: 'coverage.xml' } })
+  expect(manifest).toMatchObject({
+    version: 1,
+    tier: 'critical',
+    outcome: 'passed',
+    exitCode: 0,
+    runId: '2001',
+    runAttempt: 1,
+    projectRoot: '/app',
+    files: { junit: 'junit.xml', coverageData: '.coverage.critical', coverageXml: 'coverage.xml' }
+  })
   expect(manifest.counts.tests).toBe(6)
 
   expect(main.summary).toContain('## pytest tier critical: passed')
@@ -51,7 +68,11 @@ it('a passing run with coverage: counts, summary, and an artifact with JUnit, co
 
 it('a failing run: annotations at the failing line, the failure in the summary, the artifact still uploaded', async () => {
   const job = newJob(FAULTS)
-  const { main } = await runMainAndPost(job, { tier: 'critical', markers: 'not hang and not crash', workers: '2' }, { env: env(job, 'critical') })
+  const { main } = await runMainAndPost(
+    job,
+    { tier: 'critical', markers: 'not hang and not crash', workers: '2' },
+    { env: env(job, 'critical') }
+  )
   expect(main.code).toBe(1)
   expect(main.outputs).toMatchObject({ outcome: 'failed', tests: '4', passed: '3', failed: '1' })
   // One annotation per failing test, at the assert line of tests/test_fail.py, in repository terms.
@@ -65,7 +86,11 @@ it('a failing run: annotations at the failing line, the failure in the summary, 
 
 it('a project in a folder of the repository: annotations and ids in repository terms', async () => {
   const job = newJob(FAULTS, { into: 'services/api' })
-  const { main } = await runMainAndPost(job, { tier: 'critical', 'working-directory': 'services/api', markers: 'fails', workers: '0' }, { env: env(job, 'critical') })
+  const { main } = await runMainAndPost(
+    job,
+    { tier: 'critical', 'working-directory': 'services/api', markers: 'fails', workers: '0' },
+    { env: env(job, 'critical') }
+  )
   expect(main.outputs).toMatchObject({ outcome: 'failed', tests: '1', failed: '1' })
   expect(main.stdout).toMatch(/::error title=[^,]*test_breaks[^,]*,file=services\/api\/tests\/test_fail\.py,line=10::/)
   expect(main.summary).toContain('at `services/api/tests/test_fail.py:10`')
@@ -85,11 +110,15 @@ it('a crashing run: no report is an error, said in the summary, and the manifest
   expect(JSON.parse(files['pytest-tier.json'])).toMatchObject({ outcome: 'error', exitCode: 70, counts: null, files: {} })
 })
 
-it('a second run attempt of the same job replaces the first attempt\'s artifact', async () => {
+it("a second run attempt of the same job replaces the first attempt's artifact", async () => {
   const job = newJob(FAULTS)
   const first = await runMainAndPost(job, { tier: 'critical', markers: 'not hang and not crash' }, { env: env(job, 'critical', 1) })
   expect(first.main.outputs.outcome).toBe('failed')
-  const second = await runMainAndPost(job, { tier: 'critical', markers: 'not hang and not crash and not fails' }, { env: env(job, 'critical-attempt-2', 2) })
+  const second = await runMainAndPost(
+    job,
+    { tier: 'critical', markers: 'not hang and not crash and not fails' },
+    { env: env(job, 'critical-attempt-2', 2) }
+  )
   expect(second.main.code).toBe(0)
   expect(second.main.stdout).toContain('replacing an earlier attempt')
   const manifest = JSON.parse(uploaded('pytest-critical')['pytest-tier.json'])
@@ -98,7 +127,7 @@ it('a second run attempt of the same job replaces the first attempt\'s artifact'
   expect(second.main.outputs['artifact-id']).not.toBe(first.main.outputs['artifact-id'])
 })
 
-it('an upload that fails is a warning: the job keeps the tests\' outcome', async () => {
+it("an upload that fails is a warning: the job keeps the tests' outcome", async () => {
   service.failAlways('CreateArtifact', 403)
   const job = newJob('example')
   const { main } = await runMainAndPost(job, { tier: 'critical' }, { env: env(job, 'critical') })
@@ -113,7 +142,11 @@ it('upload: false uploads nothing; artifact-name and retention-days are honoured
   const off = await runMainAndPost(job, { tier: 'critical', upload: 'false' }, { env: env(job, 'a') })
   expect(off.main.code).toBe(0)
   expect(service.artifacts()).toHaveLength(0)
-  const named = await runMainAndPost(job, { tier: 'critical', 'artifact-name': 'critical-py311', 'retention-days': '3' }, { env: env(job, 'b') })
+  const named = await runMainAndPost(
+    job,
+    { tier: 'critical', 'artifact-name': 'critical-py311', 'retention-days': '3' },
+    { env: env(job, 'b') }
+  )
   expect(named.main.outputs['artifact-name']).toBe('critical-py311')
   expect(service.artifacts().map((a) => [a.name, a.retentionDays])).toEqual([['critical-py311', 3]])
 })

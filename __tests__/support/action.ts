@@ -63,7 +63,15 @@ export function newJob(project: string, o: { into?: string } = {}): Job {
 function stepEnv(job: Job, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) if (!/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)) env[k] = v
-  return { ...env, ...job.env, GITHUB_WORKSPACE: job.workspace, RUNNER_TEMP: job.runnerTemp, GITHUB_RUN_ID: '1001', GITHUB_RUN_ATTEMPT: '1', ...extra }
+  return {
+    ...env,
+    ...job.env,
+    GITHUB_WORKSPACE: job.workspace,
+    RUNNER_TEMP: job.runnerTemp,
+    GITHUB_RUN_ID: '1001',
+    GITHUB_RUN_ATTEMPT: '1',
+    ...extra
+  }
 }
 
 /** Options of one step. */
@@ -88,7 +96,15 @@ async function step(script: string, job: Job, env: Record<string, string>, o: St
   const argv = o.asUser === undefined ? node : ['setpriv', `--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--init-groups', ...node]
   // Another user gets a home of its own and a PATH without root's private folders, as on a real runner.
   const userEnv: Record<string, string> =
-    o.asUser === undefined ? {} : { HOME: path.dirname(job.workspace), PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.startsWith('/root')).join(':') }
+    o.asUser === undefined
+      ? {}
+      : {
+          HOME: path.dirname(job.workspace),
+          PATH: (process.env.PATH ?? '')
+            .split(':')
+            .filter((d) => !d.startsWith('/root'))
+            .join(':')
+        }
   const child = spawn(argv[0], argv.slice(1), {
     cwd: job.workspace,
     env: stepEnv(job, { GITHUB_OUTPUT: outFile, GITHUB_STATE: stateFile, GITHUB_STEP_SUMMARY: summaryFile, ...userEnv, ...env, ...o.env }),
@@ -126,7 +142,11 @@ export function runPost(job: Job, state: Record<string, string>, o: StepOptions 
 }
 
 /** Runs main, then post (as the runner does with `post-if: always()`). */
-export async function runMainAndPost(job: Job, inputs: Record<string, string>, o: StepOptions = {}): Promise<{ main: StepResult; post: StepResult }> {
+export async function runMainAndPost(
+  job: Job,
+  inputs: Record<string, string>,
+  o: StepOptions = {}
+): Promise<{ main: StepResult; post: StepResult }> {
   const main = await runMain(job, inputs, o)
   const post = await runPost(job, main.state, o)
   return { main, post }
@@ -163,7 +183,10 @@ export function requireDocker(image = 'pytier-python:local'): void {
     docker(['compose', 'version'])
     docker(['image', 'inspect', image])
   } catch (e) {
-    throw new Error(`End-to-end tests need a running Docker engine, Compose v2 and the image ${image} (run .ci/setup.sh): ${(e as Error).message}`, { cause: e })
+    throw new Error(
+      `End-to-end tests need a running Docker engine, Compose v2 and the image ${image} (run .ci/setup.sh): ${(e as Error).message}`,
+      { cause: e }
+    )
   }
 }
 

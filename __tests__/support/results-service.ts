@@ -10,8 +10,14 @@ import type { AddressInfo } from 'node:net'
 
 /** The Twirp methods the stand-in answers. */
 export type RpcMethod =
-  | 'CreateArtifact' | 'FinalizeArtifact' | 'ListArtifacts' | 'GetSignedArtifactURL' | 'DeleteArtifact'
-  | 'CreateCacheEntry' | 'FinalizeCacheEntryUpload' | 'GetCacheEntryDownloadURL'
+  | 'CreateArtifact'
+  | 'FinalizeArtifact'
+  | 'ListArtifacts'
+  | 'GetSignedArtifactURL'
+  | 'DeleteArtifact'
+  | 'CreateCacheEntry'
+  | 'FinalizeCacheEntryUpload'
+  | 'GetCacheEntryDownloadURL'
 
 /** What a failure can be injected into: a Twirp method, or any blob upload (PUT) or download (GET). */
 export type FailureTarget = RpcMethod | 'BlobUpload' | 'BlobDownload'
@@ -62,20 +68,49 @@ export interface ResultsServiceOptions {
   maxArtifactsPerJob?: number
 }
 
-interface Blob { id: string, uploadSig: string, downloadSig: string, blocks: Map<string, Buffer>, bytes?: Buffer, contentType: string, sealed: boolean }
-interface Ids { runId: string, jobId: string }
-type ArtifactRecord = StoredArtifact & { finalized: boolean, blob: Blob }
-type CacheRecord = StoredCacheEntry & { finalized: boolean, seq: number, blob: Blob }
+interface Blob {
+  id: string
+  uploadSig: string
+  downloadSig: string
+  blocks: Map<string, Buffer>
+  bytes?: Buffer
+  contentType: string
+  sealed: boolean
+}
+interface Ids {
+  runId: string
+  jobId: string
+}
+type ArtifactRecord = StoredArtifact & { finalized: boolean; blob: Blob }
+type CacheRecord = StoredCacheEntry & { finalized: boolean; seq: number; blob: Blob }
 type Json = Record<string, unknown>
-interface Reply { status: number, headers?: Record<string, string>, body?: string | Buffer }
+interface Reply {
+  status: number
+  headers?: Record<string, string>
+  body?: string | Buffer
+}
 
 const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.'
-const TWIRP_STATUS: Record<string, number> = { invalid_argument: 400, unauthenticated: 401, permission_denied: 403, not_found: 404, already_exists: 409, failed_precondition: 412, internal: 500 }
+const TWIRP_STATUS: Record<string, number> = {
+  invalid_argument: 400,
+  unauthenticated: 401,
+  permission_denied: 403,
+  not_found: 404,
+  already_exists: 409,
+  failed_precondition: 412,
+  internal: 500
+}
 const INVALID_NAME_CHARS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/']
 const DAY_MS = 24 * 60 * 60 * 1000
 
 class Fail extends Error {
-  constructor(readonly code: string, message: string, readonly status = TWIRP_STATUS[code] ?? 500) { super(message) }
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = TWIRP_STATUS[code] ?? 500
+  ) {
+    super(message)
+  }
 }
 
 /** The stand-in service. Start it with {@link ResultsService.start}; close it in `afterAll`. */
@@ -85,11 +120,15 @@ export class ResultsService {
   private records: ArtifactRecord[] = []
   private cacheRecords: CacheRecord[] = []
   private blobs = new Map<string, Blob>()
-  private failures = new Map<FailureTarget, { remaining: number, status: number }>()
+  private failures = new Map<FailureTarget, { remaining: number; status: number }>()
   private nextId = 1
   private readonly limits: Required<ResultsServiceOptions>
 
-  private constructor(private readonly server: Server, readonly url: string, options: ResultsServiceOptions) {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    options: ResultsServiceOptions
+  ) {
     this.limits = { maxRetentionDays: 90, maxArtifactsPerJob: 500, ...options }
   }
 
@@ -99,9 +138,12 @@ export class ResultsService {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const service = new ResultsService(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options)
     server.on('request', (req, res) => {
-      service.handle(req).then((reply) => {
-        res.writeHead(reply.status, reply.headers).end(req.method === 'HEAD' ? undefined : reply.body)
-      }, (e) => res.writeHead(500).end(String(e)))
+      service.handle(req).then(
+        (reply) => {
+          res.writeHead(reply.status, reply.headers).end(req.method === 'HEAD' ? undefined : reply.body)
+        },
+        (e) => res.writeHead(500).end(String(e))
+      )
     })
     return service
   }
@@ -123,12 +165,17 @@ export class ResultsService {
 
   /** Finalized artifacts in upload order; deleted ones only when asked. */
   artifacts(options: { includeDeleted?: boolean } = {}): StoredArtifact[] {
-    return this.records.filter((a) => a.finalized && (options.includeDeleted || !a.deleted)).map(({ finalized: _finalized, blob: _blob, ...a }) => a)
+    return this.records
+      .filter((a) => a.finalized && (options.includeDeleted || !a.deleted))
+      .map(({ finalized: _finalized, blob: _blob, ...a }) => a)
   }
 
   /** Finalized cache entries in the order they were finalized. */
   caches(): StoredCacheEntry[] {
-    return this.cacheRecords.filter((c) => c.finalized).sort((a, b) => a.seq - b.seq).map(({ id, key, version, bytes }) => ({ id, key, version, bytes }))
+    return this.cacheRecords
+      .filter((c) => c.finalized)
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ id, key, version, bytes }) => ({ id, key, version, bytes }))
   }
 
   /** Makes the next `times` requests to `target` answer `status` (500 by default; 5xx are retried by the clients). */
@@ -147,9 +194,11 @@ export class ResultsService {
   }
 
   /** Makes a raw Twirp call, for tests of the protocol itself. */
-  async call(method: RpcMethod, body: Json, token: string): Promise<{ status: number, body: Json }> {
+  async call(method: RpcMethod, body: Json, token: string): Promise<{ status: number; body: Json }> {
     const res = await fetch(`${this.url}${TWIRP_PREFIX}${method.includes('Cache') ? 'CacheService' : 'ArtifactService'}/${method}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body)
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body)
     })
     return { status: res.status, body: (await res.json()) as Json }
   }
@@ -181,7 +230,11 @@ export class ResultsService {
       const f = e instanceof Fail ? e : new Fail('internal', String(e))
       reply = isTwirp
         ? { status: f.status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: f.code, msg: f.message }) }
-        : { status: f.status, headers: { 'Content-Type': 'application/xml', 'x-ms-error-code': f.code }, body: `<?xml version="1.0" encoding="utf-8"?><Error><Code>${f.code}</Code><Message>${f.message}</Message></Error>` }
+        : {
+            status: f.status,
+            headers: { 'Content-Type': 'application/xml', 'x-ms-error-code': f.code },
+            body: `<?xml version="1.0" encoding="utf-8"?><Error><Code>${f.code}</Code><Message>${f.message}</Message></Error>`
+          }
     }
     entry.status = reply.status
     return reply
@@ -190,22 +243,41 @@ export class ResultsService {
   private twirp(method: string, b: Json, caller: Ids): Json {
     // Any job of a run may read or delete the run's artifacts; only the job itself may create and finalize its own.
     const ownJob = method === 'CreateArtifact' || method === 'FinalizeArtifact'
-    if (method.includes('Artifact') && (b.workflow_run_backend_id !== caller.runId || (ownJob && b.workflow_job_run_backend_id !== caller.jobId))) {
+    if (
+      method.includes('Artifact') &&
+      (b.workflow_run_backend_id !== caller.runId || (ownJob && b.workflow_job_run_backend_id !== caller.jobId))
+    ) {
       throw new Fail('permission_denied', 'backend ids do not match the token')
     }
-    const live = (name?: unknown) => this.records.filter((a) => a.finalized && !a.deleted && a.runId === caller.runId && (name === undefined || a.name === name))
+    const live = (name?: unknown) =>
+      this.records.filter((a) => a.finalized && !a.deleted && a.runId === caller.runId && (name === undefined || a.name === name))
     switch (method) {
       case 'CreateArtifact': {
         const name = String(b.name ?? '')
-        if (!name || INVALID_NAME_CHARS.some((c) => name.includes(c))) throw new Fail('invalid_argument', `invalid artifact name: ${JSON.stringify(name)}`)
-        if (!Number.isInteger(b.version) || (b.version as number) < 4) throw new Fail('invalid_argument', `unsupported version ${String(b.version)}`)
-        if (live(name).length > 0) throw new Fail('already_exists', `an artifact with this name already exists on the workflow run: ${name}`)
-        if (live().filter((a) => a.jobId === caller.jobId).length >= this.limits.maxArtifactsPerJob) throw new Fail('failed_precondition', 'too many artifacts in this job')
+        if (!name || INVALID_NAME_CHARS.some((c) => name.includes(c)))
+          throw new Fail('invalid_argument', `invalid artifact name: ${JSON.stringify(name)}`)
+        if (!Number.isInteger(b.version) || (b.version as number) < 4)
+          throw new Fail('invalid_argument', `unsupported version ${String(b.version)}`)
+        if (live(name).length > 0)
+          throw new Fail('already_exists', `an artifact with this name already exists on the workflow run: ${name}`)
+        if (live().filter((a) => a.jobId === caller.jobId).length >= this.limits.maxArtifactsPerJob)
+          throw new Fail('failed_precondition', 'too many artifacts in this job')
         // A pending upload of the same name (a crashed attempt) is invisible and simply replaced.
         this.records = this.records.filter((a) => a.finalized || a.runId !== caller.runId || a.name !== name)
         const requested = b.expires_at ? Math.ceil((Date.parse(String(b.expires_at)) - Date.now()) / DAY_MS) : this.limits.maxRetentionDays
         const blob = this.newBlob(String((b.mime_type as string | undefined) ?? 'application/zip'))
-        this.records.push({ id: this.nextId++, ...caller, name, size: 0, createdAt: new Date(), retentionDays: Math.min(Math.max(requested, 1), this.limits.maxRetentionDays), deleted: false, bytes: Buffer.alloc(0), finalized: false, blob })
+        this.records.push({
+          id: this.nextId++,
+          ...caller,
+          name,
+          size: 0,
+          createdAt: new Date(),
+          retentionDays: Math.min(Math.max(requested, 1), this.limits.maxRetentionDays),
+          deleted: false,
+          bytes: Buffer.alloc(0),
+          finalized: false,
+          blob
+        })
         return { ok: true, signed_upload_url: this.blobUrl(blob, blob.uploadSig) }
       }
       case 'FinalizeArtifact': {
@@ -213,7 +285,8 @@ export class ResultsService {
         if (!a) throw new Fail('not_found', `no pending artifact named ${String(b.name)}`)
         const bytes = this.committed(a.blob)
         const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
-        if (Number(b.size) !== bytes.length) throw new Fail('invalid_argument', `size ${String(b.size)} does not match the ${bytes.length} bytes uploaded`)
+        if (Number(b.size) !== bytes.length)
+          throw new Fail('invalid_argument', `size ${String(b.size)} does not match the ${bytes.length} bytes uploaded`)
         if (b.hash !== undefined && b.hash !== digest) throw new Fail('invalid_argument', `hash ${String(b.hash)} does not match ${digest}`)
         Object.assign(a, { finalized: true, bytes, size: bytes.length, digest, createdAt: new Date() })
         a.blob.sealed = true
@@ -221,10 +294,17 @@ export class ResultsService {
       }
       case 'ListArtifacts':
         return {
-          artifacts: live(b.name_filter).filter((a) => b.id_filter === undefined || String(a.id) === String(b.id_filter)).map((a) => ({
-            workflow_run_backend_id: a.runId, workflow_job_run_backend_id: a.jobId, database_id: String(a.id), name: a.name,
-            size: String(a.size), created_at: a.createdAt.toISOString(), digest: a.digest
-          }))
+          artifacts: live(b.name_filter)
+            .filter((a) => b.id_filter === undefined || String(a.id) === String(b.id_filter))
+            .map((a) => ({
+              workflow_run_backend_id: a.runId,
+              workflow_job_run_backend_id: a.jobId,
+              database_id: String(a.id),
+              name: a.name,
+              size: String(a.size),
+              created_at: a.createdAt.toISOString(),
+              digest: a.digest
+            }))
         }
       case 'GetSignedArtifactURL':
       case 'DeleteArtifact': {
@@ -245,7 +325,8 @@ export class ResultsService {
     const keys = [key, ...((b.restore_keys as string[] | undefined) ?? [])]
     if (!version) throw new Fail('invalid_argument', 'version is required')
     if (keys.length > 10) throw new Fail('invalid_argument', 'at most 10 keys may be given')
-    for (const k of keys) if (!k || k.length > 512 || k.includes(',')) throw new Fail('invalid_argument', `invalid cache key: ${JSON.stringify(k)}`)
+    for (const k of keys)
+      if (!k || k.length > 512 || k.includes(',')) throw new Fail('invalid_argument', `invalid cache key: ${JSON.stringify(k)}`)
     const same = this.cacheRecords.filter((c) => c.version === version)
     switch (method) {
       case 'CreateCacheEntry': {
@@ -258,7 +339,8 @@ export class ResultsService {
         const c = same.find((r) => r.key === key && !r.finalized)
         if (!c) throw new Fail('not_found', `no pending cache entry ${key}`)
         const bytes = this.committed(c.blob)
-        if (Number(b.size_bytes) !== bytes.length) throw new Fail('invalid_argument', `size ${String(b.size_bytes)} does not match the ${bytes.length} bytes uploaded`)
+        if (Number(b.size_bytes) !== bytes.length)
+          throw new Fail('invalid_argument', `size ${String(b.size_bytes)} does not match the ${bytes.length} bytes uploaded`)
         Object.assign(c, { finalized: true, bytes, seq: this.nextId++ })
         c.blob.sealed = true
         return { ok: true, entry_id: String(c.id) }
@@ -281,7 +363,8 @@ export class ResultsService {
     const blob = this.blobs.get(url.pathname.slice('/blob/'.length))
     if (!blob) throw new Fail('BlobNotFound', 'The specified blob does not exist.', 404)
     const put = req.method === 'PUT'
-    if (url.searchParams.get('sig') !== (put ? blob.uploadSig : blob.downloadSig)) throw new Fail('AuthenticationFailed', 'bad signature', 403)
+    if (url.searchParams.get('sig') !== (put ? blob.uploadSig : blob.downloadSig))
+      throw new Fail('AuthenticationFailed', 'bad signature', 403)
     if (!put) {
       if (!blob.bytes || !['GET', 'HEAD'].includes(req.method ?? '')) throw new Fail('BlobNotFound', 'nothing to download', 404)
       return { status: 200, headers: { 'Content-Type': blob.contentType, 'Content-Length': String(blob.bytes.length) }, body: blob.bytes }
@@ -301,11 +384,21 @@ export class ResultsService {
     } else {
       throw new Fail('InvalidHeaderValue', 'expected comp=block, comp=blocklist or x-ms-blob-type: BlockBlob', 400)
     }
-    return { status: 201, headers: { ETag: `"0x${this.nextId++}"`, 'Last-Modified': new Date().toUTCString(), 'x-ms-request-server-encrypted': 'true' } }
+    return {
+      status: 201,
+      headers: { ETag: `"0x${this.nextId++}"`, 'Last-Modified': new Date().toUTCString(), 'x-ms-request-server-encrypted': 'true' }
+    }
   }
 
   private newBlob(contentType: string): Blob {
-    const blob: Blob = { id: randomBytes(8).toString('hex'), uploadSig: randomBytes(12).toString('hex'), downloadSig: randomBytes(12).toString('hex'), blocks: new Map(), contentType, sealed: false }
+    const blob: Blob = {
+      id: randomBytes(8).toString('hex'),
+      uploadSig: randomBytes(12).toString('hex'),
+      downloadSig: randomBytes(12).toString('hex'),
+      blocks: new Map(),
+      contentType,
+      sealed: false
+    }
     this.blobs.set(blob.id, blob)
     return blob
   }
@@ -363,9 +456,14 @@ function callerIds(req: IncomingMessage): Ids {
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
   try {
     const claims = JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as { scp?: string }
-    const scope = (claims.scp ?? '').split(' ').find((s) => s.startsWith('Actions.Results:'))?.split(':')
+    const scope = (claims.scp ?? '')
+      .split(' ')
+      .find((s) => s.startsWith('Actions.Results:'))
+      ?.split(':')
     if (scope?.length === 3) return { runId: scope[1], jobId: scope[2] }
-  } catch { /* falls through to the error below */ }
+  } catch {
+    /* falls through to the error below */
+  }
   throw new Fail('unauthenticated', 'missing or invalid runtime token')
 }
 

@@ -6,5 +6,8 @@ export async function githubParse(content: string, name = 'workflow.yml') {
   const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter())
   const template = await convertWorkflowTemplate(parsed.context, parsed.value!)
   // The converted template repeats the parse errors and adds its own (e.g. a need of an unknown job).
-  return { errors: [...new Set([...parsed.context.errors.getErrors().map(String), ...(template.errors ?? []).map((e) => e.Message)])], template }
+  return {
+    errors: [...new Set([...parsed.context.errors.getErrors().map(String), ...(template.errors ?? []).map((e) => e.Message)])],
+    template
+  }
 }

@@ -38,6 +38,29 @@ import * as child from 'child_process';
 import { setTimeout as setTimeout$1 } from 'timers';
 
 /**
+ * The job's environment, read once: the only module that reads `process.env`. Everything else receives an
+ * `Environment`, so that tests and the CLI hand in their own instead of changing the process's.
+ */
+/** Reads the environment of this process. Pass `vars` and `cwd` to describe another one. */
+function readEnvironment(vars = process.env, cwd = process.cwd()) {
+    const attempt = Number(vars.GITHUB_RUN_ATTEMPT);
+    const uid = process.getuid?.();
+    const gid = process.getgid?.();
+    return {
+        workspace: vars.GITHUB_WORKSPACE || cwd,
+        runnerTemp: vars.RUNNER_TEMP || undefined,
+        runId: vars.GITHUB_RUN_ID ?? '',
+        runAttempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+        githubActions: vars.GITHUB_ACTIONS === 'true',
+        sha: vars.GITHUB_SHA ?? '',
+        job: vars.GITHUB_JOB ?? '',
+        actionsRuntime: !!vars.ACTIONS_RUNTIME_TOKEN && !!vars.ACTIONS_RESULTS_URL,
+        user: uid !== undefined && gid !== undefined ? { uid, gid } : undefined,
+        variables: { ...vars }
+    };
+}
+
+/**
  * Every external name in one place: the action's inputs, outputs and state keys, files and artifact names, the
  * configuration file's keys, the CLI's exit codes and generated files, and the defaults they come with.
  */
@@ -76,6 +99,8 @@ const Output = {
     Failed: 'failed',
     Errors: 'errors',
     Skipped: 'skipped',
+    Xfailed: 'xfailed',
+    Xpassed: 'xpassed',
     DurationSeconds: 'duration-seconds',
     ArtifactId: 'artifact-id',
     ArtifactName: 'artifact-name',
@@ -138,6 +163,59 @@ const MergedFile = {
     Audit: 'partition.json',
     CoverageInputs: 'coverage-inputs'
 };
+/** Where the configuration lives by default, relative to the working directory. */
+const DEFAULT_CONFIG_PATH = '.github/pytest-tiers.yml';
+/** Names of the top-level keys, as written in the YAML file (and in the schema). */
+const Key = {
+    Extends: 'extends',
+    ComposeFiles: 'compose-files',
+    Service: 'service',
+    PytestCommand: 'pytest-command',
+    Exclude: 'exclude',
+    UnregisteredMarkers: 'unregistered-markers',
+    Critical: 'critical',
+    Disjoint: 'disjoint',
+    Tiers: 'tiers'
+};
+/** Names of the keys of one tier. */
+const TierKey = {
+    Description: 'description',
+    Paths: 'paths',
+    Markers: 'markers',
+    Workers: 'workers',
+    Dist: 'dist',
+    Args: 'args',
+    TimeoutMinutes: 'timeout-minutes',
+    Coverage: 'coverage',
+    AllowEmpty: 'allow-empty',
+    Needs: 'needs'
+};
+/** Names of the keys of the `critical` section. */
+const CriticalKey = {
+    Tier: 'tier',
+    MinTests: 'min-tests',
+    MaxTests: 'max-tests',
+    TimeBudgetSeconds: 'time-budget-seconds'
+};
+/** The name of the critical tier when the file does not name one. */
+const DEFAULT_CRITICAL_TIER = 'critical';
+/** The CLI's exit codes, as documented in docs/cli.md. */
+const ExitCode$1 = {
+    /** The command did what it was asked and every check passed. */
+    Ok: 0,
+    /** The tier's tests failed (or none ran, or it timed out), or an audit check failed. */
+    Failed: 1,
+    /** The command line is wrong: unknown command or option, missing or unknown tier, a bad option value. */
+    Usage: 2,
+    /** The setup is wrong: invalid configuration, Docker or Compose unusable, pytest could not collect, a file in the way. */
+    Setup: 3
+};
+/** Where the workflow goes, relative to the project folder. */
+const WORKFLOW_FILE = '.github/workflows/pytest-tiers.yml';
+/** Where the Makefile targets go; a separate file, so that an existing Makefile is never touched. */
+const MAKEFILE_FILE = 'pytest-tiers.mk';
+/** The action a generated workflow uses, unless `--action` says otherwise. */
+const DEFAULT_ACTION = 'org/pytest-tier-action@v1';
 
 /** Small pure text helpers shared by every layer: shell-style quoting for display, output tails, byte clipping. */
 /** Quotes one argument the way a POSIX shell would accept it, for display only: nothing ever runs the result. */
@@ -1105,11 +1183,16 @@ function getExecOutput(commandLine, args, options) {
  * Either way a process gets an argv array and no shell is involved.
  */
 const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
-/** The real process runner. */
-const processRunner = {
+/** The real process seam. */
+const processExec = {
     async capture(cmd, args, opts = {}) {
         try {
-            const r = await getExecOutput(cmd, args, { cwd: opts.cwd, env: opts.env, silent: opts.silent, ignoreReturnCode: true });
+            const r = await getExecOutput(cmd, args, {
+                cwd: opts.cwd,
+                env: opts.env,
+                silent: opts.silent,
+                ignoreReturnCode: true
+            });
             return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
         }
         catch (e) {
@@ -1119,13 +1202,13 @@ const processRunner = {
     },
     start(cmd, args, opts = {}) {
         log.info(`[command]${shellLine([cmd, ...args])}`);
-        const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] });
+        const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'inherit', 'inherit'] });
         const exited = new Promise((resolve) => {
             child.on('error', (err) => {
                 log.error(`Could not start ${cmd}: ${err.message}`);
                 resolve(127);
             });
-            child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1)));
+            child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? (SIGNALS[signal] ?? 1) : 1)));
         });
         return {
             exited,
@@ -1136,28 +1219,6 @@ const processRunner = {
         };
     }
 };
-
-/**
- * The job's environment, read once: the only module that reads `process.env`. Everything else receives an
- * `Environment`, so that tests and the CLI hand in their own instead of changing the process's.
- */
-/** Reads the environment of this process. Pass `vars` and `cwd` to describe another one. */
-function readEnvironment(vars = process.env, cwd = process.cwd()) {
-    const attempt = Number(vars.GITHUB_RUN_ATTEMPT);
-    const uid = process.getuid?.();
-    const gid = process.getgid?.();
-    return {
-        workspace: vars.GITHUB_WORKSPACE || cwd,
-        runnerTemp: vars.RUNNER_TEMP || undefined,
-        runId: vars.GITHUB_RUN_ID ?? '',
-        runAttempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
-        sha: vars.GITHUB_SHA ?? '',
-        job: vars.GITHUB_JOB ?? '',
-        actionsRuntime: !!vars.ACTIONS_RUNTIME_TOKEN && !!vars.ACTIONS_RESULTS_URL,
-        user: uid !== undefined && gid !== undefined ? { uid, gid } : undefined,
-        variables: { ...vars }
-    };
-}
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31064,4 +31125,4 @@ function loadCleanup(store) {
     }
 }
 
-export { setFailed as $, ANY_TIERS as A, BearerCredentialHandler as B, byteLength as C, DEFAULT_EXCLUDE as D, clipBytes as E, ARTIFACT_PREFIX as F, coverageDataFile as G, HttpClient as H, Input as I, COVERAGE_XML_FILE as J, JUNIT_FILE as K, MergeOutput as L, MergeInput as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PYTEST_ENV as P, composeBase as Q, RUNNERS as R, upWaitArgs as S, saveCleanup as T, CONTAINER_RESULTS_DIR as U, loadCleanup as V, downArgs as W, getInput as X, getState as Y, saveState as Z, setOutput as _, projectName as a, summary as a0, group as a1, setLogSink as b, runArgs as c, MERGED_ARTIFACT as d, MODES as e, debug as f, setSecret as g, HttpCodes as h, info as i, getAugmentedNamespace as j, commonjsGlobal as k, lastLines as l, memoryState as m, getDefaultExportFromCjs as n, error as o, processRunner as p, quoteArg as q, readEnvironment as r, shellLine as s, requireTunnel as t, requireUndici as u, undiciExports as v, warning as w, log as x, MANIFEST_FILE as y, MergedFile as z };
+export { requireTunnel as $, ANY_TIERS as A, DEFAULT_CONFIG_PATH as B, COVERAGE_XML_FILE as C, DEFAULT_ACTION as D, ExitCode$1 as E, CriticalKey as F, DEFAULT_CRITICAL_TIER as G, info as H, Input as I, JUNIT_FILE as J, Key as K, warning as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PYTEST_ENV as P, setSecret as Q, RUNNERS as R, HttpClient as S, TierKey as T, BearerCredentialHandler as U, HttpCodes as V, WORKFLOW_FILE as W, getAugmentedNamespace as X, commonjsGlobal as Y, getDefaultExportFromCjs as Z, error as _, projectName as a, requireUndici as a0, undiciExports as a1, loadCleanup as a2, downArgs as a3, getInput as a4, getState as a5, saveState as a6, setOutput as a7, setFailed as a8, summary as a9, group as aa, setLogSink as b, runArgs as c, MergeInput as d, MERGED_ARTIFACT as e, DEFAULT_EXCLUDE as f, MODES as g, MANIFEST_FILE as h, MergedFile as i, log as j, byteLength as k, lastLines as l, memoryState as m, clipBytes as n, ARTIFACT_PREFIX as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, MergeOutput as t, coverageDataFile as u, debug as v, composeBase as w, upWaitArgs as x, saveCleanup as y, CONTAINER_RESULTS_DIR as z };

@@ -1,4 +1,4 @@
-import { X as getInput$1, Y as getState, Z as saveState, _ as setOutput, $ as setFailed, a0 as summary, o as error, a1 as group, w as warning, i as info } from './state.js';
+import { a4 as getInput$1, a5 as getState, a6 as saveState, a7 as setOutput, a8 as setFailed, a9 as summary, _ as error, aa as group, L as warning, H as info } from './state.js';
 
 /**
  * The action's side of the seams, written through @actions/core: the log sink, the state store, the job summary,

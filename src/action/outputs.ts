@@ -53,7 +53,9 @@ function countOutputs(c: Counts): Record<string, string> {
     [Output.Passed]: String(c.passed),
     [Output.Failed]: String(c.failed),
     [Output.Errors]: String(c.errors),
-    [Output.Skipped]: String(c.skipped)
+    [Output.Skipped]: String(c.skipped),
+    [Output.Xfailed]: String(c.xfailed),
+    [Output.Xpassed]: String(c.xpassed)
   }
 }
 

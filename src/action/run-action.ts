@@ -13,7 +13,7 @@ import { reportTier } from '../run/report.js'
 import { runTier } from '../run/tier-run.js'
 import { createArtifacts, type Artifacts } from '../seams/artifacts.js'
 import { readEnvironment, type Environment } from '../seams/environment.js'
-import { processRunner, type ProcessRunner } from '../seams/exec.js'
+import { processExec, type ProcessExec } from '../seams/exec.js'
 import { log, setLogSink } from '../seams/log.js'
 import type { StateStore } from '../seams/state.js'
 import { findTier } from '../tiers/lookup.js'
@@ -23,7 +23,7 @@ import { mergeOutputs, planOutputs, tierOutputs } from './outputs.js'
 
 /** The seams the main step uses; the real ones unless a test passes its own. */
 export interface ActionDeps {
-  exec: ProcessRunner
+  exec: ProcessExec
   state: StateStore
   env: Environment
   artifacts: () => Promise<Artifacts>
@@ -32,7 +32,7 @@ export interface ActionDeps {
 /** Runs the main step. Never throws: every error ends as a failed step with its message. */
 export async function runAction(deps: Partial<ActionDeps> = {}): Promise<void> {
   setLogSink(coreLog)
-  const d: ActionDeps = { exec: processRunner, state: coreState, env: readEnvironment(), artifacts: async () => createArtifacts(), ...deps }
+  const d: ActionDeps = { exec: processExec, state: coreState, env: readEnvironment(), artifacts: async () => createArtifacts(), ...deps }
   try {
     const settings = readSettings(getInput, d.env.workspace)
     if (settings.mode === 'merge') return await merge(settings.inputs, d)

@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { hasCov } from '../tiers/tier-command.js'
-import { processRunner } from '../seams/exec.js'
+import { processExec } from '../seams/exec.js'
 import { readEnvironment } from '../seams/environment.js'
 import { excludedExpression } from '../tiers/collect.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
@@ -13,7 +13,7 @@ import type { TierSpec } from '../tiers/builtin.js'
 import { cliInputs, COMMON_HELP, COMMON_OPTIONS, noPositionals, parseCommand, RUNNER_HELP, RUNNER_OPTIONS } from './args.js'
 import { auditReport, renderAudit, type AuditInput } from './audit-report.js'
 import { collect, makeCollector, pool, registeredByPytest } from './collection.js'
-import { quietRunner, runTierLocally } from './local-run.js'
+import { quietExec, runTierLocally } from './local-run.js'
 import { openProject, type Project } from './project.js'
 import { bufferSink, terminalSink, type Io } from './terminal.js'
 import { ExitCode, Key, TierKey } from '../names.js'
@@ -77,7 +77,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
 
   const env = readEnvironment()
   const collector = await makeCollector({
-    exec: processRunner,
+    exec: processExec,
     env,
     cwd: project.cwd,
     pytestCommand: inputs.pytestCommand,
@@ -136,7 +136,7 @@ async function timeCritical(project: Project, inputs: TierInputs, io: Io): Promi
       inputs: { ...inputs, resultsDirectory: resultsDir },
       tiers: project.config.tiers,
       env: readEnvironment(),
-      exec: quietRunner(output)
+      exec: quietExec(output)
     })
     if (run.verdict.failed) for (const line of output.join('\n').trimEnd().split('\n').slice(-40)) io.err(line)
     return { seconds: run.wallSeconds, failed: run.verdict.failed, message: run.verdict.message }

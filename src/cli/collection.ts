@@ -10,13 +10,13 @@ import * as path from 'node:path'
 import { cleanUp } from '../run/cleanup.js'
 import { projectName } from '../seams/compose/argv.js'
 import type { Environment } from '../seams/environment.js'
-import type { Captured, ProcessRunner } from '../seams/exec.js'
+import type { Captured, ProcessExec } from '../seams/exec.js'
 import { memoryState } from '../seams/state.js'
 import { composeTarget, hostTarget, type Target } from '../seams/target.js'
 import { lastLines, shellLine } from '../shared/text.js'
 import { collectOnly } from '../run/collect-only.js'
 import { parseCollectOnly } from '../tiers/collect.js'
-import { quietRunner } from './local-run.js'
+import { quietExec } from './local-run.js'
 import { SetupError } from './terminal.js'
 
 /** Runs pytest with arguments (after the pytest command) where the tiers run, and captures what it printed. */
@@ -35,7 +35,7 @@ export interface Collector {
 
 /** Where and how pytest runs. */
 export interface CollectorOptions {
-  exec: ProcessRunner
+  exec: ProcessExec
   cwd: string
   pytestCommand: string[]
   env: Environment
@@ -72,7 +72,7 @@ export async function makeCollector(o: CollectorOptions): Promise<Collector> {
     run: (argv) => t.oneOff(argv, {}, { silent: true }),
     collectOnly: collectOnly((argv) => t.oneOff(argv, {}, { silent: true }), o.pytestCommand),
     async close() {
-      if (state.values.size) await cleanUp(state, quietRunner(), o.cwd)
+      if (state.values.size) await cleanUp(state, quietExec(), o.cwd)
       fs.rmSync(results, { recursive: true, force: true })
     }
   }

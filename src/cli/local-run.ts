@@ -8,24 +8,24 @@ import type { TierInputs } from '../inputs/tier-inputs.js'
 import { cleanUp } from '../run/cleanup.js'
 import { runTier, type TierRun } from '../run/tier-run.js'
 import type { Environment } from '../seams/environment.js'
-import { processRunner, type ProcessRunner } from '../seams/exec.js'
+import { processExec, type ProcessExec } from '../seams/exec.js'
 import { memoryState } from '../seams/state.js'
 import { shellLine } from '../shared/text.js'
 import type { TierSpec } from '../tiers/builtin.js'
 
 /**
- * A quiet process runner: short commands never echo to the terminal. With `output`, what they would have shown,
+ * A quiet process seam: short commands never echo to the terminal. With `output`, what they would have shown,
  * and everything long ones print, is kept there instead; without it, long ones stream as usual.
  */
-export function quietRunner(output?: string[]): ProcessRunner {
+export function quietExec(output?: string[]): ProcessExec {
   return {
     async capture(cmd, args, opts = {}) {
-      const r = await processRunner.capture(cmd, args, { ...opts, silent: true })
+      const r = await processExec.capture(cmd, args, { ...opts, silent: true })
       if (output && !opts.silent) output.push(`$ ${shellLine([cmd, ...args])}`, r.stdout, r.stderr)
       return r
     },
     start(cmd, args, opts = {}) {
-      if (!output) return processRunner.start(cmd, args, opts)
+      if (!output) return processExec.start(cmd, args, opts)
       output.push(`$ ${shellLine([cmd, ...args])}`)
       const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] })
       // Whole lines only, so that the log's own lines never land in the middle of one.
@@ -61,16 +61,16 @@ export interface LocalRunOptions {
   inputs: TierInputs
   tiers: readonly TierSpec[]
   env: Environment
-  /** The process runner of the run itself; the real one by default. */
-  exec?: ProcessRunner
+  /** The process seam of the run itself; the real one by default. */
+  exec?: ProcessExec
 }
 
 /** Runs the tier and always cleans up afterwards (containers, networks, volumes), even when the run throws. */
 export async function runTierLocally(o: LocalRunOptions): Promise<TierRun> {
   const state = memoryState()
   try {
-    return await runTier(o.inputs, { exec: o.exec ?? processRunner, tiers: o.tiers, state, env: o.env })
+    return await runTier(o.inputs, { exec: o.exec ?? processExec, tiers: o.tiers, state, env: o.env })
   } finally {
-    if (state.values.size) await cleanUp(state, quietRunner(), o.inputs.workingDirectory)
+    if (state.values.size) await cleanUp(state, quietExec(), o.inputs.workingDirectory)
   }
 }

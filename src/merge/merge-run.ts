@@ -12,7 +12,7 @@ import type { StateStore } from '../seams/state.js'
 import { composeTarget, hostTarget, type Target } from '../seams/target.js'
 import { defaultResultsDir, tierProjectName } from '../run/plan.js'
 import { ARTIFACT_PREFIX, MergedFile } from '../names.js'
-import type { ProcessRunner } from '../seams/exec.js'
+import type { ProcessExec } from '../seams/exec.js'
 import { log } from '../seams/log.js'
 import type { Counts } from '../results/model.js'
 import { pipelineReport, pipelineTests } from './combine.js'
@@ -28,7 +28,7 @@ import { mergeVerdict, type MergeVerdict } from './verdict.js'
 
 /** What the merge depends on: one seam per side effect. */
 export interface MergeDeps {
-  exec: ProcessRunner
+  exec: ProcessExec
   artifacts: Artifacts
   /** The job's environment (RUNNER_TEMP, GITHUB_RUN_ID, …). */
   env: Environment

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { downArgs, type ComposeProject } from '../seams/compose/argv.js'
-import type { ProcessRunner } from '../seams/exec.js'
+import type { ProcessExec } from '../seams/exec.js'
 import { log } from '../seams/log.js'
 import { loadCleanup, type StateStore } from '../seams/state.js'
 
@@ -10,7 +10,7 @@ import { loadCleanup, type StateStore } from '../seams/state.js'
  * Removes the one-off container, then the project's containers, networks and volumes, as the saved state names
  * them. Without saved state (main never started anything) it says so. Never throws.
  */
-export async function cleanUp(state: StateStore, exec: ProcessRunner, cwd: string): Promise<void> {
+export async function cleanUp(state: StateStore, exec: ProcessExec, cwd: string): Promise<void> {
   try {
     const saved = loadCleanup(state)
     if (!saved) {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import type { BindMount } from '../seams/compose/compose-config.js'
 import type { Environment } from '../seams/environment.js'
-import type { ProcessRunner } from '../seams/exec.js'
+import type { ProcessExec } from '../seams/exec.js'
 import { log } from '../seams/log.js'
 import type { StateStore } from '../seams/state.js'
 import { supervise } from '../seams/supervise.js'
@@ -33,7 +33,7 @@ export interface TierRun extends TierPlan, Location {
 
 /** What a tier run depends on: one seam per side effect. */
 export interface TierRunDeps {
-  exec: ProcessRunner
+  exec: ProcessExec
   /** The tiers to choose from: the built-in ones or the user's configuration. */
   tiers: readonly TierSpec[]
   /** Where the cleanup state is saved before anything starts. */

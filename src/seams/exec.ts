@@ -32,7 +32,7 @@ export interface Running {
 }
 
 /** Starts processes. Tests of orchestration replace this, not @actions/exec. */
-export interface ProcessRunner {
+export interface ProcessExec {
   /** Runs a command to its end and captures its output; a missing executable is exit code 127. */
   capture(cmd: string, args: string[], opts?: ProcessOptions): Promise<Captured>
   /** Starts a command whose output streams to the log. */
@@ -41,8 +41,8 @@ export interface ProcessRunner {
 
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
 
-/** The real process runner. */
-export const processRunner: ProcessRunner = {
+/** The real process seam. */
+export const processExec: ProcessExec = {
   async capture(cmd, args, opts = {}) {
     try {
       const r = await exec.getExecOutput(cmd, args, {

@@ -7,7 +7,7 @@ import * as path from 'node:path'
 import { CONTAINER_RESULTS_DIR, Input, PYTEST_ENV } from '../names.js'
 import { checkComposeFiles, detectCompose, readConfig, startDependencies } from './compose/client.js'
 import type { BindMount } from './compose/compose-config.js'
-import type { Captured, ProcessRunner, Running } from './exec.js'
+import type { Captured, ProcessExec, Running } from './exec.js'
 import type { Environment } from './environment.js'
 import { saveCleanup, type StateStore } from './state.js'
 import type { Stopper } from './supervise.js'
@@ -47,7 +47,7 @@ const DEPENDENCY_WAIT_SECONDS = 180
 
 /** The options of a compose target. */
 export interface ComposeTargetOptions {
-  exec: ProcessRunner
+  exec: ProcessExec
   cwd: string
   files: string[]
   service: string
@@ -136,7 +136,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
 }
 
 /** Runs pytest on the runner itself. */
-export function hostTarget(o: { exec: ProcessRunner; cwd: string; hostResults: string; env: Environment }): Target {
+export function hostTarget(o: { exec: ProcessExec; cwd: string; hostResults: string; env: Environment }): Target {
   const variables = o.env.variables as NodeJS.ProcessEnv
   return {
     resultsPath: o.hostResults,

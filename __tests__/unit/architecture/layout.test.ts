@@ -11,7 +11,9 @@ import * as path from 'node:path'
 const SRC = path.resolve('src')
 
 /** Every module of src/, as a path relative to it. */
-const modules = (fs.readdirSync(SRC, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => f.split(path.sep).join('/'))
+const modules = (fs.readdirSync(SRC, { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.split(path.sep).join('/'))
 
 /** The layer of a module: its first folder; at the root, `names` (names.ts) or `entry` (main.ts, post.ts, cli.ts). */
 const layer = (module: string): string => (module.includes('/') ? module.split('/')[0] : module === 'names.ts' ? 'names' : 'entry')
@@ -64,7 +66,8 @@ describe('the layout of src/', () => {
     expect([...new Set(modules.map(layer))].sort()).toEqual(
       ['action', 'cli', 'config', 'entry', 'inputs', 'merge', 'names', 'results', 'run', 'seams', 'shared', 'tiers'].sort()
     )
-    for (const m of modules) for (const target of importsOf(m)) expect([m, modules.includes(target) || target.endsWith('.json')]).toEqual([m, true])
+    for (const m of modules)
+      for (const target of importsOf(m)) expect([m, modules.includes(target) || target.endsWith('.json')]).toEqual([m, true])
   })
 
   it('has no import cycle between its folders', () => {
@@ -81,7 +84,15 @@ describe('the layout of src/', () => {
   })
 
   it('finds a planted cycle (the check itself works)', () => {
-    expect(findCycle(new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])]]))).toEqual(['a', 'b', 'c', 'a'])
+    expect(
+      findCycle(
+        new Map([
+          ['a', new Set(['b'])],
+          ['b', new Set(['c'])],
+          ['c', new Set(['a'])]
+        ])
+      )
+    ).toEqual(['a', 'b', 'c', 'a'])
   })
 
   it('lets only src/action/ import @actions/core, and only src/seams/environment.ts read process.env', () => {
@@ -93,7 +104,10 @@ describe('the layout of src/', () => {
 
   it('keeps the entry points to a line or two and gives every module its own file name', () => {
     for (const entry of ['main.ts', 'post.ts', 'cli.ts']) {
-      const code = fs.readFileSync(path.join(SRC, entry), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('/**') && !l.startsWith(' *'))
+      const code = fs
+        .readFileSync(path.join(SRC, entry), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() && !l.startsWith('/**') && !l.startsWith(' *'))
       expect([entry, code.length <= 3]).toEqual([entry, true])
     }
     const names = modules.map((m) => path.posix.basename(m))

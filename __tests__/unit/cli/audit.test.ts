@@ -22,19 +22,37 @@ describe('parseCollectOnly on the CLI project (real pytest 7.2 output)', () => {
   })
 
   it('keeps node ids exactly, parameters included', () => {
-    expect(parseCollectOnly(output('collect-deselected.txt')).slice(3, 5)).toEqual(['tests/unit/test_math.py::test_add[-1-1-0]', 'tests/unit/test_math.py::test_sub'])
+    expect(parseCollectOnly(output('collect-deselected.txt')).slice(3, 5)).toEqual([
+      'tests/unit/test_math.py::test_add[-1-1-0]',
+      'tests/unit/test_math.py::test_sub'
+    ])
   })
 })
 
 describe('parseMarkersOutput (real pytest --markers)', () => {
   it("names the project's, the plugins' and pytest's markers", () => {
-    expect(parseMarkersOutput(output('markers.txt'))).toEqual(['critical', 'smoke', 'slow', 'phase_future', 'no_cover', 'filterwarnings', 'skip', 'skipif', 'xfail', 'parametrize', 'usefixtures', 'tryfirst', 'trylast', 'xdist_group'])
+    expect(parseMarkersOutput(output('markers.txt'))).toEqual([
+      'critical',
+      'smoke',
+      'slow',
+      'phase_future',
+      'no_cover',
+      'filterwarnings',
+      'skip',
+      'skipif',
+      'xfail',
+      'parametrize',
+      'usefixtures',
+      'tryfirst',
+      'trylast',
+      'xdist_group'
+    ])
   })
 })
 
 describe('collect', () => {
   const collector = (exitCode: number, stdout: string, calls: string[][] = []): Collector => ({
-    where: 'in the compose service \'test\'',
+    where: "in the compose service 'test'",
     pytestCommand: ['python', '-m', 'pytest'],
     run: async () => ({ exitCode: 0, stdout: '', stderr: '' }),
     collectOnly: async (args) => {
@@ -54,14 +72,18 @@ describe('collect', () => {
     expect(await collect(collector(5, output('collect-none.txt')), ['-m', 'nothing'])).toEqual([])
   })
 
-  it('fails on a collection error, showing the end of pytest\'s output', async () => {
+  it("fails on a collection error, showing the end of pytest's output", async () => {
     const run = collect(collector(2, output('collect-error.txt')), [])
     await expect(run).rejects.toBeInstanceOf(SetupError)
-    await expect(run).rejects.toThrow(/^pytest could not collect the suite in the compose service 'test' \(exit code 2\):\n[\s\S]*15 tests collected, 1 error/)
+    await expect(run).rejects.toThrow(
+      /^pytest could not collect the suite in the compose service 'test' \(exit code 2\):\n[\s\S]*15 tests collected, 1 error/
+    )
   })
 
   it('fails when the listed ids do not add up to the summary', async () => {
-    await expect(collect(collector(0, 'a.py::x\n\n2 tests collected in 0.01s\n'), [])).rejects.toThrow(/pytest reports 2 selected test\(s\) but 1 node id line\(s\) were found.*\(for the suite in the compose service 'test'\)/)
+    await expect(collect(collector(0, 'a.py::x\n\n2 tests collected in 0.01s\n'), [])).rejects.toThrow(
+      /pytest reports 2 selected test\(s\) but 1 node id line\(s\) were found.*\(for the suite in the compose service 'test'\)/
+    )
   })
 
   it('pool keeps the order and the limit', async () => {
@@ -128,43 +150,55 @@ describe('auditReport and renderAudit', () => {
     expect(report.overlaps).toContainEqual({ a: 'unit', b: 'api', count: 3, forbidden: true })
     expect(report.overlaps).toContainEqual({ a: 'critical', b: 'unit', count: 5, forbidden: false })
     expect(report.failed).toBe(true)
-    expect(renderAudit(input, report)).toEqual([
-      "Audit of the tiers of tiers-planted.yml, collected in the compose service 'test':",
-      '',
-      'Tier        Tests  Selection',
-      "critical        6  -m 'critical or smoke or smokey'",
-      "unit            9  tests/unit -m 'not slow'",
-      "api             6  tests/api tests/unit/test_text.py -m 'not phase_future'",
-      'slow            1  -m slow',
-      'failing         1  tests/failing',
-      "(all)          15  pytest's own collection",
-      '(excluded)      1  -m phase_future',
-      '',
-      'Overlaps (tests selected by both tiers):',
-      '  critical & unit  5',
-      '  critical & api   2',
-      '  unit & api       3  FAIL: meant to be disjoint',
-      '  api & slow       1',
-      '',
-      'Tests no tier selects (1):',
-      '  tests/misc/test_orphan.py::test_orphan',
-      '',
-      'Checks:',
-      'FAIL  1 of 15 tests are in no tier and carry no excluded marker',
-      'ok    every tier selects tests',
-      'FAIL  tiers meant to be disjoint share tests: unit & api (3)',
-      "ok    the critical tier 'critical' selects 6 tests, within 4–8",
-      'ok    the critical tier ran in 1.5 s, within its budget of 60 s',
-      'warn  markers pytest does not know (pytest --markers): smokey',
-      '',
-      'The audit failed: 2 check(s) did not pass.'
-    ].map((l) => (/^(FAIL|ok|warn|skip) /.test(l) ? `  ${l}` : l)))
+    expect(renderAudit(input, report)).toEqual(
+      [
+        "Audit of the tiers of tiers-planted.yml, collected in the compose service 'test':",
+        '',
+        'Tier        Tests  Selection',
+        "critical        6  -m 'critical or smoke or smokey'",
+        "unit            9  tests/unit -m 'not slow'",
+        "api             6  tests/api tests/unit/test_text.py -m 'not phase_future'",
+        'slow            1  -m slow',
+        'failing         1  tests/failing',
+        "(all)          15  pytest's own collection",
+        '(excluded)      1  -m phase_future',
+        '',
+        'Overlaps (tests selected by both tiers):',
+        '  critical & unit  5',
+        '  critical & api   2',
+        '  unit & api       3  FAIL: meant to be disjoint',
+        '  api & slow       1',
+        '',
+        'Tests no tier selects (1):',
+        '  tests/misc/test_orphan.py::test_orphan',
+        '',
+        'Checks:',
+        'FAIL  1 of 15 tests are in no tier and carry no excluded marker',
+        'ok    every tier selects tests',
+        'FAIL  tiers meant to be disjoint share tests: unit & api (3)',
+        "ok    the critical tier 'critical' selects 6 tests, within 4–8",
+        'ok    the critical tier ran in 1.5 s, within its budget of 60 s',
+        'warn  markers pytest does not know (pytest --markers): smokey',
+        '',
+        'The audit failed: 2 check(s) did not pass.'
+      ].map((l) => (/^(FAIL|ok|warn|skip) /.test(l) ? `  ${l}` : l))
+    )
   })
 
   it.each([
     ['a critical tier too small', { minTests: 7 }, undefined, "FAIL: the critical tier 'critical' selects 6 tests; allowed are 7–8"],
-    ['a critical tier over its time budget', {}, { seconds: 75.25, failed: false, message: '' }, 'FAIL: the critical tier ran 75.3 s, over its budget of 60 s'],
-    ['a critical tier that failed', {}, { seconds: 2, failed: true, message: 'Some tests failed (pytest exit code 1).' }, "FAIL: the critical tier's timed run failed after 2.0 s: Some tests failed (pytest exit code 1)."],
+    [
+      'a critical tier over its time budget',
+      {},
+      { seconds: 75.25, failed: false, message: '' },
+      'FAIL: the critical tier ran 75.3 s, over its budget of 60 s'
+    ],
+    [
+      'a critical tier that failed',
+      {},
+      { seconds: 2, failed: true, message: 'Some tests failed (pytest exit code 1).' },
+      "FAIL: the critical tier's timed run failed after 2.0 s: Some tests failed (pytest exit code 1)."
+    ],
     ['no timing', {}, null, "skip: the critical tier's time was not measured (--no-timing); budget 60 s"]
   ])('fails (or skips) %s', (_, critical, timing, check) => {
     const input = base('.github/pytest-tiers.yml')
@@ -173,6 +207,8 @@ describe('auditReport and renderAudit', () => {
     input.byTier = { critical: pick('test_add', 'test_upper', 'test_get'), unit: ids, api: [], slow: [], misc: [], failing: [] }
     const report = auditReport(input)
     expect(report.checks.map((c) => `${c.status}: ${c.text}`)).toContain(check)
-    expect(report.checks.map((c) => `${c.status}: ${c.text}`)).toContain('FAIL: tiers that select no test: api, slow, misc, failing (set allow-empty if that is meant)')
+    expect(report.checks.map((c) => `${c.status}: ${c.text}`)).toContain(
+      'FAIL: tiers that select no test: api, slow, misc, failing (set allow-empty if that is meant)'
+    )
   })
 })

@@ -31,13 +31,28 @@ describe('help and usage errors', () => {
   it.each([
     [['lint'], "pytest-tier: unknown command 'lint'; the commands are list, plan, run, audit, init. Run 'pytest-tier --help'."],
     [['list', '--frobnicate'], "pytest-tier: 'list' has no option --frobnicate.\nRun 'pytest-tier list --help' for its usage."],
-    [['plan', 'unit', '-C', PROJECT, '--workers'], "pytest-tier: Option '-n, --workers <value>' argument missing\nRun 'pytest-tier plan --help' for its usage."],
+    [
+      ['plan', 'unit', '-C', PROJECT, '--workers'],
+      "pytest-tier: Option '-n, --workers <value>' argument missing\nRun 'pytest-tier plan --help' for its usage."
+    ],
     [['plan', '-C', PROJECT], "pytest-tier: 'plan' needs a tier.\nRun 'pytest-tier plan --help' for its usage."],
     [['run', 'a', 'b', '-C', PROJECT], "pytest-tier: 'run' takes one tier; got 'a', 'b'.\nRun 'pytest-tier run --help' for its usage."],
-    [['plan', 'nightly', '-C', PROJECT], "pytest-tier: There is no tier 'nightly' in .github/pytest-tiers.yml; the tiers are: critical, unit, api, slow, misc, failing.\nRun 'pytest-tier plan --help' for its usage."],
-    [['plan', 'unit', '-C', PROJECT, '--workers', 'many'], 'pytest-tier: Option --workers: "many" is not valid; allowed are \'auto\', \'logical\' or a whole number ≥ 0.'],
-    [['plan', 'unit', '-C', PROJECT, '--pytest-command', 'python -c "x"'], 'pytest-tier: Option --pytest-command: "python -c \\"x\\"" is not valid; plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args.'],
-    [['audit', 'extra', '-C', PROJECT], "pytest-tier: 'audit' takes no arguments; got 'extra'.\nRun 'pytest-tier audit --help' for its usage."]
+    [
+      ['plan', 'nightly', '-C', PROJECT],
+      "pytest-tier: There is no tier 'nightly' in .github/pytest-tiers.yml; the tiers are: critical, unit, api, slow, misc, failing.\nRun 'pytest-tier plan --help' for its usage."
+    ],
+    [
+      ['plan', 'unit', '-C', PROJECT, '--workers', 'many'],
+      "pytest-tier: Option --workers: \"many\" is not valid; allowed are 'auto', 'logical' or a whole number ≥ 0."
+    ],
+    [
+      ['plan', 'unit', '-C', PROJECT, '--pytest-command', 'python -c "x"'],
+      'pytest-tier: Option --pytest-command: "python -c \\"x\\"" is not valid; plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args.'
+    ],
+    [
+      ['audit', 'extra', '-C', PROJECT],
+      "pytest-tier: 'audit' takes no arguments; got 'extra'.\nRun 'pytest-tier audit --help' for its usage."
+    ]
   ])('%j exits 2', async (argv, message) => {
     expect(await cli(...argv)).toEqual({ code: 2, out: '', err: message })
   })
@@ -51,17 +66,22 @@ describe('setup errors', () => {
       'pytest-tier: the configuration is not valid:',
       '  ../config/invalid/wrong-types.yml:2:27: tiers.unit.timeout-minutes: 0 is not valid; allowed: a number > 0.',
       '  ../config/invalid/wrong-types.yml:2:37: tiers.unit.paths: "tests/unit" is not valid; allowed: a list.',
-      "  ../config/invalid/wrong-types.yml:2:59: tiers.unit.coverage: \"yes\" is not valid; allowed: true, false, 'auto'."
+      '  ../config/invalid/wrong-types.yml:2:59: tiers.unit.coverage: "yes" is not valid; allowed: true, false, \'auto\'.'
     ])
   })
 
   it('warns of an unregistered marker, and fails with unregistered-markers: error', async () => {
     const planted = await cli('list', '-C', PROJECT, '--config', 'tiers-planted.yml')
     expect(planted.code).toBe(0)
-    expect(planted.err).toBe("warning: tiers-planted.yml: tiers.critical.markers: the marker 'smokey' is not registered in pytest.ini (which registers: critical, smoke, slow, phase_future).")
+    expect(planted.err).toBe(
+      "warning: tiers-planted.yml: tiers.critical.markers: the marker 'smokey' is not registered in pytest.ini (which registers: critical, smoke, slow, phase_future)."
+    )
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-strict-'))
     fs.copyFileSync(path.join(PROJECT, 'pytest.ini'), path.join(dir, 'pytest.ini'))
-    fs.writeFileSync(path.join(dir, 'strict.yml'), `unregistered-markers: error\n${fs.readFileSync(path.join(PROJECT, 'tiers-planted.yml'), 'utf8')}`)
+    fs.writeFileSync(
+      path.join(dir, 'strict.yml'),
+      `unregistered-markers: error\n${fs.readFileSync(path.join(PROJECT, 'tiers-planted.yml'), 'utf8')}`
+    )
     const strict = await cli('plan', 'unit', '-C', dir, '-c', 'strict.yml')
     expect(strict.code).toBe(3)
     expect(strict.err).toMatch(/^pytest-tier: strict.yml: tiers.critical.markers: the marker 'smokey' is not registered/)
@@ -100,18 +120,78 @@ describe('plan', () => {
     const plan = JSON.parse(r.out) as { command: string[]; pytestArgv: string[] }
     const name = plan.command[3]
     expect(name).toMatch(/^pytier-failing-[a-z0-9-]+-xxxxxx$/)
-    expect(plan.command).toEqual(['docker', 'compose', '-p', name, '-f', 'docker-compose.test.yml', 'run', '--rm', '-T', '--name', `${name}-run`, '-v', '/tmp/r:/tmp/pytest-tier-results', '-e', 'PYTHONDONTWRITEBYTECODE=1', 'test', ...plan.pytestArgv])
-    expect(plan.pytestArgv).toEqual(['python', '-m', 'pytest', 'tests/failing', '-n', '0', '-x', '--junitxml=/tmp/pytest-tier-results/junit.xml', '-o', 'cache_dir=/tmp/pytest-tier-results/.pytest_cache'])
+    expect(plan.command).toEqual([
+      'docker',
+      'compose',
+      '-p',
+      name,
+      '-f',
+      'docker-compose.test.yml',
+      'run',
+      '--rm',
+      '-T',
+      '--name',
+      `${name}-run`,
+      '-v',
+      '/tmp/r:/tmp/pytest-tier-results',
+      '-e',
+      'PYTHONDONTWRITEBYTECODE=1',
+      'test',
+      ...plan.pytestArgv
+    ])
+    expect(plan.pytestArgv).toEqual([
+      'python',
+      '-m',
+      'pytest',
+      'tests/failing',
+      '-n',
+      '0',
+      '-x',
+      '--junitxml=/tmp/pytest-tier-results/junit.xml',
+      '-o',
+      'cache_dir=/tmp/pytest-tier-results/.pytest_cache'
+    ])
   })
 
   it('runs pytest itself with --host, results on the host, and overrides from flags', async () => {
-    const r = await cli('plan', 'unit', '-C', PROJECT, '--json', '--host', '--results-directory', '/tmp/r', '-n', 'auto', '-m', 'critical', '--paths', 'tests/unit/test_math.py', '--pytest-args=-x')
-    expect(JSON.parse(r.out).command).toEqual(['python', '-m', 'pytest', 'tests/unit/test_math.py', '-m', 'critical', '-n', 'auto', '-x', '--junitxml=/tmp/r/junit.xml', '-o', 'cache_dir=/tmp/r/.pytest_cache'])
+    const r = await cli(
+      'plan',
+      'unit',
+      '-C',
+      PROJECT,
+      '--json',
+      '--host',
+      '--results-directory',
+      '/tmp/r',
+      '-n',
+      'auto',
+      '-m',
+      'critical',
+      '--paths',
+      'tests/unit/test_math.py',
+      '--pytest-args=-x'
+    )
+    expect(JSON.parse(r.out).command).toEqual([
+      'python',
+      '-m',
+      'pytest',
+      'tests/unit/test_math.py',
+      '-m',
+      'critical',
+      '-n',
+      'auto',
+      '-x',
+      '--junitxml=/tmp/r/junit.xml',
+      '-o',
+      'cache_dir=/tmp/r/.pytest_cache'
+    ])
   })
 
   it('prints a command line that can be pasted into a shell', async () => {
     const r = await cli('plan', 'unit', '-C', PROJECT, '--results-directory', '/tmp/r')
-    expect(r.out).toMatch(/^Tier unit \(from \.github\/pytest-tiers\.yml\), in the compose service 'test':\n\n {2}docker compose -p \S+ .* test python -m pytest tests\/unit -m 'not slow' -n 2 /)
+    expect(r.out).toMatch(
+      /^Tier unit \(from \.github\/pytest-tiers\.yml\), in the compose service 'test':\n\n {2}docker compose -p \S+ .* test python -m pytest tests\/unit -m 'not slow' -n 2 /
+    )
   })
 })
 
@@ -121,11 +201,17 @@ describe('init', () => {
     fs.cpSync(PROJECT, dir, { recursive: true })
     fs.writeFileSync(path.join(dir, 'Makefile'), 'all:\n\ttrue\n')
     const first = await cli('init', '-C', dir)
-    expect(first).toEqual({ code: 0, err: '', out: 'Wrote .github/workflows/pytest-tiers.yml\nWrote pytest-tiers.mk\n\nTo use the Makefile targets, add this line to your Makefile: include pytest-tiers.mk' })
+    expect(first).toEqual({
+      code: 0,
+      err: '',
+      out: 'Wrote .github/workflows/pytest-tiers.yml\nWrote pytest-tiers.mk\n\nTo use the Makefile targets, add this line to your Makefile: include pytest-tiers.mk'
+    })
     expect(fs.readFileSync(path.join(dir, 'Makefile'), 'utf8')).toBe('all:\n\ttrue\n')
     const again = await cli('init', '-C', dir)
     expect(again.code).toBe(3)
-    expect(again.err).toBe(`pytest-tier: Not overwriting .github/workflows/pytest-tiers.yml and pytest-tiers.mk in ${dir}; run again with --force to replace them.`)
+    expect(again.err).toBe(
+      `pytest-tier: Not overwriting .github/workflows/pytest-tiers.yml and pytest-tiers.mk in ${dir}; run again with --force to replace them.`
+    )
     expect((await cli('init', '-C', dir, '--force')).code).toBe(0)
   })
 })
@@ -134,13 +220,39 @@ describe('cliInputs', () => {
   const fixture = parseProjectConfig('compose-files: [a.yml, b.yml]\nservice: tests\npytest-command: python3 -m pytest\n', 'c.yml')
 
   it('takes the configuration over the defaults, and flags over the configuration', () => {
-    expect(cliInputs({ tier: 'unit', cwd: '/p', values: {}, config: fixture })).toMatchObject({ composeFiles: ['a.yml', 'b.yml'], service: 'tests', pytestCommand: ['python3', '-m', 'pytest'], runner: 'compose', workingDirectory: '/p' })
-    expect(cliInputs({ tier: 'unit', cwd: '/p', values: { 'compose-file': ['c.yml'], service: 'svc', 'pytest-command': 'pytest', host: true }, config: fixture })).toMatchObject({ composeFiles: ['c.yml'], service: 'svc', pytestCommand: ['pytest'], runner: 'host' })
-    expect(cliInputs({ tier: 'unit', cwd: '/p', values: {}, config: builtinConfig() })).toMatchObject({ composeFiles: ['docker-compose.test.yml'], service: 'test', pytestCommand: ['python', '-m', 'pytest'] })
+    expect(cliInputs({ tier: 'unit', cwd: '/p', values: {}, config: fixture })).toMatchObject({
+      composeFiles: ['a.yml', 'b.yml'],
+      service: 'tests',
+      pytestCommand: ['python3', '-m', 'pytest'],
+      runner: 'compose',
+      workingDirectory: '/p'
+    })
+    expect(
+      cliInputs({
+        tier: 'unit',
+        cwd: '/p',
+        values: { 'compose-file': ['c.yml'], service: 'svc', 'pytest-command': 'pytest', host: true },
+        config: fixture
+      })
+    ).toMatchObject({ composeFiles: ['c.yml'], service: 'svc', pytestCommand: ['pytest'], runner: 'host' })
+    expect(cliInputs({ tier: 'unit', cwd: '/p', values: {}, config: builtinConfig() })).toMatchObject({
+      composeFiles: ['docker-compose.test.yml'],
+      service: 'test',
+      pytestCommand: ['python', '-m', 'pytest']
+    })
   })
 
   it('maps the tier overrides and appends the arguments after --', () => {
-    const values = { workers: '3', markers: 'slow', paths: ['a', 'b'], 'pytest-args': ['-x'], 'timeout-minutes': '1.5', 'allow-empty': true, coverage: 'false', 'results-directory': 'out' }
+    const values = {
+      workers: '3',
+      markers: 'slow',
+      paths: ['a', 'b'],
+      'pytest-args': ['-x'],
+      'timeout-minutes': '1.5',
+      'allow-empty': true,
+      coverage: 'false',
+      'results-directory': 'out'
+    }
     expect(cliInputs({ tier: 'unit', cwd: '/p', values, rest: ['-k', 'add'], config: builtinConfig() })).toMatchObject({
       workers: '3',
       markers: 'slow',
@@ -154,7 +266,7 @@ describe('cliInputs', () => {
   })
 
   it("speaks of options, not the action's inputs", () => {
-    expect(inCliWords("Input 'timeout-minutes': \"0\" is not valid")).toBe("Option --timeout-minutes: \"0\" is not valid")
+    expect(inCliWords('Input \'timeout-minutes\': "0" is not valid')).toBe('Option --timeout-minutes: "0" is not valid')
     expect(inCliWords("Input 'tiers.unit.paths': no path matches")).toBe("Input 'tiers.unit.paths': no path matches")
   })
 })

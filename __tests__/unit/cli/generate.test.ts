@@ -6,7 +6,10 @@ import { githubParse } from '../../support/workflow.js'
 import { JOB_TIMEOUT_MARGIN_MINUTES, layoutJobs, renderMakefile, renderWorkflow } from '../../../src/cli/generate.js'
 import { DEFAULT_ACTION } from '../../../src/names.js'
 
-const fixture = parseProjectConfig(fs.readFileSync('__tests__/fixtures/cli-project/.github/pytest-tiers.yml', 'utf8'), '.github/pytest-tiers.yml')
+const fixture = parseProjectConfig(
+  fs.readFileSync('__tests__/fixtures/cli-project/.github/pytest-tiers.yml', 'utf8'),
+  '.github/pytest-tiers.yml'
+)
 const options = { action: DEFAULT_ACTION }
 
 describe('layoutJobs', () => {
@@ -55,24 +58,43 @@ describe('renderWorkflow', () => {
 
   it('runs each tier once, with its timeout plus a margin, honouring needs, then merges', () => {
     const wf = parse(renderWorkflow(fixture, options))
-    expect(wf.jobs.critical).toMatchObject({ 'timeout-minutes': 2 + JOB_TIMEOUT_MARGIN_MINUTES, steps: [{ uses: 'actions/checkout@v4' }, { uses: DEFAULT_ACTION, with: { tier: 'critical', coverage: true } }] })
+    expect(wf.jobs.critical).toMatchObject({
+      'timeout-minutes': 2 + JOB_TIMEOUT_MARGIN_MINUTES,
+      steps: [{ uses: 'actions/checkout@v4' }, { uses: DEFAULT_ACTION, with: { tier: 'critical', coverage: true } }]
+    })
     expect(wf.jobs.tiers).toMatchObject({
       needs: ['critical'],
       'timeout-minutes': '${{ matrix.timeout }}',
-      strategy: { 'fail-fast': false, matrix: { include: [{ tier: 'unit', timeout: 13 }, { tier: 'misc', timeout: 40 }, { tier: 'failing', timeout: 40 }] } }
+      strategy: {
+        'fail-fast': false,
+        matrix: {
+          include: [
+            { tier: 'unit', timeout: 13 },
+            { tier: 'misc', timeout: 40 },
+            { tier: 'failing', timeout: 40 }
+          ]
+        }
+      }
     })
     expect(wf.jobs['tiers-2'].needs).toEqual(['tiers'])
     expect(wf.jobs['tiers-3'].needs).toBeUndefined()
-    expect(wf.jobs.merge).toMatchObject({ needs: ['critical', 'tiers', 'tiers-2', 'tiers-3'], if: '${{ !cancelled() }}', steps: [{}, { uses: DEFAULT_ACTION, with: { mode: 'merge' } }] })
-    const tiers = Object.values(wf.jobs as Record<string, { steps: { with?: { tier?: string } }[]; strategy?: { matrix: { include: { tier: string }[] } } }>).flatMap((j) =>
-      j.strategy ? j.strategy.matrix.include.map((i) => i.tier) : (j.steps[1].with?.tier ?? [])
-    )
+    expect(wf.jobs.merge).toMatchObject({
+      needs: ['critical', 'tiers', 'tiers-2', 'tiers-3'],
+      if: '${{ !cancelled() }}',
+      steps: [{}, { uses: DEFAULT_ACTION, with: { mode: 'merge' } }]
+    })
+    const tiers = Object.values(
+      wf.jobs as Record<string, { steps: { with?: { tier?: string } }[]; strategy?: { matrix: { include: { tier: string }[] } } }>
+    ).flatMap((j) => (j.strategy ? j.strategy.matrix.include.map((i) => i.tier) : (j.steps[1].with?.tier ?? [])))
     expect(tiers.sort()).toEqual(fixture.tiers.map((t) => t.name).sort())
   })
 
   it('passes a configuration file that is not the default to the action, and uses the given action', async () => {
     const text = renderWorkflow(fixture, { action: 'acme/tiers@v2', configOption: 'ci/tiers.yml' })
-    expect(parse(text).jobs.critical.steps[1]).toEqual({ uses: 'acme/tiers@v2', with: { tier: 'critical', coverage: true, config: 'ci/tiers.yml' } })
+    expect(parse(text).jobs.critical.steps[1]).toEqual({
+      uses: 'acme/tiers@v2',
+      with: { tier: 'critical', coverage: true, config: 'ci/tiers.yml' }
+    })
     expect(parse(text).jobs.merge.steps[1]).toEqual({ uses: 'acme/tiers@v2', with: { mode: 'merge', config: 'ci/tiers.yml' } })
     expect((await githubParse(text)).errors).toEqual([])
   })
@@ -105,6 +127,8 @@ describe('renderMakefile', () => {
   })
 
   it('passes a non-default configuration, quoted for the shell and escaped for make', () => {
-    expect(renderMakefile(fixture, { ...options, configOption: 'ci/my tiers$1.yml' })).toContain("\t$(PYTEST_TIER) run --config 'ci/my tiers$$1.yml' unit $(PYTEST_TIER_FLAGS)\n")
+    expect(renderMakefile(fixture, { ...options, configOption: 'ci/my tiers$1.yml' })).toContain(
+      "\t$(PYTEST_TIER) run --config 'ci/my tiers$$1.yml' unit $(PYTEST_TIER_FLAGS)\n"
+    )
   })
 })

@@ -13,7 +13,14 @@ describe('adaptWorkflowCommands', () => {
     const stream = { write: (chunk: string) => written.push(chunk) > 0 } as unknown as NodeJS.WriteStream
     const { out, err, io } = capture()
     const restore = adaptWorkflowCommands(stream, io)
-    for (const chunk of ['::debug::Search path /x\n', '::warning::Could not%0Aremove it\n', '::save-state name=cleanup::{}\n', '::group::Start\n', 'plain output ::debug:: inside\n', '[command]/usr/bin/docker compose version\n']) {
+    for (const chunk of [
+      '::debug::Search path /x\n',
+      '::warning::Could not%0Aremove it\n',
+      '::save-state name=cleanup::{}\n',
+      '::group::Start\n',
+      'plain output ::debug:: inside\n',
+      '[command]/usr/bin/docker compose version\n'
+    ]) {
       stream.write(chunk)
     }
     expect(err).toEqual(['warning: Could not\nremove it'])
@@ -39,10 +46,15 @@ describe('terminalSink', () => {
 
 describe('columns', () => {
   it('pads columns, right-aligns the numeric ones, and never pads the last', () => {
-    expect(columns([['Tier', 'Tests', 'Selection'], ['critical', '6', '-m smoke'], ['unit', '120', 'tests/unit']], [false, true, false])).toEqual([
-      'Tier      Tests  Selection',
-      'critical      6  -m smoke',
-      'unit        120  tests/unit'
-    ])
+    expect(
+      columns(
+        [
+          ['Tier', 'Tests', 'Selection'],
+          ['critical', '6', '-m smoke'],
+          ['unit', '120', 'tests/unit']
+        ],
+        [false, true, false]
+      )
+    ).toEqual(['Tier      Tests  Selection', 'critical      6  -m smoke', 'unit        120  tests/unit'])
   })
 })

@@ -83,20 +83,54 @@ describe('loading from disk', () => {
   })
 
   it('fails when a file that was asked for is missing', () => {
-    expect(() => loadProjectConfig({ cwd: dir, file: 'ci/tiers.yml' })).toThrow(new ConfigError([`ci/tiers.yml: the configuration file does not exist (looked in ${dir}).`]))
+    expect(() => loadProjectConfig({ cwd: dir, file: 'ci/tiers.yml' })).toThrow(
+      new ConfigError([`ci/tiers.yml: the configuration file does not exist (looked in ${dir}).`])
+    )
   })
 })
 
 // Each invalid fixture and every message it must produce, in file order.
 const invalid: [string, string[]][] = [
   ['bad-extends.yml', ["bad-extends.yml:1:10: extends: \"all\" is not valid; allowed: 'builtin', 'none'."]],
-  ['bad-marker-expression.yml', ['bad-marker-expression.yml:3:14: tiers.unit.markers: "critical or" is not a valid marker expression: at column 12: expected a marker name or \'not\' or \'(\'; got end of input; allowed are marker names joined with and, or, not and parentheses.']],
-  ['bad-marker-kwargs.yml', ['bad-marker-kwargs.yml:3:14: tiers.unit.markers: "device(serial=)" is not a valid marker expression: at column 15: expected a quoted value or a marker name; got \')\'; allowed are marker names joined with and, or, not and parentheses.']],
-  ['bad-pytest-command.yml', ['bad-pytest-command.yml:1:17: pytest-command: "python -c \'import pytest\'" is not valid; allowed: plain words separated by spaces, without quotes or shell syntax, e.g. "python -m pytest".']],
-  ['bad-tier-name.yml', ["bad-tier-name.yml:2:3: tiers.Fast Tests: the name \"Fast Tests\" is not valid; allowed: lower-case letters, digits, '-' and '_', starting with a letter, at most 40 characters."]],
-  ['bad-workers.yml', ["bad-workers.yml:3:14: tiers.unit.workers: \"many\" is not valid; allowed: 'auto', 'logical' or a whole number ≥ 0."]],
-  ['compose-settings.yml', ['compose-settings.yml:1:16: compose-files: "docker-compose.test.yml" is not valid; allowed: a list.', 'compose-settings.yml:2:10: service: "" is not valid; allowed: a non-empty string.']],
-  ['critical-needs.yml', ['critical-needs.yml:3:12: tiers.critical.needs: ["unit"] is not valid for the critical tier, which runs first; allowed: no needs.']],
+  [
+    'bad-marker-expression.yml',
+    [
+      "bad-marker-expression.yml:3:14: tiers.unit.markers: \"critical or\" is not a valid marker expression: at column 12: expected a marker name or 'not' or '('; got end of input; allowed are marker names joined with and, or, not and parentheses."
+    ]
+  ],
+  [
+    'bad-marker-kwargs.yml',
+    [
+      'bad-marker-kwargs.yml:3:14: tiers.unit.markers: "device(serial=)" is not a valid marker expression: at column 15: expected a quoted value or a marker name; got \')\'; allowed are marker names joined with and, or, not and parentheses.'
+    ]
+  ],
+  [
+    'bad-pytest-command.yml',
+    [
+      'bad-pytest-command.yml:1:17: pytest-command: "python -c \'import pytest\'" is not valid; allowed: plain words separated by spaces, without quotes or shell syntax, e.g. "python -m pytest".'
+    ]
+  ],
+  [
+    'bad-tier-name.yml',
+    [
+      "bad-tier-name.yml:2:3: tiers.Fast Tests: the name \"Fast Tests\" is not valid; allowed: lower-case letters, digits, '-' and '_', starting with a letter, at most 40 characters."
+    ]
+  ],
+  [
+    'bad-workers.yml',
+    ["bad-workers.yml:3:14: tiers.unit.workers: \"many\" is not valid; allowed: 'auto', 'logical' or a whole number ≥ 0."]
+  ],
+  [
+    'compose-settings.yml',
+    [
+      'compose-settings.yml:1:16: compose-files: "docker-compose.test.yml" is not valid; allowed: a list.',
+      'compose-settings.yml:2:10: service: "" is not valid; allowed: a non-empty string.'
+    ]
+  ],
+  [
+    'critical-needs.yml',
+    ['critical-needs.yml:3:12: tiers.critical.needs: ["unit"] is not valid for the critical tier, which runs first; allowed: no needs.']
+  ],
   [
     'critical-unknown.yml',
     [
@@ -105,12 +139,25 @@ const invalid: [string, string[]][] = [
     ]
   ],
   ['disjoint-short.yml', ['disjoint-short.yml:2:5: disjoint[0]: ["unit"] is not valid; allowed: a list of at least 2 item(s).']],
-  ['disjoint-unknown.yml', ['disjoint-unknown.yml:3:12: disjoint[1][1]: "e2e" is not a tier; allowed: critical, unit, integration, data-pipeline, business-logic, delivery, full.']],
+  [
+    'disjoint-unknown.yml',
+    [
+      'disjoint-unknown.yml:3:12: disjoint[1][1]: "e2e" is not a tier; allowed: critical, unit, integration, data-pipeline, business-logic, delivery, full.'
+    ]
+  ],
   ['duplicate-exclude.yml', ['duplicate-exclude.yml:1:33: exclude[2]: "phase_future" is listed twice; allowed: distinct items.']],
   ['duplicate-tier.yml', ['duplicate-tier.yml:4:3: not valid YAML: Map keys must be unique']],
-  ['needs-cycle.yml', ['needs-cycle.yml:4:12: tiers.a.needs: the tiers wait for each other in a circle (a → b → c → a); allowed: needs that end somewhere.']],
+  [
+    'needs-cycle.yml',
+    ['needs-cycle.yml:4:12: tiers.a.needs: the tiers wait for each other in a circle (a → b → c → a); allowed: needs that end somewhere.']
+  ],
   ['not-a-mapping.yml', ['not-a-mapping.yml:1:1: (top level): ["unit","integration"] is not valid; allowed: a mapping.']],
-  ['unbalanced-parenthesis.yml', ['unbalanced-parenthesis.yml:3:14: tiers.smoke.markers: "critical and (smoke" is not a valid marker expression: at column 20: expected \')\'; got end of input; allowed are marker names joined with and, or, not and parentheses.']],
+  [
+    'unbalanced-parenthesis.yml',
+    [
+      'unbalanced-parenthesis.yml:3:14: tiers.smoke.markers: "critical and (smoke" is not a valid marker expression: at column 20: expected \')\'; got end of input; allowed are marker names joined with and, or, not and parentheses.'
+    ]
+  ],
   [
     'unknown-needs.yml',
     [
@@ -118,16 +165,24 @@ const invalid: [string, string[]][] = [
       'unknown-needs.yml:3:22: tiers.unit.needs[1]: "unit" is the tier itself; allowed: other tiers.'
     ]
   ],
-  ['unknown-tier-key.yml', ['unknown-tier-key.yml:3:5: tiers.unit.worker: unknown key; allowed: description, paths, markers, workers, dist, args, timeout-minutes, coverage, allow-empty, needs.']],
+  [
+    'unknown-tier-key.yml',
+    [
+      'unknown-tier-key.yml:3:5: tiers.unit.worker: unknown key; allowed: description, paths, markers, workers, dist, args, timeout-minutes, coverage, allow-empty, needs.'
+    ]
+  ],
   [
     'wrong-types.yml',
     [
       'wrong-types.yml:2:27: tiers.unit.timeout-minutes: 0 is not valid; allowed: a number > 0.',
       'wrong-types.yml:2:37: tiers.unit.paths: "tests/unit" is not valid; allowed: a list.',
-      "wrong-types.yml:2:59: tiers.unit.coverage: \"yes\" is not valid; allowed: true, false, 'auto'."
+      'wrong-types.yml:2:59: tiers.unit.coverage: "yes" is not valid; allowed: true, false, \'auto\'.'
     ]
   ],
-  ['yaml-syntax.yml', ['yaml-syntax.yml:4:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']]
+  [
+    'yaml-syntax.yml',
+    ['yaml-syntax.yml:4:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']
+  ]
 ]
 
 describe('invalid configurations', () => {

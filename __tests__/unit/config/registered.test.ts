@@ -21,7 +21,10 @@ describe('markersFromIni', () => {
   })
 
   it('reads a first marker on the key line, and stops at the next section', () => {
-    expect(markersFromIni('[tool:pytest]\nmarkers = one: first\n  two: second\n[other]\nmarkers = three\n', 'tool:pytest')).toEqual(['one', 'two'])
+    expect(markersFromIni('[tool:pytest]\nmarkers = one: first\n  two: second\n[other]\nmarkers = three\n', 'tool:pytest')).toEqual([
+      'one',
+      'two'
+    ])
   })
 
   it('is undefined without the section, empty without markers', () => {
@@ -57,10 +60,26 @@ describe('readRegisteredMarkers', () => {
   afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })))
 
   it.each([
-    ['pytest.ini wins over everything', { 'pytest.ini': PYTEST_INI, 'tox.ini': '[pytest]\nmarkers = tox\n' }, { file: 'pytest.ini', markers: ['critical', 'smoke', 'slow'] }],
-    ['pytest.ini counts even without a [pytest] section', { 'pytest.ini': '[other]\n', 'setup.cfg': '[tool:pytest]\nmarkers = cfg\n' }, { file: 'pytest.ini', markers: [] }],
-    ['pyproject.toml needs a pytest table', { 'pyproject.toml': '[tool.black]\n', 'tox.ini': '[pytest]\nmarkers = tox\n' }, { file: 'tox.ini', markers: ['tox'] }],
-    ['pyproject.toml before tox.ini', { 'pyproject.toml': '[tool.pytest.ini_options]\nmarkers = ["py"]\n', 'tox.ini': '[pytest]\nmarkers = tox\n' }, { file: 'pyproject.toml', markers: ['py'] }],
+    [
+      'pytest.ini wins over everything',
+      { 'pytest.ini': PYTEST_INI, 'tox.ini': '[pytest]\nmarkers = tox\n' },
+      { file: 'pytest.ini', markers: ['critical', 'smoke', 'slow'] }
+    ],
+    [
+      'pytest.ini counts even without a [pytest] section',
+      { 'pytest.ini': '[other]\n', 'setup.cfg': '[tool:pytest]\nmarkers = cfg\n' },
+      { file: 'pytest.ini', markers: [] }
+    ],
+    [
+      'pyproject.toml needs a pytest table',
+      { 'pyproject.toml': '[tool.black]\n', 'tox.ini': '[pytest]\nmarkers = tox\n' },
+      { file: 'tox.ini', markers: ['tox'] }
+    ],
+    [
+      'pyproject.toml before tox.ini',
+      { 'pyproject.toml': '[tool.pytest.ini_options]\nmarkers = ["py"]\n', 'tox.ini': '[pytest]\nmarkers = tox\n' },
+      { file: 'pyproject.toml', markers: ['py'] }
+    ],
     ['setup.cfg last', { 'setup.cfg': '[tool:pytest]\nmarkers =\n  cfg: from setup.cfg\n' }, { file: 'setup.cfg', markers: ['cfg'] }],
     ['nothing', { 'tox.ini': '[tox]\n' }, undefined]
   ])('%s', (_, files, expected) => {
@@ -69,10 +88,15 @@ describe('readRegisteredMarkers', () => {
 })
 
 describe('unregisteredMarkers', () => {
-  const config = parseProjectConfig('exclude: [phase_future, manual]\ntiers:\n  unit: {markers: not slow and not flaky}\n  extra: {markers: skipif or xfail}\n', 'tiers.yml')
+  const config = parseProjectConfig(
+    'exclude: [phase_future, manual]\ntiers:\n  unit: {markers: not slow and not flaky}\n  extra: {markers: skipif or xfail}\n',
+    'tiers.yml'
+  )
 
   it("names each tier's unregistered marker and the excluded ones, with what is registered", () => {
-    expect(unregisteredMarkers(config, { file: 'pytest.ini', markers: ['critical', 'smoke', 'slow', 'integration', 'phase_future'] })).toEqual([
+    expect(
+      unregisteredMarkers(config, { file: 'pytest.ini', markers: ['critical', 'smoke', 'slow', 'integration', 'phase_future'] })
+    ).toEqual([
       "tiers.yml: tiers.unit.markers: the marker 'flaky' is not registered in pytest.ini (which registers: critical, smoke, slow, integration, phase_future).",
       "tiers.yml: exclude: the marker 'manual' is not registered in pytest.ini (which registers: critical, smoke, slow, integration, phase_future)."
     ])

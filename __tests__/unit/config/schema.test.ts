@@ -56,7 +56,11 @@ describe('the schema', () => {
       args: d(tier[TierKey.Args]),
       timeoutMinutes: d(tier[TierKey.TimeoutMinutes])
     }).toEqual(NEW_TIER_DEFAULTS)
-    expect({ minTests: d(critical[CriticalKey.MinTests]), maxTests: d(critical[CriticalKey.MaxTests]), timeBudgetSeconds: d(critical[CriticalKey.TimeBudgetSeconds]) }).toEqual(CRITICAL_DEFAULTS)
+    expect({
+      minTests: d(critical[CriticalKey.MinTests]),
+      maxTests: d(critical[CriticalKey.MaxTests]),
+      timeBudgetSeconds: d(critical[CriticalKey.TimeBudgetSeconds])
+    }).toEqual(CRITICAL_DEFAULTS)
   })
 
   it("has the loader's enums", () => {

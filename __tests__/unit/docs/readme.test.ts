@@ -4,7 +4,11 @@ import { parse } from 'yaml'
 import { githubParse } from '../../support/workflow.js'
 
 const readme = fs.readFileSync('README.md', 'utf8')
-const action = parse(fs.readFileSync('action.yml', 'utf8')) as { inputs: Record<string, { default?: string }>; outputs: Record<string, unknown>; runs: Record<string, string> }
+const action = parse(fs.readFileSync('action.yml', 'utf8')) as {
+  inputs: Record<string, { default?: string }>
+  outputs: Record<string, unknown>
+  runs: Record<string, string>
+}
 
 /** The README's fenced YAML blocks that are whole workflows. */
 const workflows = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((y) => /^jobs:/m.test(y))
@@ -17,7 +21,7 @@ function tableNames(heading: string): string[] {
 }
 
 describe('README', () => {
-  it('has the whole pipeline as a workflow that GitHub\'s parser accepts, using the action\'s real inputs', async () => {
+  it("has the whole pipeline as a workflow that GitHub's parser accepts, using the action's real inputs", async () => {
     expect(workflows.length).toBeGreaterThanOrEqual(1)
     for (const wf of workflows) {
       expect((await githubParse(wf)).errors).toEqual([])

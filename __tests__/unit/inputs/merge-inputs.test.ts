@@ -88,8 +88,18 @@ describe('parseExpectedTiers', () => {
 })
 
 describe('parseMode and checkPercent', () => {
-  it.each([['', 'run'], ['run', 'run'], [' merge ', 'merge']])('mode %j → %s', (v, m) => expect(parseMode(v)).toBe(m))
-  it('rejects another mode', () => expect(() => parseMode('audit')).toThrow(/Input 'mode': "audit" is not valid; allowed are 'run' or 'merge'/))
-  it.each([['0', 0], ['100', 100], ['87.5', 87.5], [' 90 ', 90]])('percent %j', (v, n) => expect(checkPercent(v)).toBe(n))
+  it.each([
+    ['', 'run'],
+    ['run', 'run'],
+    [' merge ', 'merge']
+  ])('mode %j → %s', (v, m) => expect(parseMode(v)).toBe(m))
+  it('rejects another mode', () =>
+    expect(() => parseMode('audit')).toThrow(/Input 'mode': "audit" is not valid; allowed are 'run' or 'merge'/))
+  it.each([
+    ['0', 0],
+    ['100', 100],
+    ['87.5', 87.5],
+    [' 90 ', 90]
+  ])('percent %j', (v, n) => expect(checkPercent(v)).toBe(n))
   it.each(['-1', '1e2', 'abc', '100.1'])('rejects percent %j', (v) => expect(() => checkPercent(v)).toThrow(/coverage-fail-under/))
 })

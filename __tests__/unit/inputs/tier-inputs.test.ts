@@ -72,15 +72,24 @@ describe('parseTierInputs', () => {
     [{ 'allow-empty': 'yes' }, `Input 'allow-empty': "yes" is not valid; allowed are 'true' or 'false'.`],
     [{ coverage: 'maybe' }, `Input 'coverage': "maybe" is not valid; allowed are 'auto', 'true' or 'false'.`],
     [{ upload: 'no' }, `Input 'upload': "no" is not valid; allowed are 'true' or 'false'.`],
-    [{ 'artifact-name': 'a/b' }, `Input 'artifact-name': "a/b" is not valid; artifact names may not contain " : < > | * ? \\ / or line breaks.`],
+    [
+      { 'artifact-name': 'a/b' },
+      `Input 'artifact-name': "a/b" is not valid; artifact names may not contain " : < > | * ? \\ / or line breaks.`
+    ],
     [{ 'retention-days': '0' }, `Input 'retention-days': "0" is not valid; allowed is a whole number of days from 1 to 400.`],
     [{ 'retention-days': '401' }, `Input 'retention-days': "401" is not valid; allowed is a whole number of days from 1 to 400.`],
     [{ runner: 'kubernetes' }, `Input 'runner': "kubernetes" is not valid; allowed are 'compose' or 'host'.`],
     [{ 'pytest-args': '-k\nbad\0arg' }, `Input 'pytest-args': "bad\\u0000arg" is not valid; arguments may not contain a NUL character.`],
     [{ paths: 'tests/\0' }, `Input 'paths': "tests/\\u0000" is not valid; arguments may not contain a NUL character.`],
     [{ markers: 'a\0' }, `Input 'markers': "a\\u0000" is not valid; arguments may not contain a NUL character.`],
-    [{ 'pytest-command': 'pytest "x y"' }, `Input 'pytest-command': "pytest \\"x y\\"" is not valid; plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args.`],
-    [{ 'pytest-command': 'pytest; rm -rf /' }, `Input 'pytest-command': "pytest; rm -rf /" is not valid; plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args.`]
+    [
+      { 'pytest-command': 'pytest "x y"' },
+      `Input 'pytest-command': "pytest \\"x y\\"" is not valid; plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args.`
+    ],
+    [
+      { 'pytest-command': 'pytest; rm -rf /' },
+      `Input 'pytest-command': "pytest; rm -rf /" is not valid; plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args.`
+    ]
   ])('rejects %j', (bad, message) => {
     expect(() => parseTierInputs(read({ tier: 'unit', ...bad }), '/ws')).toThrow(message)
   })

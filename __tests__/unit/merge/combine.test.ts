@@ -28,7 +28,16 @@ describe('pipelineTests', () => {
   })
 
   it('counts distinct tests; the duration is the tiers’ sessions summed', () => {
-    expect(pipelineCounts([critical, unit, integration], tests)).toEqual({ tests: 3, passed: 1, failed: 1, errors: 0, skipped: 0, xfailed: 1, xpassed: 0, durationSeconds: 0.5 + 0.7 + 3 })
+    expect(pipelineCounts([critical, unit, integration], tests)).toEqual({
+      tests: 3,
+      passed: 1,
+      failed: 1,
+      errors: 0,
+      skipped: 0,
+      xfailed: 1,
+      xpassed: 0,
+      durationSeconds: 0.5 + 0.7 + 3
+    })
     expect(pipelineReport([critical, unit, integration]).cases.map((c) => c.id)).toEqual([A, B, C])
   })
 
@@ -40,7 +49,16 @@ describe('pipelineTests', () => {
 describe('sumCounts', () => {
   it('adds every field', () => {
     const one = { tests: 2, passed: 1, failed: 1, errors: 0, skipped: 0, xfailed: 0, xpassed: 0, durationSeconds: 1.5 }
-    expect(sumCounts([one, one])).toEqual({ tests: 4, passed: 2, failed: 2, errors: 0, skipped: 0, xfailed: 0, xpassed: 0, durationSeconds: 3 })
+    expect(sumCounts([one, one])).toEqual({
+      tests: 4,
+      passed: 2,
+      failed: 2,
+      errors: 0,
+      skipped: 0,
+      xfailed: 0,
+      xpassed: 0,
+      durationSeconds: 3
+    })
     expect(sumCounts([]).tests).toBe(0)
   })
 })

@@ -7,9 +7,18 @@ import { fixture } from './fixtures.js'
 
 describe('coverageCommand', () => {
   it.each([
-    [['python', '-m', 'pytest'], ['python', '-m', 'coverage']],
-    [['python3', '-m', 'pytest'], ['python3', '-m', 'coverage']],
-    [['poetry', 'run', 'pytest'], ['poetry', 'run', 'coverage']],
+    [
+      ['python', '-m', 'pytest'],
+      ['python', '-m', 'coverage']
+    ],
+    [
+      ['python3', '-m', 'pytest'],
+      ['python3', '-m', 'coverage']
+    ],
+    [
+      ['poetry', 'run', 'pytest'],
+      ['poetry', 'run', 'coverage']
+    ],
     [['pytest'], ['coverage']],
     [['./run-tests'], ['python', '-m', 'coverage']]
   ])('%j → %j', (pytest, coverage) => expect(coverageCommand(pytest)).toEqual(coverage))
@@ -17,7 +26,13 @@ describe('coverageCommand', () => {
 
 describe('coverageArgvs', () => {
   it('combines a folder of .coverage.* files, then writes xml and html, all with the generated rcfile', () => {
-    const p = { rcfile: '/r/coveragerc-merge', inputs: '/r/coverage-inputs', dataFile: '/r/.coverage', xml: '/r/coverage.xml', html: '/r/htmlcov' }
+    const p = {
+      rcfile: '/r/coveragerc-merge',
+      inputs: '/r/coverage-inputs',
+      dataFile: '/r/.coverage',
+      xml: '/r/coverage.xml',
+      html: '/r/htmlcov'
+    }
     expect(coverageArgvs(['python', '-m', 'coverage'], p)).toEqual({
       combine: ['python', '-m', 'coverage', 'combine', '--rcfile=/r/coveragerc-merge', '/r/coverage-inputs'],
       xml: ['python', '-m', 'coverage', 'xml', '--rcfile=/r/coveragerc-merge', '-o', '/r/coverage.xml'],
@@ -50,7 +65,14 @@ describe('coverageTotals', () => {
 })
 
 describe('formatPercent', () => {
-  it.each([[87.5, '87.50'], [89.999, '89.99'], [100, '100.00'], [0, '0.00'], [33.3333, '33.33'], [34.375, '34.37']])('%d → %s', (p, s) => {
+  it.each([
+    [87.5, '87.50'],
+    [89.999, '89.99'],
+    [100, '100.00'],
+    [0, '0.00'],
+    [33.3333, '33.33'],
+    [34.375, '34.37']
+  ])('%d → %s', (p, s) => {
     expect(formatPercent(p)).toBe(s)
   })
 })

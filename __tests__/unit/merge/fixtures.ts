@@ -48,6 +48,16 @@ export function testCase(id: string, status: TestStatus = 'passed', durationSeco
 }
 
 /** A tier result holding these cases. */
-export function tierResult(tier: string, cases: TestCase[], over: Partial<Manifest> & Record<string, unknown> = {}, extra: Partial<TierResult> = {}): TierResult {
-  return { manifest: manifest(tier, over), artifactName: (over.artifactName as string) ?? `pytest-${tier}`, report: { counts: countCases(cases), cases, sourceFile: `pytest-${tier}/junit.xml` }, ...extra }
+export function tierResult(
+  tier: string,
+  cases: TestCase[],
+  over: Partial<Manifest> & Record<string, unknown> = {},
+  extra: Partial<TierResult> = {}
+): TierResult {
+  return {
+    manifest: manifest(tier, over),
+    artifactName: (over.artifactName as string) ?? `pytest-${tier}`,
+    report: { counts: countCases(cases), cases, sourceFile: `pytest-${tier}/junit.xml` },
+    ...extra
+  }
 }

@@ -8,7 +8,11 @@ import { fixture, MERGE_DIR, testCase } from './fixtures.js'
 
 const fileExists = (p: string): boolean => existsSync(`${MERGE_DIR}ids-project/${p}`)
 const normal = (cases: TestCase[]): unknown[] =>
-  cases.map((c) => ({ ...c, durationSeconds: Math.round(c.durationSeconds * 1000) / 1000, status: c.status === 'xpassed' ? 'passed' : c.status }))
+  cases.map((c) => ({
+    ...c,
+    durationSeconds: Math.round(c.durationSeconds * 1000) / 1000,
+    status: c.status === 'xpassed' ? 'passed' : c.status
+  }))
 
 describe('writeMergedJunit', () => {
   it('round-trips real reports through parseJunit: ids, statuses, messages, tracebacks, files and lines', () => {
@@ -25,14 +29,24 @@ describe('writeMergedJunit', () => {
   })
 
   it('writes one <testsuite> per tier with its own counts, and the sums on <testsuites>', () => {
-    const cases = [testCase('t.py::a', 'failed'), testCase('t.py::b', 'error'), testCase('t.py::c', 'skipped'), testCase('t.py::d', 'xfailed'), testCase('t.py::e')]
+    const cases = [
+      testCase('t.py::a', 'failed'),
+      testCase('t.py::b', 'error'),
+      testCase('t.py::c', 'skipped'),
+      testCase('t.py::d', 'xfailed'),
+      testCase('t.py::e')
+    ]
     const xml = writeMergedJunit([
       { name: 'unit', report: { counts: countCases(cases, 12.5), cases, sourceFile: 'j' }, properties: { outcome: 'failed' } },
       { name: 'crashed', note: 'pytest wrote no report' }
     ])
     expect(xml).toContain('<testsuites name="pytest-merged" errors="1" failures="1" skipped="2" tests="5" time="12.500">')
-    expect(xml).toContain('<testsuite name="unit" errors="1" failures="1" skipped="2" tests="5" time="12.500"><properties><property name="outcome" value="failed" /></properties>')
-    expect(xml).toContain('<testsuite name="crashed" errors="0" failures="0" skipped="0" tests="0" time="0.000">\n<system-err>pytest wrote no report</system-err></testsuite>')
+    expect(xml).toContain(
+      '<testsuite name="unit" errors="1" failures="1" skipped="2" tests="5" time="12.500"><properties><property name="outcome" value="failed" /></properties>'
+    )
+    expect(xml).toContain(
+      '<testsuite name="crashed" errors="0" failures="0" skipped="0" tests="0" time="0.000">\n<system-err>pytest wrote no report</system-err></testsuite>'
+    )
     expect(xml).toContain('<skipped type="pytest.xfail" />')
     expect(parseJunit(xml, { fileName: 'm' }).cases.map((c) => c.status)).toEqual(['failed', 'error', 'skipped', 'xfailed', 'passed'])
   })
@@ -53,10 +67,16 @@ describe('writeMergedJunit', () => {
   it('keeps a test that ran in two tiers in both suites, one testcase per run', () => {
     const xml = writeMergedJunit([
       { name: 'critical', report: { counts: countCases([testCase('t.py::a')]), cases: [testCase('t.py::a')], sourceFile: 'j' } },
-      { name: 'unit', report: { counts: countCases([testCase('t.py::a', 'failed')]), cases: [testCase('t.py::a', 'failed')], sourceFile: 'j' } }
+      {
+        name: 'unit',
+        report: { counts: countCases([testCase('t.py::a', 'failed')]), cases: [testCase('t.py::a', 'failed')], sourceFile: 'j' }
+      }
     ])
     expect(xml.match(/<testcase /g)).toHaveLength(2)
-    expect(parseJunit(xml, { fileName: 'm' }).cases.map((c) => [c.id, c.status])).toEqual([['t.py::a', 'passed'], ['t.py::a', 'failed']])
+    expect(parseJunit(xml, { fileName: 'm' }).cases.map((c) => [c.id, c.status])).toEqual([
+      ['t.py::a', 'passed'],
+      ['t.py::a', 'failed']
+    ])
   })
 })
 

@@ -15,13 +15,34 @@ const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
 /** A failing pipeline: real failures in one tier, a missing tier, a re-run, an unreadable artifact, gaps and repeats. */
 function failingInput(): MergeSummaryInput {
   const real = parseJunit(junitText('xunit1.xml'), { fileName: 'junit.xml' })
-  const critical = tierResult('critical', [testCase('tests/test_basic.py::test_passes', 'passed', 0.4)], { startedAt: '2026-11-29T10:00:00.000Z', finishedAt: '2026-11-29T10:00:06.000Z', wallSeconds: 6 })
-  const unit = { ...tierResult('unit', [], { outcome: 'failed', message: 'Some tests failed (pytest exit code 1).', runAttempt: 2, startedAt: '2026-11-29T10:00:01.000Z', finishedAt: '2026-11-29T10:01:11.000Z', wallSeconds: 70 }), report: real as TestReport }
+  const critical = tierResult('critical', [testCase('tests/test_basic.py::test_passes', 'passed', 0.4)], {
+    startedAt: '2026-11-29T10:00:00.000Z',
+    finishedAt: '2026-11-29T10:00:06.000Z',
+    wallSeconds: 6
+  })
+  const unit = {
+    ...tierResult('unit', [], {
+      outcome: 'failed',
+      message: 'Some tests failed (pytest exit code 1).',
+      runAttempt: 2,
+      startedAt: '2026-11-29T10:00:01.000Z',
+      finishedAt: '2026-11-29T10:01:11.000Z',
+      wallSeconds: 70
+    }),
+    report: real as TestReport
+  }
   const tiers = [critical, unit]
   const tests = pipelineTests(tiers)
   const collected = [...tests.keys(), 'tests/test_gap.py::test_nobody_runs_me', 'tests/test_slow.py::test_slow']
   const partition = auditPartition({ collected, excluded: ['tests/test_slow.py::test_slow'], ran: tests })
-  const verdict = mergeVerdict({ tiers, missing: ['integration'], anyExpected: true, allowEmpty: false, coverage: { hadData: true, percent: 71.25, failUnder: 80 }, audit: { partition, required: false } })
+  const verdict = mergeVerdict({
+    tiers,
+    missing: ['integration'],
+    anyExpected: true,
+    allowEmpty: false,
+    coverage: { hadData: true, percent: 71.25, failUnder: 80 },
+    audit: { partition, required: false }
+  })
   return {
     verdict,
     tiers,
@@ -37,18 +58,45 @@ function failingInput(): MergeSummaryInput {
 }
 
 function passingInput(): MergeSummaryInput {
-  const a = tierResult('data-pipeline', ['d0', 'd1', 'd2'].map((d) => testCase(`tests/unit/${d}/test_${d}.py::test_scale`, 'passed', 0.01)))
-  const b = tierResult('delivery', [testCase('tests/unit/d9/test_d9.py::test_scale', 'passed', 0.02)], { startedAt: '2026-11-29T10:00:00.000Z', finishedAt: '2026-11-29T10:00:05.000Z', wallSeconds: 5 })
+  const a = tierResult(
+    'data-pipeline',
+    ['d0', 'd1', 'd2'].map((d) => testCase(`tests/unit/${d}/test_${d}.py::test_scale`, 'passed', 0.01))
+  )
+  const b = tierResult('delivery', [testCase('tests/unit/d9/test_d9.py::test_scale', 'passed', 0.02)], {
+    startedAt: '2026-11-29T10:00:00.000Z',
+    finishedAt: '2026-11-29T10:00:05.000Z',
+    wallSeconds: 5
+  })
   const tiers = [a, b]
   const tests = pipelineTests(tiers)
   const partition = auditPartition({ collected: [...tests.keys()], excluded: [], ran: tests })
-  const verdict = mergeVerdict({ tiers, missing: [], anyExpected: true, allowEmpty: false, coverage: { hadData: false }, audit: { partition, required: true } })
-  return { verdict, tiers, missing: [], superseded: [], unreadable: [], report: pipelineReport(tiers, tests), tests, audit: { partition, excludeMarkers: [] }, artifactName: 'pytest-merged' }
+  const verdict = mergeVerdict({
+    tiers,
+    missing: [],
+    anyExpected: true,
+    allowEmpty: false,
+    coverage: { hadData: false },
+    audit: { partition, required: true }
+  })
+  return {
+    verdict,
+    tiers,
+    missing: [],
+    superseded: [],
+    unreadable: [],
+    report: pipelineReport(tiers, tests),
+    tests,
+    audit: { partition, excludeMarkers: [] },
+    artifactName: 'pytest-merged'
+  }
 }
 
 describe('committed summaries', () => {
   // Regenerate with UPDATE_SUMMARIES=1.
-  it.each([['summary-failing.md', failingInput], ['summary-passing.md', passingInput]] as const)('%s is what the renderer writes now', (file, make) => {
+  it.each([
+    ['summary-failing.md', failingInput],
+    ['summary-passing.md', passingInput]
+  ] as const)('%s is what the renderer writes now', (file, make) => {
     const rendered = renderMergeSummary(make())
     if (process.env.UPDATE_SUMMARIES === '1') writeFileSync(`${MERGE_DIR}${file}`, rendered)
     expect(rendered).toBe(fixture(file))
@@ -110,7 +158,11 @@ describe('renderMergeSummary', () => {
 
   it('escapes ids and messages from the reports', () => {
     const input = passingInput()
-    const evil = tierResult('unit|x', [testCase('t.py::test_x[<img src=x>|`]', 'failed', 1, { message: '<script>alert(1)</script> | *bold*' })], { outcome: 'failed' })
+    const evil = tierResult(
+      'unit|x',
+      [testCase('t.py::test_x[<img src=x>|`]', 'failed', 1, { message: '<script>alert(1)</script> | *bold*' })],
+      { outcome: 'failed' }
+    )
     const tests = pipelineTests([evil])
     const out = renderMergeSummary({ ...input, tiers: [evil], tests, report: pipelineReport([evil], tests) })
     expect(out).not.toContain('<script>')

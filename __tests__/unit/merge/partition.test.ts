@@ -18,8 +18,14 @@ describe('auditPartition', () => {
   const other = expected.filter((id) => !id.startsWith('tests/unit/'))
   const ran = pipelineTests([
     tierResult('critical', [testCase(CRIT, 'passed', 0.25)]),
-    tierResult('unit', [...unitIds, FUTURE].map((id) => testCase(id, 'passed', id === CRIT ? 0.4 : 0.01))),
-    tierResult('integration', [...other, 'tests/elsewhere/test_x.py::test_x', 'tests/broken.py'].map((id) => testCase(id)))
+    tierResult(
+      'unit',
+      [...unitIds, FUTURE].map((id) => testCase(id, 'passed', id === CRIT ? 0.4 : 0.01))
+    ),
+    tierResult(
+      'integration',
+      [...other, 'tests/elsewhere/test_x.py::test_x', 'tests/broken.py'].map((id) => testCase(id))
+    )
   ])
   const p = auditPartition({ collected: all, excluded, ran })
 
@@ -36,8 +42,18 @@ describe('auditPartition', () => {
     expect(p.unknown).toEqual(['tests/elsewhere/test_x.py::test_x'])
   })
   it('finds no gap when nothing is excluded and everything ran', () => {
-    const everything = pipelineTests([tierResult('full', all.map((id) => testCase(id)))])
-    expect(auditPartition({ collected: all, excluded: [], ran: everything })).toMatchObject({ gaps: [], overlaps: [], covered: 72, expected: 72 })
+    const everything = pipelineTests([
+      tierResult(
+        'full',
+        all.map((id) => testCase(id))
+      )
+    ])
+    expect(auditPartition({ collected: all, excluded: [], ran: everything })).toMatchObject({
+      gaps: [],
+      overlaps: [],
+      covered: 72,
+      expected: 72
+    })
   })
 })
 

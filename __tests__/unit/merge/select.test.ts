@@ -5,7 +5,10 @@ import { manifest, tierResult } from './fixtures.js'
 describe('shardOf', () => {
   it.each([
     [undefined, undefined],
-    [{ index: 2, total: 4 }, { index: 2, total: 4 }],
+    [
+      { index: 2, total: 4 },
+      { index: 2, total: 4 }
+    ],
     ['3/4', { index: 3, total: 4 }],
     ['5/4', undefined],
     [{ index: 0, total: 4 }, undefined],
@@ -19,7 +22,10 @@ describe('pickNewest', () => {
   it('keeps the higher run attempt when two artifacts claim the same tier', () => {
     const old = tierResult('unit', [], { runAttempt: 1, artifactName: 'pytest-unit' })
     const rerun = tierResult('unit', [], { runAttempt: 2, artifactName: 'pytest-unit-rerun' })
-    for (const order of [[old, rerun], [rerun, old]]) {
+    for (const order of [
+      [old, rerun],
+      [rerun, old]
+    ]) {
       const { kept, superseded } = pickNewest(order)
       expect(kept).toEqual([rerun])
       expect(superseded).toEqual([{ result: old, by: rerun }])
@@ -45,12 +51,19 @@ describe('pickNewest', () => {
     const { kept, superseded } = pickNewest([s1b, s2, a2, a1, a3])
     expect(kept.map(label)).toEqual(['unit (shard 1/2)', 'unit (shard 2/2)', 'critical'])
     expect(kept).toContain(a3)
-    expect(superseded.map((s) => [s.result.manifest.runAttempt, s.by.manifest.runAttempt])).toEqual([[1, 3], [2, 3]])
+    expect(superseded.map((s) => [s.result.manifest.runAttempt, s.by.manifest.runAttempt])).toEqual([
+      [1, 3],
+      [2, 3]
+    ])
   })
 })
 
 describe('missingTiers', () => {
-  const got = [tierResult('critical', []), { ...tierResult('unit', []), shard: { index: 1, total: 3 } }, { ...tierResult('unit', []), shard: { index: 3, total: 3 } }]
+  const got = [
+    tierResult('critical', []),
+    { ...tierResult('unit', []), shard: { index: 1, total: 3 } },
+    { ...tierResult('unit', []), shard: { index: 3, total: 3 } }
+  ]
   it('names tiers without results and missing shards', () => {
     expect(missingTiers(['critical', 'unit', 'integration'], got)).toEqual(['unit (shard 2/3)', 'integration'])
   })
@@ -61,7 +74,13 @@ describe('missingTiers', () => {
 
 describe('pipelineOrder', () => {
   it('orders expected tiers first, in their order, then others by name, shards by index', () => {
-    const r = [tierResult('zeta', []), { ...tierResult('unit', []), shard: { index: 2, total: 2 } }, tierResult('alpha', []), tierResult('critical', []), { ...tierResult('unit', []), shard: { index: 1, total: 2 } }]
+    const r = [
+      tierResult('zeta', []),
+      { ...tierResult('unit', []), shard: { index: 2, total: 2 } },
+      tierResult('alpha', []),
+      tierResult('critical', []),
+      { ...tierResult('unit', []), shard: { index: 1, total: 2 } }
+    ]
     expect(pipelineOrder(r, ['critical', 'unit']).map(label)).toEqual(['critical', 'unit (shard 1/2)', 'unit (shard 2/2)', 'alpha', 'zeta'])
   })
 })

@@ -3,7 +3,17 @@ import type { Partition } from '../../../src/merge/partition.js'
 import { mergeVerdict, type VerdictInput } from '../../../src/merge/verdict.js'
 import { tierResult } from './fixtures.js'
 
-const partition = (gaps: string[]): Partition => ({ collected: 3, excluded: 0, expected: 3, covered: 3 - gaps.length, gaps, overlaps: [], extraSeconds: 0, ranExcluded: [], unknown: [] })
+const partition = (gaps: string[]): Partition => ({
+  collected: 3,
+  excluded: 0,
+  expected: 3,
+  covered: 3 - gaps.length,
+  gaps,
+  overlaps: [],
+  extraSeconds: 0,
+  ranExcluded: [],
+  unknown: []
+})
 const base: VerdictInput = {
   tiers: [tierResult('critical', []), tierResult('unit', [])],
   missing: [],
@@ -16,21 +26,71 @@ const verdict = (over: Partial<VerdictInput>) => mergeVerdict({ ...base, ...over
 
 describe('mergeVerdict', () => {
   it('passes when every tier passed and every expected tier is present', () => {
-    expect(verdict({})).toEqual({ outcome: 'passed', failed: false, message: 'All 2 tier result(s) passed and every expected tier is present.', reasons: [] })
+    expect(verdict({})).toEqual({
+      outcome: 'passed',
+      failed: false,
+      message: 'All 2 tier result(s) passed and every expected tier is present.',
+      reasons: []
+    })
   })
 
   it.each<[string, Partial<VerdictInput>, string, RegExp]>([
-    ['a failed tier', { tiers: [tierResult('unit', [], { outcome: 'failed', message: 'Some tests failed (pytest exit code 1).' })] }, 'failed', /^unit: failed\. Some tests failed/],
-    ['a timed-out tier', { tiers: [tierResult('unit', [], { outcome: 'timed-out', message: 'out of time' })] }, 'failed', /unit: timed-out/],
-    ['an empty tier without allow-empty', { tiers: [tierResult('unit', [], { outcome: 'no-tests', message: 'none' })] }, 'failed', /unit: no-tests/],
-    ['a missing tier', { missing: ['integration', 'unit (shard 2/3)'] }, 'failed', /No results from integration, unit \(shard 2\/3\): the job was skipped, cancelled/],
+    [
+      'a failed tier',
+      { tiers: [tierResult('unit', [], { outcome: 'failed', message: 'Some tests failed (pytest exit code 1).' })] },
+      'failed',
+      /^unit: failed\. Some tests failed/
+    ],
+    [
+      'a timed-out tier',
+      { tiers: [tierResult('unit', [], { outcome: 'timed-out', message: 'out of time' })] },
+      'failed',
+      /unit: timed-out/
+    ],
+    [
+      'an empty tier without allow-empty',
+      { tiers: [tierResult('unit', [], { outcome: 'no-tests', message: 'none' })] },
+      'failed',
+      /unit: no-tests/
+    ],
+    [
+      'a missing tier',
+      { missing: ['integration', 'unit (shard 2/3)'] },
+      'failed',
+      /No results from integration, unit \(shard 2\/3\): the job was skipped, cancelled/
+    ],
     ['nothing to merge with expected-tiers: *', { tiers: [], anyExpected: false }, 'failed', /No tier uploaded results/],
-    ['an unreadable report of a passed tier', { tiers: [tierResult('unit', [], {}, { report: undefined, reportError: 'broken XML' })] }, 'failed', /unit: broken XML/],
-    ['coverage below the threshold', { coverage: { hadData: true, percent: 79.996, failUnder: 80 } }, 'failed', /Combined coverage is 79\.99 %, below coverage-fail-under 80 %/],
+    [
+      'an unreadable report of a passed tier',
+      { tiers: [tierResult('unit', [], {}, { report: undefined, reportError: 'broken XML' })] },
+      'failed',
+      /unit: broken XML/
+    ],
+    [
+      'coverage below the threshold',
+      { coverage: { hadData: true, percent: 79.996, failUnder: 80 } },
+      'failed',
+      /Combined coverage is 79\.99 %, below coverage-fail-under 80 %/
+    ],
     ['a threshold without coverage data', { coverage: { hadData: false, failUnder: 80 } }, 'error', /no tier uploaded coverage data/],
-    ['coverage that could not be combined', { coverage: { hadData: true, error: 'combine failed' } }, 'error', /Coverage could not be combined: combine failed/],
-    ['gaps with require-partition', { audit: { partition: partition(['a', 'b']), required: true } }, 'failed', /2 test\(s\) ran in no tier/],
-    ['an audit that could not run, with require-partition', { audit: { error: 'exit code 2', required: true } }, 'error', /audit could not run: exit code 2/]
+    [
+      'coverage that could not be combined',
+      { coverage: { hadData: true, error: 'combine failed' } },
+      'error',
+      /Coverage could not be combined: combine failed/
+    ],
+    [
+      'gaps with require-partition',
+      { audit: { partition: partition(['a', 'b']), required: true } },
+      'failed',
+      /2 test\(s\) ran in no tier/
+    ],
+    [
+      'an audit that could not run, with require-partition',
+      { audit: { error: 'exit code 2', required: true } },
+      'error',
+      /audit could not run: exit code 2/
+    ]
   ])('fails on %s', (_, over, outcome, message) => {
     const v = verdict(over)
     expect(v.outcome).toBe(outcome)

@@ -42,7 +42,7 @@ describe('parseJunit on real pytest 7.2 output', () => {
   it('decodes predefined and numeric entities in names, messages and tracebacks', () => {
     const c = byId(xunit1, 'tests/test_basic.py::test_params[a|b-<x>]')
     expect(c.message).toMatch(/^AssertionError: markup in 'a\|b-<x>' & more\nassert '<' not in/)
-    expect(c.details).toContain(">       assert \"<\" not in text")
+    expect(c.details).toContain('>       assert "<" not in text')
     expect(c.line).toBe(63)
     expect(byId(xunit1, 'tests/test_basic.py::test_params[quote"&amp]').status).toBe('passed')
   })
@@ -172,7 +172,8 @@ describe('parseJunit on broken or hostile input', () => {
 
   // Hand-written: pytest does not write these shapes, other tools and old pytest versions do.
   it('sums test times when no suite has a time, and reads a bare testsuite root', () => {
-    const xml = '<testsuite name="s"><testcase classname="t.test_a" name="t1" time="0.25"/><testcase classname="t.test_a" name="t2" time="0.5"/></testsuite>'
+    const xml =
+      '<testsuite name="s"><testcase classname="t.test_a" name="t1" time="0.25"/><testcase classname="t.test_a" name="t2" time="0.5"/></testsuite>'
     expect(parseJunit(xml, { fileName: 'x.xml' }).counts).toMatchObject({ tests: 2, passed: 2, durationSeconds: 0.75 })
   })
 

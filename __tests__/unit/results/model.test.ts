@@ -3,7 +3,13 @@ import { countCases, isFailing, mergeReports, type TestCase, type TestStatus } f
 import { parseJunit } from '../../../src/results/junit.js'
 import { junitText } from './fixtures.js'
 
-const tc = (status: TestStatus, durationSeconds = 1): TestCase => ({ id: `t::${status}`, name: status, classname: 't', durationSeconds, status })
+const tc = (status: TestStatus, durationSeconds = 1): TestCase => ({
+  id: `t::${status}`,
+  name: status,
+  classname: 't',
+  durationSeconds,
+  status
+})
 
 describe('results model', () => {
   it('counts cases by status and sums their durations unless told the duration', () => {
@@ -14,7 +20,10 @@ describe('results model', () => {
   })
 
   it('calls failed and errored tests failing, and nothing else', () => {
-    expect((['passed', 'failed', 'error', 'skipped', 'xfailed', 'xpassed'] as const).filter((s) => isFailing({ status: s }))).toEqual(['failed', 'error'])
+    expect((['passed', 'failed', 'error', 'skipped', 'xfailed', 'xpassed'] as const).filter((s) => isFailing({ status: s }))).toEqual([
+      'failed',
+      'error'
+    ])
   })
 
   it('merges the reports of one run', () => {
@@ -23,7 +32,12 @@ describe('results model', () => {
     const m = mergeReports([a, b])
     expect(m.sourceFile).toBe('a.xml, b.xml')
     expect(m.cases).toHaveLength(a.cases.length + 1)
-    expect(m.counts).toMatchObject({ tests: 21, errors: 3, failed: 6, durationSeconds: Math.max(a.counts.durationSeconds, b.counts.durationSeconds) })
+    expect(m.counts).toMatchObject({
+      tests: 21,
+      errors: 3,
+      failed: 6,
+      durationSeconds: Math.max(a.counts.durationSeconds, b.counts.durationSeconds)
+    })
     expect(mergeReports([]).counts.tests).toBe(0)
   })
 })

@@ -6,7 +6,13 @@ describe('resolveNodeId', () => {
   it.each([
     // [classname, name, file attribute, expected id, expected file]
     ['tests.test_basic', 'test_passes', undefined, 'tests/test_basic.py::test_passes', 'tests/test_basic.py'],
-    ['tests.unit.d0_gateway.test_x.TestA', 'test_b[param]', undefined, 'tests/unit/d0_gateway/test_x.py::TestA::test_b[param]', 'tests/unit/d0_gateway/test_x.py'],
+    [
+      'tests.unit.d0_gateway.test_x.TestA',
+      'test_b[param]',
+      undefined,
+      'tests/unit/d0_gateway/test_x.py::TestA::test_b[param]',
+      'tests/unit/d0_gateway/test_x.py'
+    ],
     ['tests.test_x.TestOuter.TestInner', 'test_c', undefined, 'tests/test_x.py::TestOuter::TestInner::test_c', 'tests/test_x.py'],
     ['test_top', 'test_d[a.b::c/d]', undefined, 'test_top.py::test_d[a.b::c/d]', 'test_top.py'],
     ['tests.unit.test_x.TestA', 'test_b', 'tests/unit/test_x.py', 'tests/unit/test_x.py::TestA::test_b', 'tests/unit/test_x.py'],
@@ -35,7 +41,10 @@ describe('resolveNodeId', () => {
   it('maps the file with mapPath, and asks fileExists about mapped paths', () => {
     const mapPath = (p: string): string => `backend/${p}`
     const seen: string[] = []
-    const r = resolveNodeId({ classname: 'tests.test_x.TestA', name: 't' }, { mapPath, fileExists: (p) => (seen.push(p), p === 'backend/tests/test_x.py') })
+    const r = resolveNodeId(
+      { classname: 'tests.test_x.TestA', name: 't' },
+      { mapPath, fileExists: (p) => (seen.push(p), p === 'backend/tests/test_x.py') }
+    )
     expect(r).toEqual({ id: 'backend/tests/test_x.py::TestA::t', file: 'backend/tests/test_x.py' })
     expect(seen).toEqual(['backend/tests/test_x/TestA.py', 'backend/tests/test_x.py'])
   })
@@ -46,7 +55,12 @@ describe('failingLine', () => {
     ['long format, last frame in the file', 'tests/x.py:12: \n_ _ _\n\nlib/h.py:3: ValueError', 'tests/x.py', 12],
     ['short format with container paths', '/app/tests/x.py:21: in test_a\n    assert x\nE   assert 4 == 5', 'tests/x.py', 21],
     ['two frames in the file: the last wins', 'tests/x.py:5: in test_a\n    h()\ntests/x.py:9: in h\n    boom()\nE   E', 'tests/x.py', 9],
-    ['native format', 'Traceback (most recent call last):\n  File "/app/tests/x.py", line 26, in t\n    f()\n  File "/app/h.py", line 3, in f', 'tests/x.py', 26],
+    [
+      'native format',
+      'Traceback (most recent call last):\n  File "/app/tests/x.py", line 26, in t\n    f()\n  File "/app/h.py", line 3, in f',
+      'tests/x.py',
+      26
+    ],
     ['no frame in the file', 'tests/conftest.py:6: RuntimeError', 'tests/x.py', undefined],
     ['an exception line that looks like a frame', 'tests/x.py:4: in t\nE   tests/x.py:99: not a frame', 'tests/x.py', 4],
     ['a file that only ends the same way', 'other_tests/x.py:8: in t', 'tests/x.py', undefined]

@@ -8,7 +8,15 @@ import { SUMMARY_SAMPLES } from './summary-samples.js'
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
 const real = parseJunit(junitText('xunit1.xml'), { fileName: 'junit.xml' })
-const base: SummaryInput = { tier: 'unit', outcome: 'failed', command: ['pytest', 'tests'], workers: '2', wallSeconds: 3, report: real, artifactName: 'pytest-tier-unit' }
+const base: SummaryInput = {
+  tier: 'unit',
+  outcome: 'failed',
+  command: ['pytest', 'tests'],
+  workers: '2',
+  wallSeconds: 3,
+  report: real,
+  artifactName: 'pytest-tier-unit'
+}
 
 /** A report of `n` copies of the real failures, with distinct ids, for size tests. */
 function manyFailures(n: number, extra: Partial<TestCase> = {}): TestReport {
@@ -56,7 +64,11 @@ describe('renderSummary', () => {
   it('escapes test ids and messages for Markdown and HTML', () => {
     expect(md).toContain('**Failed** `tests/test_basic.py::test_params[a|b-<x>]`')
     expect(md).toContain("> AssertionError: markup in 'a\\|b-&lt;x&gt;' &amp; more")
-    const tricky = renderSummary({ ...base, tier: 'a|<b>', report: manyFailures(1, { id: 'x.py::t[`a`|<i>]', message: '- <img src=x> *bold* `code`' }) })
+    const tricky = renderSummary({
+      ...base,
+      tier: 'a|<b>',
+      report: manyFailures(1, { id: 'x.py::t[`a`|<i>]', message: '- <img src=x> *bold* `code`' })
+    })
     expect(tricky).toContain('## pytest tier a\\|&lt;b&gt;: failed')
     expect(tricky).toContain('**Failed** ``x.py::t[`a`|<i>]``')
     expect(tricky).toContain('> \\- &lt;img src=x&gt; \\*bold\\* \\`code\\`')
@@ -75,13 +87,15 @@ describe('renderSummary', () => {
     expect(r).toContain('```text\nline 71\n')
     expect(r).toContain('line 100\n```')
     expect(r).not.toContain('line 70\n')
-    expect(r).toContain("_70 earlier line(s) of the traceback are not shown; the artifact `pytest-tier-unit` has them._")
+    expect(r).toContain('_70 earlier line(s) of the traceback are not shown; the artifact `pytest-tier-unit` has them._')
   })
 
   it('lists the 10 slowest tests, slowest first', () => {
     const section = md.slice(md.indexOf('### 10 slowest tests'))
     expect(section.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(10)
-    expect(section).toMatch(/^### 10 slowest tests\n\n\| Test \| Status \| Duration \|\n\| --- \| --- \| ---: \|\n\| `tests\/unit\/d0_gateway\/test_gateway.py::TestGateway::test_slow` \| passed \| 0\.20 s \|/)
+    expect(section).toMatch(
+      /^### 10 slowest tests\n\n\| Test \| Status \| Duration \|\n\| --- \| --- \| ---: \|\n\| `tests\/unit\/d0_gateway\/test_gateway.py::TestGateway::test_slow` \| passed \| 0\.20 s \|/
+    )
   })
 
   it('says so when there is no report, and when the run had no xdist', () => {

@@ -5,7 +5,8 @@ import type { Captured } from '../../../src/seams/exec.js'
 import { xdistMissing } from '../../../src/tiers/collect.js'
 
 // What pytest 7.2 without pytest-xdist prints for `-n 0` (seen on this machine's host pytest).
-const NO_XDIST = 'ERROR: usage: __main__.py [options] [file_or_dir] [file_or_dir] [...]\n__main__.py: error: unrecognized arguments: -n\n  inifile: /p/pytest.ini\n'
+const NO_XDIST =
+  'ERROR: usage: __main__.py [options] [file_or_dir] [file_or_dir] [...]\n__main__.py: error: unrecognized arguments: -n\n  inifile: /p/pytest.ini\n'
 
 describe('xdistMissing', () => {
   it.each([

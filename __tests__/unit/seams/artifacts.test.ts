@@ -16,8 +16,11 @@ import { zipTextFiles } from '../../support/zip.js'
 const artifacts = createArtifacts()
 
 /** Points the clients at the service as one job of one run. */
-function asJob(jobId: string, options: { runId?: string, attempt?: number } = {}): void {
-  Object.assign(process.env, runtimeEnv(service, { runId: options.runId ?? 'run-1', jobId, attempt: options.attempt, workspace: temp, runnerTemp: temp }))
+function asJob(jobId: string, options: { runId?: string; attempt?: number } = {}): void {
+  Object.assign(
+    process.env,
+    runtimeEnv(service, { runId: options.runId ?? 'run-1', jobId, attempt: options.attempt, workspace: temp, runnerTemp: temp })
+  )
 }
 
 /** Writes files under the temp folder and returns that folder. */
@@ -33,8 +36,11 @@ async function results(folder: string, files: Record<string, string>): Promise<s
 /** Shrinks the clients' multi-second retry sleeps to a millisecond; returns the undo. Not for downloads. */
 function fastRetries(): () => void {
   const real = globalThis.setTimeout
-  globalThis.setTimeout = ((fn: () => void, ms?: number) => real(fn, ms !== undefined && ms >= 1000 ? 1 : ms)) as unknown as typeof setTimeout
-  return () => { globalThis.setTimeout = real }
+  globalThis.setTimeout = ((fn: () => void, ms?: number) =>
+    real(fn, ms !== undefined && ms >= 1000 ? 1 : ms)) as unknown as typeof setTimeout
+  return () => {
+    globalThis.setTimeout = real
+  }
 }
 
 useResultsService('artifacts-test-', () => asJob('job-1'))
@@ -42,12 +48,22 @@ useResultsService('artifacts-test-', () => asJob('job-1'))
 describe('uploadResults', () => {
   it('uploads a folder as a zip, hidden files included', async () => {
     const root = await results('unit', { 'junit.xml': '<testsuites/>', '.coverage.unit': 'coverage-data', 'logs/pytest.log': 'log' })
-    const uploaded = await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, retentionDays: 5, runAttempt: runAttempt() })
+    const uploaded = await artifacts.uploadResults({
+      name: 'pytest-unit',
+      files: [root],
+      rootDirectory: root,
+      retentionDays: 5,
+      runAttempt: runAttempt()
+    })
 
     const [stored] = service.artifacts()
     expect(uploaded).toEqual({ id: stored.id, name: 'pytest-unit', size: stored.size, replaced: false })
     expect(stored).toMatchObject({ name: 'pytest-unit', runId: 'run-1', jobId: 'job-1', retentionDays: 5 })
-    expect(zipTextFiles(stored.bytes)).toEqual({ 'junit.xml': '<testsuites/>', '.coverage.unit': 'coverage-data', 'logs/pytest.log': 'log' })
+    expect(zipTextFiles(stored.bytes)).toEqual({
+      'junit.xml': '<testsuites/>',
+      '.coverage.unit': 'coverage-data',
+      'logs/pytest.log': 'log'
+    })
   })
 
   it('replaces the artifact of an earlier attempt instead of failing with 409', async () => {
@@ -55,7 +71,12 @@ describe('uploadResults', () => {
     await artifacts.uploadResults({ name: 'pytest-unit', files: [first], rootDirectory: first, runAttempt: runAttempt() })
     asJob('job-1-attempt-2', { attempt: 2 })
     const second = await results('a2', { 'junit.xml': 'attempt 2' })
-    const uploaded = await artifacts.uploadResults({ name: 'pytest-unit', files: [second], rootDirectory: second, runAttempt: runAttempt() })
+    const uploaded = await artifacts.uploadResults({
+      name: 'pytest-unit',
+      files: [second],
+      rootDirectory: second,
+      runAttempt: runAttempt()
+    })
 
     expect(uploaded.replaced).toBe(true)
     expect(service.artifacts().map((a) => [a.name, zipTextFiles(a.bytes)['junit.xml']])).toEqual([['pytest-unit', 'attempt 2']])
@@ -64,12 +85,14 @@ describe('uploadResults', () => {
     expect(output.join('')).not.toContain('::warning::')
   })
 
-  it('refuses, keeping the other job\'s results, when a first attempt finds its name taken', async () => {
+  it("refuses, keeping the other job's results, when a first attempt finds its name taken", async () => {
     const root = await results('r', { 'junit.xml': 'first job' })
     await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
     asJob('job-2')
     const other = await results('o', { 'junit.xml': 'second job' })
-    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [other], rootDirectory: other, runAttempt: runAttempt() })).rejects.toThrow(
+    await expect(
+      artifacts.uploadResults({ name: 'pytest-unit', files: [other], rootDirectory: other, runAttempt: runAttempt() })
+    ).rejects.toThrow(
       /An artifact named pytest-unit already exists in this run \(id \d+\), uploaded by another job or step\. Give each job a distinct artifact-name/
     )
     expect(service.artifacts().map((a) => zipTextFiles(a.bytes)['junit.xml'])).toEqual(['first job'])
@@ -77,12 +100,16 @@ describe('uploadResults', () => {
 
   it('rejects an invalid name before calling the service', async () => {
     const root = await results('r', { 'junit.xml': 'x' })
-    await expect(artifacts.uploadResults({ name: 'pytest:unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })).rejects.toThrow(/artifact name is not valid/)
+    await expect(
+      artifacts.uploadResults({ name: 'pytest:unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
+    ).rejects.toThrow(/artifact name is not valid/)
     expect(service.requests.filter((r) => r.rpc === 'CreateArtifact')).toEqual([])
   })
 
   it('rejects a missing file with its path', async () => {
-    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [path.join(temp, 'nope.xml')], rootDirectory: temp, runAttempt: runAttempt() })).rejects.toThrow(/nope\.xml: it does not exist/)
+    await expect(
+      artifacts.uploadResults({ name: 'pytest-unit', files: [path.join(temp, 'nope.xml')], rootDirectory: temp, runAttempt: runAttempt() })
+    ).rejects.toThrow(/nope\.xml: it does not exist/)
   })
 
   it('retries injected 500s and then succeeds', async () => {
@@ -106,7 +133,9 @@ describe('uploadResults', () => {
     try {
       service.failAlways('CreateArtifact')
       const root = await results('r', { 'junit.xml': 'x' })
-      await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })).rejects.toThrow(/Failed to CreateArtifact: Failed to make request after 5 attempts/)
+      await expect(
+        artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
+      ).rejects.toThrow(/Failed to CreateArtifact: Failed to make request after 5 attempts/)
     } finally {
       undo()
     }
@@ -118,7 +147,9 @@ describe('uploadResults', () => {
     try {
       service.failAlways('BlobUpload')
       const root = await results('r', { 'junit.xml': 'x' })
-      await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })).rejects.toThrow(/injected failure of BlobUpload/)
+      await expect(
+        artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
+      ).rejects.toThrow(/injected failure of BlobUpload/)
     } finally {
       undo()
     }
@@ -131,16 +162,27 @@ describe('uploadResults', () => {
   it('fails at once on a non-retryable status', async () => {
     service.failAlways('CreateArtifact', 403)
     const root = await results('r', { 'junit.xml': 'x' })
-    await expect(artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })).rejects.toThrow(/non-retryable error: Failed request: \(403\)/)
+    await expect(
+      artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
+    ).rejects.toThrow(/non-retryable error: Failed request: \(403\)/)
   })
 })
 
 describe('downloadTierArtifacts', () => {
-  it('downloads the run\'s matching artifacts from every job into a folder each', async () => {
-    for (const [job, tier] of [['job-1', 'unit'], ['job-2', 'integration'], ['job-3', 'other']]) {
+  it("downloads the run's matching artifacts from every job into a folder each", async () => {
+    for (const [job, tier] of [
+      ['job-1', 'unit'],
+      ['job-2', 'integration'],
+      ['job-3', 'other']
+    ]) {
       asJob(job)
       const root = await results(tier, { 'junit.xml': `<${tier}/>`, [`.coverage.${tier}`]: tier })
-      await artifacts.uploadResults({ name: tier === 'other' ? 'docs' : `pytest-${tier}`, files: [root], rootDirectory: root, runAttempt: runAttempt() })
+      await artifacts.uploadResults({
+        name: tier === 'other' ? 'docs' : `pytest-${tier}`,
+        files: [root],
+        rootDirectory: root,
+        runAttempt: runAttempt()
+      })
     }
     asJob('job-merge', { attempt: 1 })
     const into = path.join(temp, 'merged')

@@ -5,7 +5,16 @@ import { readEnvironment } from '../../../src/seams/environment.js'
 describe('readEnvironment', () => {
   it('gives defaults outside GitHub Actions', () => {
     const env = readEnvironment({}, '/here')
-    expect(env).toMatchObject({ workspace: '/here', runnerTemp: undefined, runId: '', runAttempt: 1, sha: '', job: '', githubActions: false, actionsRuntime: false })
+    expect(env).toMatchObject({
+      workspace: '/here',
+      runnerTemp: undefined,
+      runId: '',
+      runAttempt: 1,
+      sha: '',
+      job: '',
+      githubActions: false,
+      actionsRuntime: false
+    })
   })
 
   it('reads the runner variables of a job', () => {
@@ -23,7 +32,16 @@ describe('readEnvironment', () => {
       },
       '/here'
     )
-    expect(env).toMatchObject({ workspace: '/w', runnerTemp: '/t', runId: '42', runAttempt: 3, sha: 'abc', job: 'unit', githubActions: true, actionsRuntime: true })
+    expect(env).toMatchObject({
+      workspace: '/w',
+      runnerTemp: '/t',
+      runId: '42',
+      runAttempt: 3,
+      sha: 'abc',
+      job: 'unit',
+      githubActions: true,
+      actionsRuntime: true
+    })
     expect(env.variables.GITHUB_JOB).toBe('unit')
   })
 

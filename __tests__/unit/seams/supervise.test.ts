@@ -27,19 +27,31 @@ describe('supervise', () => {
   it('returns the exit code of a run that ends in time', async () => {
     const p = fakeProcess({ honoursInterrupt: true })
     setTimeout(() => p.finish(1), 10)
-    expect(await supervise(p.running, p.stopper, { timeoutMs: 1000, graceMs: 100 })).toEqual({ exitCode: 1, timedOut: false, cancelledBy: undefined })
+    expect(await supervise(p.running, p.stopper, { timeoutMs: 1000, graceMs: 100 })).toEqual({
+      exitCode: 1,
+      timedOut: false,
+      cancelledBy: undefined
+    })
     expect(p.log).toEqual([])
   })
 
   it('interrupts a run that outlives its timeout', async () => {
     const p = fakeProcess({ honoursInterrupt: true })
-    expect(await supervise(p.running, p.stopper, { timeoutMs: 20, graceMs: 1000 })).toEqual({ exitCode: 2, timedOut: true, cancelledBy: undefined })
+    expect(await supervise(p.running, p.stopper, { timeoutMs: 20, graceMs: 1000 })).toEqual({
+      exitCode: 2,
+      timedOut: true,
+      cancelledBy: undefined
+    })
     expect(p.log).toEqual(['interrupt'])
   })
 
   it('kills a run that ignores the interrupt once the grace period is over', async () => {
     const p = fakeProcess({ honoursInterrupt: false })
-    expect(await supervise(p.running, p.stopper, { timeoutMs: 20, graceMs: 30 })).toEqual({ exitCode: 137, timedOut: true, cancelledBy: undefined })
+    expect(await supervise(p.running, p.stopper, { timeoutMs: 20, graceMs: 30 })).toEqual({
+      exitCode: 137,
+      timedOut: true,
+      cancelledBy: undefined
+    })
     expect(p.log).toEqual(['interrupt', 'hard kill'])
   })
 

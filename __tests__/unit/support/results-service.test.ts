@@ -18,14 +18,23 @@ const ids = { workflow_run_backend_id: 'run-1', workflow_job_run_backend_id: 'jo
 const token = runtimeToken('run-1', 'job-1')
 
 /** Points the clients at the service as one job of one run. */
-function asJob(jobId: string, extra: { runId?: string, retentionDays?: number } = {}): void {
-  Object.assign(process.env, runtimeEnv(service, { runId: extra.runId ?? 'run-1', jobId, workspace: temp, runnerTemp: temp, retentionDays: extra.retentionDays }))
+function asJob(jobId: string, extra: { runId?: string; retentionDays?: number } = {}): void {
+  Object.assign(
+    process.env,
+    runtimeEnv(service, { runId: extra.runId ?? 'run-1', jobId, workspace: temp, runnerTemp: temp, retentionDays: extra.retentionDays })
+  )
 }
 
 /** Uploads one small file with the real client, as the current job. */
 async function upload(name: string, retentionDays?: number): Promise<void> {
   await writeFile(path.join(temp, 'junit.xml'), '<testsuites/>')
-  await createArtifacts().uploadResults({ name, files: [path.join(temp, 'junit.xml')], rootDirectory: temp, retentionDays, runAttempt: runAttempt() })
+  await createArtifacts().uploadResults({
+    name,
+    files: [path.join(temp, 'junit.xml')],
+    rootDirectory: temp,
+    retentionDays,
+    runAttempt: runAttempt()
+  })
 }
 
 useResultsService('results-service-test-', () => asJob('job-1'))
@@ -42,7 +51,10 @@ describe('ArtifactService', () => {
   })
 
   it.each(['', 'a:b', 'a/b', 'a\\b', 'a*b', 'a"b', 'a\nb'])('rejects the artifact name %j', async (name) => {
-    expect(await service.call('CreateArtifact', { ...ids, name, version: 7 }, token)).toMatchObject({ status: 400, body: { code: 'invalid_argument' } })
+    expect(await service.call('CreateArtifact', { ...ids, name, version: 7 }, token)).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_argument' }
+    })
   })
 
   it('checks the token: missing is 401, another run is 403', async () => {
@@ -60,7 +72,9 @@ describe('ArtifactService', () => {
     await upload('pytest-unit')
     const [stored] = service.artifacts()
     const { body } = await service.call('ListArtifacts', { ...ids, name_filter: 'pytest-unit' }, token)
-    expect(body.artifacts).toEqual([expect.objectContaining({ database_id: String(stored.id), size: String(stored.size), digest: stored.digest })])
+    expect(body.artifacts).toEqual([
+      expect.objectContaining({ database_id: String(stored.id), size: String(stored.size), digest: stored.digest })
+    ])
     expect(readZip(stored.bytes).map((e) => e.name)).toEqual(['junit.xml'])
   })
 
@@ -78,7 +92,10 @@ describe('ArtifactService', () => {
     await upload('pytest-long', 400)
     asJob('job-1', { retentionDays: 30 })
     await upload('pytest-clamped', 60)
-    expect(service.artifacts().map((a) => [a.name, a.retentionDays])).toEqual([['pytest-long', 90], ['pytest-clamped', 30]])
+    expect(service.artifacts().map((a) => [a.name, a.retentionDays])).toEqual([
+      ['pytest-long', 90],
+      ['pytest-clamped', 30]
+    ])
     expect(output.join('')).toContain('Retention days cannot be greater than the maximum allowed retention')
   })
 
@@ -117,7 +134,9 @@ describe('CacheService through the real cache client', () => {
 
     expect(await actionsCache.restore('durations-linux-1', ['durations-linux-'], [durations()])).toBe('durations-linux-1')
     expect(await readFile(durations(), 'utf8')).toBe('one')
-    expect(await actionsCache.restore('durations-linux-abc', ['durations-windows-', 'durations-linux-'], [durations()])).toBe('durations-linux-2')
+    expect(await actionsCache.restore('durations-linux-abc', ['durations-windows-', 'durations-linux-'], [durations()])).toBe(
+      'durations-linux-2'
+    )
     expect(await readFile(durations(), 'utf8')).toBe('two')
   })
 

@@ -7,9 +7,31 @@ import { fixture, MERGE_DIR } from '../merge/fixtures.js'
 describe('collectArgv', () => {
   it.each([
     [['python', '-m', 'pytest'], [], ['python', '-m', 'pytest', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']],
-    [['pytest'], ['-m', 'slow or phase_future'], ['pytest', '-m', 'slow or phase_future', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']],
+    [
+      ['pytest'],
+      ['-m', 'slow or phase_future'],
+      ['pytest', '-m', 'slow or phase_future', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']
+    ],
     // A tier's own -n and --cov come before, so the collection's -n 0 wins and nothing is measured twice.
-    [['poetry', 'run', 'pytest'], ['tests/unit', '-n', '4', '--no-cov'], ['poetry', 'run', 'pytest', 'tests/unit', '-n', '4', '--no-cov', '--collect-only', '--verbosity=-1', '-p', 'no:cacheprovider', '-n', '0']]
+    [
+      ['poetry', 'run', 'pytest'],
+      ['tests/unit', '-n', '4', '--no-cov'],
+      [
+        'poetry',
+        'run',
+        'pytest',
+        'tests/unit',
+        '-n',
+        '4',
+        '--no-cov',
+        '--collect-only',
+        '--verbosity=-1',
+        '-p',
+        'no:cacheprovider',
+        '-n',
+        '0'
+      ]
+    ]
   ])('%j with selection %j', (command, selection, argv) => {
     expect(collectArgv(command, selection)).toEqual(argv)
   })
@@ -37,7 +59,10 @@ describe('parseCollectOnly on real pytest 7.2 output', () => {
   })
 
   it('reads a deselecting run (N/M tests collected)', () => {
-    expect(parseCollectOnly(fixture('collect-ids-excluded.txt'))).toEqual(['tests/test_ids.py::test_slow', 'tests/test_ids.py::test_future'])
+    expect(parseCollectOnly(fixture('collect-ids-excluded.txt'))).toEqual([
+      'tests/test_ids.py::test_slow',
+      'tests/test_ids.py::test_future'
+    ])
     expect(parseCollectOnly(fixture('collect-example-excluded.txt'))).toHaveLength(13)
   })
 

@@ -9,7 +9,11 @@ interface Verdict {
   message?: string
   selects?: boolean[]
 }
-const pytest = JSON.parse(fs.readFileSync('__tests__/fixtures/config/markers/pytest-verdicts.json', 'utf8')) as { pytest: string; markerSets: string[][]; verdicts: Verdict[] }
+const pytest = JSON.parse(fs.readFileSync('__tests__/fixtures/config/markers/pytest-verdicts.json', 'utf8')) as {
+  pytest: string
+  markerSets: string[][]
+  verdicts: Verdict[]
+}
 
 function errorOf(expression: string): MarkerSyntaxError | undefined {
   try {
@@ -44,7 +48,7 @@ describe('error messages', () => {
     ['(critical', "at column 10: expected ')'; got end of input"],
     ['critical slow', "at column 10: expected end of input; got 'slow'"],
     ['critical @ slow', 'at column 10: unexpected character "@"'],
-    ["device(serial='1", 'at column 15: closing quote \' is missing'],
+    ["device(serial='1", "at column 15: closing quote ' is missing"],
     ['device(serial=x)', "at column 15: 'x' is not a valid value: allowed are a quoted string, an integer, True, False or None"],
     ['device(1a=2)', "at column 8: '1a' is not a valid keyword argument name"]
   ])('%j: %s', (expression, message) => {

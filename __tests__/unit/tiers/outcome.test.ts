@@ -18,7 +18,7 @@ describe('classify', () => {
     expect(v.failed).toBe(failed)
   })
 
-  it('explains pytest\'s error codes', () => {
+  it("explains pytest's error codes", () => {
     expect(classify(2, base).message).toMatch(/interrupted/)
     expect(classify(3, base).message).toMatch(/internal error/)
     expect(classify(4, base).message).toMatch(/usage|called wrongly/)

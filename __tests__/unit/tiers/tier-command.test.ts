@@ -20,7 +20,7 @@ const table: [string, string[], string, string, string[], number][] = [
 ]
 
 describe('built-in tiers', () => {
-  it('are the proposal\'s seven, in pipeline order', () => {
+  it("are the proposal's seven, in pipeline order", () => {
     expect(BUILTIN_TIER_NAMES).toEqual(table.map((r) => r[0]))
   })
 
@@ -37,8 +37,16 @@ describe('overrides', () => {
   it.each([
     ['workers replaces -n', { workers: '0' }, ['tests/unit', '-m', 'not integration and not slow', '-n', '0', '--tb=short']],
     ['markers replaces -m', { markers: 'fast' }, ['tests/unit', '-m', 'fast', '-n', 'auto', '--tb=short']],
-    ['paths replace the tier\'s', { paths: ['tests/unit/d0_gateway', 'tests/x.py::test_a'] }, ['tests/unit/d0_gateway', 'tests/x.py::test_a', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short']],
-    ['pytest-args append', { pytestArgs: ['-k', 'not flaky and not db', '--maxfail=3'] }, ['tests/unit', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short', '-k', 'not flaky and not db', '--maxfail=3']]
+    [
+      "paths replace the tier's",
+      { paths: ['tests/unit/d0_gateway', 'tests/x.py::test_a'] },
+      ['tests/unit/d0_gateway', 'tests/x.py::test_a', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short']
+    ],
+    [
+      'pytest-args append',
+      { pytestArgs: ['-k', 'not flaky and not db', '--maxfail=3'] },
+      ['tests/unit', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short', '-k', 'not flaky and not db', '--maxfail=3']
+    ]
   ])('%s', (_, o, expected) => {
     const tier = resolveTier(unit, { ...noOverrides, ...o })
     expect(buildPytestArgv(cmd, tier, harness)).toEqual([...cmd, ...expected, ...tail])
@@ -89,14 +97,17 @@ describe('coverage', () => {
     expect(resolveTier(unit, { ...noOverrides, pytestArgs: ['--cov=app'] }).coverage).toBe(true)
   })
 
-  it('keeps the tier\'s --cov and sends coverage.xml to the results', () => {
+  it("keeps the tier's --cov and sends coverage.xml to the results", () => {
     const argv = buildPytestArgv(cmd, resolveTier(full, noOverrides), { ...cov, coverage: true })
     expect(argv.slice(-2)).toEqual(['cache_dir=/r/.pytest_cache', '--cov-report=xml:/r/coverage.xml'])
     expect(argv.filter((a) => a.startsWith('--cov='))).toEqual(['--cov=.'])
   })
 
   it('adds --cov where the tier has none, and --no-cov to turn it off', () => {
-    expect(buildPytestArgv(cmd, resolveTier(unit, noOverrides), { ...cov, coverage: true }).slice(-2)).toEqual(['--cov', '--cov-report=xml:/r/coverage.xml'])
+    expect(buildPytestArgv(cmd, resolveTier(unit, noOverrides), { ...cov, coverage: true }).slice(-2)).toEqual([
+      '--cov',
+      '--cov-report=xml:/r/coverage.xml'
+    ])
     expect(buildPytestArgv(cmd, resolveTier(full, noOverrides), { ...cov, coverage: false }).at(-1)).toBe('--no-cov')
     expect(buildPytestArgv(cmd, resolveTier(unit, noOverrides), { ...cov, coverage: false }).at(-1)).toBe('cache_dir=/r/.pytest_cache')
   })

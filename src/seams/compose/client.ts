@@ -5,10 +5,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { composeBase, upWaitArgs, type ComposeCli, type ComposeProject } from './argv.js'
 import { parseComposeConfig, type ComposeModel } from './compose-config.js'
-import type { ProcessRunner } from '../exec.js'
+import type { ProcessExec } from '../exec.js'
 
 /** Finds a working compose CLI and checks that the daemon answers; throws a clear error otherwise. */
-export async function detectCompose(exec: ProcessRunner, cwd: string): Promise<ComposeCli> {
+export async function detectCompose(exec: ProcessExec, cwd: string): Promise<ComposeCli> {
   const v2 = await exec.capture('docker', ['compose', 'version'], { cwd, silent: true })
   let cli: ComposeCli | undefined
   if (v2.exitCode === 0) cli = { bin: 'docker', prefix: ['compose'], v2: true }
@@ -40,7 +40,7 @@ export function checkComposeFiles(files: string[], cwd: string, input: string): 
 }
 
 /** Reads the project's normalised configuration; a compose error becomes a clear error. */
-export async function readConfig(exec: ProcessRunner, p: ComposeProject): Promise<ComposeModel> {
+export async function readConfig(exec: ProcessExec, p: ComposeProject): Promise<ComposeModel> {
   const r = await exec.capture(p.cli.bin, [...composeBase(p), 'config'], { cwd: p.cwd, silent: true })
   if (r.exitCode !== 0) throw new Error(`The compose files ${p.files.join(', ')} are not valid: ${r.stderr.trim() || r.stdout.trim()}`)
   return parseComposeConfig(r.stdout)
@@ -51,7 +51,7 @@ export async function readConfig(exec: ProcessRunner, p: ComposeProject): Promis
  * healthy, prints their logs and throws.
  */
 export async function startDependencies(
-  exec: ProcessRunner,
+  exec: ProcessExec,
   p: ComposeProject,
   o: { service: string; waitSeconds: number; model: ComposeModel }
 ): Promise<void> {
@@ -76,7 +76,7 @@ export async function startDependencies(
   )
 }
 
-async function unhealthyServices(exec: ProcessRunner, p: ComposeProject): Promise<{ service: string; state: string }[]> {
+async function unhealthyServices(exec: ProcessExec, p: ComposeProject): Promise<{ service: string; state: string }[]> {
   const r = await exec.capture(p.cli.bin, [...composeBase(p), 'ps', '--all', '--format', 'json'], { cwd: p.cwd, silent: true })
   if (r.exitCode !== 0) return []
   // Compose prints one JSON object per line (newer) or a JSON array (older).

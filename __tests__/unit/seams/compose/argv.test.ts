@@ -20,7 +20,12 @@ describe('parseComposeConfig', () => {
   })
 })
 
-const p: ComposeProject = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name: 'pytier-unit-1', files: ['a.yml', 'b.yml'], cwd: '/w' }
+const p: ComposeProject = {
+  cli: { bin: 'docker', prefix: ['compose'], v2: true },
+  name: 'pytier-unit-1',
+  files: ['a.yml', 'b.yml'],
+  cwd: '/w'
+}
 const v1: ComposeProject = { ...p, cli: { bin: 'docker-compose', prefix: [], v2: false } }
 
 describe('compose argv', () => {
@@ -30,12 +35,43 @@ describe('compose argv', () => {
   })
 
   it('runs a named one-off container without a TTY, with the results mount and env', () => {
-    expect(runArgs(p, { service: 'test', containerName: 'c1', volumes: ['/h:/c'], env: { A: '1' }, command: ['python', '-m', 'pytest', '-m', 'a or b'] })).toEqual([
-      ...composeBase(p), 'run', '--rm', '-T', '--name', 'c1', '-v', '/h:/c', '-e', 'A=1', 'test', 'python', '-m', 'pytest', '-m', 'a or b'
+    expect(
+      runArgs(p, {
+        service: 'test',
+        containerName: 'c1',
+        volumes: ['/h:/c'],
+        env: { A: '1' },
+        command: ['python', '-m', 'pytest', '-m', 'a or b']
+      })
+    ).toEqual([
+      ...composeBase(p),
+      'run',
+      '--rm',
+      '-T',
+      '--name',
+      'c1',
+      '-v',
+      '/h:/c',
+      '-e',
+      'A=1',
+      'test',
+      'python',
+      '-m',
+      'pytest',
+      '-m',
+      'a or b'
     ])
-    expect(runArgs(p, { service: 't', containerName: 'c', volumes: [], env: {}, command: ['-R', '1:1', '/x'], entrypoint: 'chown', noDeps: true })).toEqual([
-      ...composeBase(p), 'run', '--rm', '-T', '--name', 'c', '--no-deps', '--entrypoint', 'chown', 't', '-R', '1:1', '/x'
-    ])
+    expect(
+      runArgs(p, {
+        service: 't',
+        containerName: 'c',
+        volumes: [],
+        env: {},
+        command: ['-R', '1:1', '/x'],
+        entrypoint: 'chown',
+        noDeps: true
+      })
+    ).toEqual([...composeBase(p), 'run', '--rm', '-T', '--name', 'c', '--no-deps', '--entrypoint', 'chown', 't', '-R', '1:1', '/x'])
   })
 
   it('waits for dependencies and removes everything on down', () => {

@@ -1,9 +1,9 @@
 import { detectCompose, readConfig } from '../../../../src/seams/compose/client.js'
-import type { Captured, ProcessRunner } from '../../../../src/seams/exec.js'
+import type { Captured, ProcessExec } from '../../../../src/seams/exec.js'
 import { type ComposeProject } from '../../../../src/seams/compose/argv.js'
 
-/** A process runner that answers from a table keyed by the command line. */
-function fakeRunner(answers: Record<string, Partial<Captured>>): ProcessRunner & { calls: string[] } {
+/** A process seam that answers from a table keyed by the command line. */
+function fakeRunner(answers: Record<string, Partial<Captured>>): ProcessExec & { calls: string[] } {
   const calls: string[] = []
   return {
     calls,
@@ -28,7 +28,11 @@ describe('detectCompose', () => {
   })
 
   it('falls back to docker-compose v1 when only it exists', async () => {
-    const exec = fakeRunner({ 'docker compose version': { exitCode: 1, stderr: "docker: 'compose' is not a docker command." }, 'docker-compose version': { stdout: 'docker-compose version 1.29.2' }, ...info })
+    const exec = fakeRunner({
+      'docker compose version': { exitCode: 1, stderr: "docker: 'compose' is not a docker command." },
+      'docker-compose version': { stdout: 'docker-compose version 1.29.2' },
+      ...info
+    })
     expect(await detectCompose(exec, '/w')).toEqual({ bin: 'docker-compose', prefix: [], v2: false })
   })
 
@@ -42,9 +46,14 @@ describe('detectCompose', () => {
   it('says clearly when the daemon is unreachable', async () => {
     const exec = fakeRunner({
       'docker compose version': { stdout: 'Docker Compose version 2.26.1' },
-      'docker info --format {{.ServerVersion}}': { exitCode: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' }
+      'docker info --format {{.ServerVersion}}': {
+        exitCode: 1,
+        stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?'
+      }
     })
-    await expect(detectCompose(exec, '/w')).rejects.toThrow('The Docker daemon is unreachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?. Start Docker, or use runner: host.')
+    await expect(detectCompose(exec, '/w')).rejects.toThrow(
+      'The Docker daemon is unreachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?. Start Docker, or use runner: host.'
+    )
   })
 })
 

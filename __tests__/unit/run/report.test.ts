@@ -1,0 +1,251 @@
+/** Unit tests of `reportTier`: counts, annotations, summary and manifest from real JUnit files, and the upload's cases. */
+import { describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { TierInputs } from '../../../src/inputs/tier-inputs.js'
+import { Input } from '../../../src/names.js'
+import { planTier } from '../../../src/run/plan.js'
+import { reportTier, type ReportDeps } from '../../../src/run/report.js'
+import { runTier, type TierRun } from '../../../src/run/tier-run.js'
+import type { Environment } from '../../../src/seams/environment.js'
+import { memoryState } from '../../../src/seams/state.js'
+import { BUILTIN_TIERS } from '../../../src/tiers/builtin.js'
+import { classify, type Verdict } from '../../../src/tiers/outcome.js'
+import {
+  FIXTURES,
+  fakeArtifacts,
+  fakeExec,
+  fixtureText,
+  jobEnv,
+  tierInputs,
+  useBufferedLog,
+  useTempRoot,
+  type FakeArtifacts
+} from './fakes.js'
+
+const logged = useBufferedLog()
+const fresh = useTempRoot('pytier-report-')
+
+/** The project that produced the JUnit fixtures: its files exist, so failures can be annotated at their lines. */
+const PROJECT = path.join(FIXTURES, 'junit', 'src-project')
+
+/** The environment of attempt 3 of run 42, with the project as the workspace. */
+function env(vars: Record<string, string | undefined> = {}): Environment {
+  return jobEnv(fresh('temp'), {
+    GITHUB_WORKSPACE: PROJECT,
+    GITHUB_RUN_ATTEMPT: '3',
+    GITHUB_SHA: 'abc123',
+    GITHUB_JOB: 'unit-tests',
+    ...vars
+  })
+}
+
+/** A finished run of the `unit` tier on the runner, with the given files in its results folder. */
+async function finishedRun(o: {
+  exitCode: number | null
+  junit?: string
+  files?: Record<string, string>
+  verdict?: Verdict
+  values?: Record<string, string>
+}): Promise<{
+  run: TierRun
+  inputs: TierInputs
+}> {
+  const inputs = tierInputs({ [Input.Tier]: 'unit', [Input.Runner]: 'host', [Input.RetentionDays]: '5', ...o.values }, PROJECT)
+  const plan = await planTier(inputs, { tiers: BUILTIN_TIERS, resultsDir: fresh('results') })
+  if (o.junit) fs.writeFileSync(plan.junitPath, fixtureText(`junit/${o.junit}`))
+  for (const [name, text] of Object.entries(o.files ?? {})) fs.writeFileSync(path.join(plan.resultsDir, name), text)
+  const verdict = o.verdict ?? classify(o.exitCode ?? 0, { timedOut: false, allowEmpty: false, timeoutMinutes: 10 })
+  return {
+    inputs,
+    run: { ...plan, exitCode: o.exitCode, timedOut: false, wallSeconds: 2.5, verdict, binds: [], workingDir: PROJECT, projectRoot: PROJECT }
+  }
+}
+
+/** Report deps around fake artifacts, counting how often the artifact seam was created. */
+function deps(artifacts: FakeArtifacts, e: Environment = env()): ReportDeps & { created: number } {
+  const d = { env: e, created: 0, artifacts: async () => (d.created++, artifacts) }
+  return d
+}
+
+const readManifest = (run: TierRun): unknown => JSON.parse(fs.readFileSync(path.join(run.resultsDir, 'pytest-tier.json'), 'utf8'))
+
+describe('reportTier', () => {
+  it('reads the counts, annotates the failures, renders the summary, writes the manifest and uploads', async () => {
+    const { run, inputs } = await finishedRun({ exitCode: 1, junit: 'xunit1.xml' })
+    const artifacts = fakeArtifacts()
+    const r = await reportTier(run, inputs, deps(artifacts))
+
+    expect(r.verdict).toEqual({ outcome: 'failed', failed: true, message: 'Some tests failed (pytest exit code 1).' })
+    expect(r.report?.counts).toMatchObject({ tests: 20, passed: 10, failed: 6, errors: 2, skipped: 1, xfailed: 1, xpassed: 0 })
+    expect(r.annotations).toHaveLength(8)
+    expect(r.omittedAnnotations).toBe(0)
+    expect(r.annotations[0]).toMatchObject({
+      title: 'Failed: tests/test_basic.py::test_fails_assertion',
+      file: 'tests/test_basic.py',
+      startLine: 21
+    })
+    expect(r.annotations[0].message).toMatch(/^assert 4 == 5\n\n/)
+    expect(r.annotations.map((a) => a.file)).toEqual([...Array(7).fill('tests/test_basic.py'), 'tests/test_classes.py'])
+
+    expect(r.summary).toMatch(/^## pytest tier unit: failed\n/)
+    expect(r.summary).toContain('Some tests failed (pytest exit code 1).')
+    expect(r.summary).toContain('tests/test_basic.py::test_fails_assertion')
+
+    expect(r.manifest).toMatchObject({
+      version: 1,
+      tier: 'unit',
+      artifactName: 'pytest-unit',
+      command: run.argv,
+      markers: 'not integration and not slow',
+      workers: 'auto',
+      outcome: 'failed',
+      exitCode: 1,
+      message: 'Some tests failed (pytest exit code 1).',
+      counts: r.report?.counts,
+      wallSeconds: 2.5,
+      commit: 'abc123',
+      runId: '42',
+      runAttempt: 3,
+      job: 'unit-tests',
+      files: { junit: 'junit.xml', coverageData: undefined, coverageXml: undefined },
+      projectRoot: PROJECT
+    })
+    expect(Date.parse(r.manifest.finishedAt) - Date.parse(r.manifest.startedAt)).toBe(2500)
+    expect(readManifest(run)).toEqual(JSON.parse(JSON.stringify(r.manifest)))
+
+    const dir = run.resultsDir
+    expect(artifacts.uploads).toEqual([
+      {
+        name: 'pytest-unit',
+        files: [path.join(dir, 'pytest-tier.json'), path.join(dir, 'junit.xml')],
+        rootDirectory: dir,
+        retentionDays: 5,
+        runAttempt: 3
+      }
+    ])
+    expect(artifacts.uploadedFiles).toEqual([['pytest-tier.json', 'junit.xml']])
+    expect(r.artifact).toEqual({ id: 7, name: 'pytest-unit', size: 100, replaced: false })
+    expect(logged.lines).toContain('group: Upload the results as pytest-unit')
+    expect(logged.lines).toContain('Uploaded 2 file(s) as pytest-unit.')
+    expect(logged.lines.filter((l) => l.startsWith('error: ') || l.startsWith('warning: '))).toEqual([])
+  })
+
+  it('uploads the coverage files too, reads the total and names the artifact as the input says', async () => {
+    const files = { 'coverage.xml': fixtureText('coverage/coverage.xml'), '.coverage.unit': 'sqlite' }
+    const { run, inputs } = await finishedRun({ exitCode: 0, junit: 'passing.xml', files, values: { [Input.ArtifactName]: 'unit-py3.12' } })
+    const artifacts = fakeArtifacts({ answer: { replaced: true } })
+    const r = await reportTier(run, inputs, deps(artifacts))
+    expect(r.coveragePercent).toBe(87.5)
+    expect(r.coveragePath).toBe(path.join(run.resultsDir, 'coverage.xml'))
+    expect(r.manifest.files).toEqual({ junit: 'junit.xml', coverageData: '.coverage.unit', coverageXml: 'coverage.xml' })
+    expect(artifacts.uploadedFiles).toEqual([['pytest-tier.json', 'junit.xml', '.coverage.unit', 'coverage.xml']])
+    expect(artifacts.uploads[0].name).toBe('unit-py3.12')
+    expect(r.manifest.artifactName).toBe('unit-py3.12')
+    expect(logged.lines).toContain('Uploaded 4 file(s) as unit-py3.12, replacing an earlier attempt.')
+  })
+
+  it('only warns about a coverage.xml it cannot read', async () => {
+    const { run, inputs } = await finishedRun({ exitCode: 0, junit: 'passing.xml', files: { 'coverage.xml': '<nothing/>' } })
+    const r = await reportTier(run, inputs, deps(fakeArtifacts()))
+    expect(r.coveragePercent).toBeUndefined()
+    expect(r.verdict.outcome).toBe('passed')
+    expect(logged.lines).toContain(
+      `warning: Could not read the coverage total from ${path.join(run.resultsDir, 'coverage.xml')}: coverage.xml has no <coverage> element`
+    )
+  })
+
+  it('keeps the run’s error for a run that ended with exit code 1 and wrote no report, and says so', async () => {
+    // The run as runTier returns it: exit code 1 without a report is its error, not a test failure.
+    const exec = fakeExec({ pytest: { exitCode: 1 } })
+    const inputs = tierInputs({ [Input.Tier]: 'unit', [Input.Runner]: 'host' }, PROJECT)
+    const e = env()
+    const run = await runTier(inputs, { exec, tiers: BUILTIN_TIERS, state: memoryState(), env: e })
+    const artifacts = fakeArtifacts()
+    const r = await reportTier(run, inputs, deps(artifacts, e))
+
+    const problem = `pytest wrote no JUnit report (${run.junitPath}): it stopped before the end of its session.`
+    expect(r.verdict.outcome).toBe('error')
+    expect(r.verdict.failed).toBe(true)
+    expect(r.verdict.message).toContain('though the command ended with exit code 1')
+    expect(r.report).toBeUndefined()
+    expect(r.annotations).toEqual([])
+    expect(logged.lines).toContain(`error: ${problem}`)
+    expect(r.summary).toContain('wrote no JUnit report')
+    expect(r.manifest).toMatchObject({ outcome: 'error', exitCode: 1, counts: null, files: { junit: undefined } })
+    expect(artifacts.uploadedFiles).toEqual([['pytest-tier.json']])
+  })
+
+  it('turns a pass without a report into an error that says pytest wrote no JUnit report', async () => {
+    const { run, inputs } = await finishedRun({ exitCode: 0 })
+    const r = await reportTier(run, inputs, deps(fakeArtifacts()))
+    expect(r.verdict).toEqual({
+      outcome: 'error',
+      failed: true,
+      message: `pytest wrote no JUnit report (${run.junitPath}): it stopped before the end of its session.`
+    })
+    expect(r.manifest.outcome).toBe('error')
+  })
+
+  it('asks for no report when pytest never started (exit code null), and keeps the run’s verdict', async () => {
+    const verdict: Verdict = { outcome: 'error', failed: true, message: "The services that 'test' depends on are not ready." }
+    const { run, inputs } = await finishedRun({ exitCode: null, verdict })
+    const r = await reportTier(run, inputs, deps(fakeArtifacts()))
+    expect(r.verdict).toEqual(verdict)
+    expect(r.manifest.exitCode).toBeNull()
+    expect(logged.lines.filter((l) => l.startsWith('error: '))).toEqual([])
+  })
+
+  it('turns an unparseable report into an error and still uploads it', async () => {
+    const { run, inputs } = await finishedRun({ exitCode: 0, junit: 'truncated.xml' })
+    const artifacts = fakeArtifacts()
+    const r = await reportTier(run, inputs, deps(artifacts))
+    expect(r.verdict.outcome).toBe('error')
+    expect(r.verdict.failed).toBe(true)
+    expect(r.verdict.message).toMatch(
+      new RegExp(`^The JUnit report could not be read: ${run.junitPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `)
+    )
+    expect(r.report).toBeUndefined()
+    expect(r.manifest).toMatchObject({ outcome: 'error', counts: null, files: { junit: 'junit.xml' } })
+    expect(artifacts.uploadedFiles).toEqual([['pytest-tier.json', 'junit.xml']])
+    expect(logged.lines).toContain(`error: ${r.verdict.message}`)
+  })
+
+  it('only warns when the upload fails: the verdict stays the tests’ and there is no artifact', async () => {
+    const { run, inputs } = await finishedRun({ exitCode: 1, junit: 'xunit1.xml' })
+    const artifacts = fakeArtifacts({ fail: new Error('Failed request: (409) Conflict') })
+    const r = await reportTier(run, inputs, deps(artifacts))
+    expect(artifacts.uploads).toHaveLength(1)
+    expect(r.verdict).toEqual({ outcome: 'failed', failed: true, message: 'Some tests failed (pytest exit code 1).' })
+    expect(r.artifact).toBeUndefined()
+    expect(logged.lines.filter((l) => l.startsWith('warning: ') || l.startsWith('error: '))).toEqual([
+      'warning: Could not upload the results as pytest-unit: Failed request: (409) Conflict'
+    ])
+  })
+
+  it('attempts no upload without the Actions runtime, and says so once', async () => {
+    const { run, inputs } = await finishedRun({ exitCode: 0, junit: 'passing.xml' })
+    const artifacts = fakeArtifacts()
+    const d = deps(artifacts, env({ ACTIONS_RUNTIME_TOKEN: undefined }))
+    const r = await reportTier(run, inputs, d)
+    expect(d.created).toBe(0)
+    expect(artifacts.uploads).toEqual([])
+    expect(r.artifact).toBeUndefined()
+    expect(r.verdict.outcome).toBe('passed')
+    expect(logged.lines.filter((l) => /upload/i.test(l))).toEqual([
+      'Skipping the artifact upload: there is no GitHub Actions runtime here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set).'
+    ])
+    expect(fs.existsSync(path.join(run.resultsDir, 'pytest-tier.json'))).toBe(true)
+  })
+
+  it('attempts nothing with upload: false, not even the runtime check', async () => {
+    const { run, inputs } = await finishedRun({ exitCode: 0, junit: 'passing.xml', values: { [Input.Upload]: 'false' } })
+    const artifacts = fakeArtifacts()
+    const d = deps(artifacts, env({ ACTIONS_RUNTIME_TOKEN: undefined }))
+    const r = await reportTier(run, inputs, d)
+    expect(d.created).toBe(0)
+    expect(artifacts.uploads).toEqual([])
+    expect(r.artifact).toBeUndefined()
+    expect(logged.lines.filter((l) => /upload/i.test(l))).toEqual([])
+  })
+})
