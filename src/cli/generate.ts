@@ -14,6 +14,8 @@ export interface GenerateOptions {
   action: string
   /** The configuration file, when it is not the default one (passed on as the action's `config` and `--config`). */
   configOption?: string
+  /** The branch whose pushes run the workflow (pull requests run it whatever their base); default `main`. */
+  branch?: string
 }
 
 /** One job of the workflow and the tiers it runs. */
@@ -115,7 +117,7 @@ export function renderWorkflow(config: ProjectConfig, o: GenerateOptions): strin
       ]
     }
   }
-  const doc = new Document({ name: 'pytest tiers', on: { push: { branches: ['main'] }, pull_request: {} }, jobs })
+  const doc = new Document({ name: 'pytest tiers', on: { push: { branches: [o.branch ?? 'main'] }, pull_request: {} }, jobs })
   doc.commentBefore = ` ${header(config, o, 'one job per tier, then the merged report (in place of a full re-run)').replace(/\n/g, '\n ')}`
   return doc.toString({ lineWidth: 0 })
 }

@@ -204,7 +204,7 @@ describe('init', () => {
     expect(first).toEqual({
       code: 0,
       err: '',
-      out: 'Wrote .github/workflows/pytest-tiers.yml\nWrote pytest-tiers.mk\n\nTo use the Makefile targets, add this line to your Makefile: include pytest-tiers.mk'
+      out: 'Wrote .github/workflows/pytest-tiers.yml\nWrote pytest-tiers.mk\nThe workflow runs on pushes to main (no git repository found; --branch changes it) and on pull requests.\n\nTo use the Makefile targets, add this line to your Makefile: include pytest-tiers.mk'
     })
     expect(fs.readFileSync(path.join(dir, 'Makefile'), 'utf8')).toBe('all:\n\ttrue\n')
     const again = await cli('init', '-C', dir)

@@ -108,4 +108,15 @@ describe('unregisteredMarkers', () => {
     ])
     expect(unregisteredMarkers(parseProjectConfig('extends: none\ntiers: {a: {markers: not skip}}\n', 'c.yml'), undefined)).toEqual([])
   })
+
+  it("checks only the job's tier, and blames an overriding expression on where it came from", () => {
+    const registered = { file: 'pytest.ini', markers: ['slow'] }
+    expect(unregisteredMarkers(config, registered, { tier: 'unit' })).toEqual([
+      "tiers.yml: tiers.unit.markers: the marker 'flaky' is not registered in pytest.ini (which registers: slow)."
+    ])
+    expect(unregisteredMarkers(config, registered, { tier: 'unit', override: { markers: 'stres', origin: "Input 'markers'" } })).toEqual([
+      "Input 'markers': the marker 'stres' is not registered in pytest.ini (which registers: slow)."
+    ])
+    expect(unregisteredMarkers(config, registered, { tier: 'extra' })).toEqual([])
+  })
 })
