@@ -949,7 +949,7 @@ function placeholderResultsDir(tier) {
 async function planRun(inputs, tiers, env) {
     const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(inputs.tier);
     const plan = await planTier(inputs, { tiers, resultsDir });
-    const base = { tier: plan.tier, pytestArgv: plan.argv, env: plan.env, resultsDir };
+    const base = { tier: plan.tier, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings };
     if (inputs.runner === 'host')
         return { ...base, command: plan.argv };
     const name = tierProjectName(inputs.tier, env, 'xxxxxx');
@@ -973,6 +973,12 @@ function renderPlan(plan, o) {
             .map(([k, v]) => `${k}=${v}`)
             .join(' ')}`);
     lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`);
+    if (t.project.addopts.length) {
+        // pytest puts these before the command line's: the tier's -m, -n and the harness's options win over them.
+        lines.push(`pytest adds the addopts of ${t.project.file}: ${shellLine([...t.project.addopts])}`);
+    }
+    for (const w of plan.warnings)
+        lines.push(`Warning: ${w}`);
     lines.push(`Results (JUnit XML) in ${plan.resultsDir}.`);
     return lines;
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { s as parseCommonInputs, v as lines, w as parseBoolean, x as checkNoNul, I as InputError, l as loadProjectConfig, y as withConfigDefaults, p as parseTierInputs, z as countCases, A as parseManifest, E as parseJunit, F as coverageTotals, e as excludedExpression, g as parseCollectOnly, d as collectOnly, S as SUMMARY_LIMIT_BYTES, G as escapeInline, H as clip, J as table, K as formatSeconds, q as isFailing, L as codeSpan, M as formatPercent, t as tierProjectName, N as defaultResultsDir, h as hostTarget, c as composeTarget, O as canUpload, P as createArtifacts, r as runTier, Q as reportTier, f as findTier, R as markerSyntaxProblem, u as unregisteredMarkers, i as readRegisteredMarkers } from './chunks/report.js';
+import { s as parseCommonInputs, v as lines, w as parseBoolean, x as checkNoNul, I as InputError, l as loadProjectConfig, y as withConfigDefaults, p as parseTierInputs, z as countCases, A as parseManifest, E as parseJunit, F as projectCoverageConfig, G as coverageTotals, e as excludedExpression, g as parseCollectOnly, d as collectOnly, S as SUMMARY_LIMIT_BYTES, H as escapeInline, J as clip, K as table, L as formatSeconds, q as isFailing, M as codeSpan, N as formatPercent, t as tierProjectName, O as defaultResultsDir, h as hostTarget, c as composeTarget, P as canUpload, Q as createArtifacts, r as runTier, R as reportTier, f as findTier, T as markerSyntaxProblem, u as unregisteredMarkers, i as readRegisteredMarkers } from './chunks/report.js';
 import { d as MergeInput, e as MERGED_ARTIFACT, f as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, g as MODES, h as MANIFEST_FILE, i as MergedFile, j as log, l as lastLines, k as byteLength, n as clipBytes, o as ARTIFACT_PREFIX, t as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, K as Key, T as TierKey } from './chunks/state.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -475,32 +475,8 @@ function isFailUnderOnly(exitCode, stdout) {
     return exitCode === 2 && /^Coverage failure: /m.test(stdout);
 }
 
-/**
- * The coverage configuration of the merge: the project's own settings plus a `[paths]` entry that maps each tier's
- * project root (e.g. `/app/` in a container, or a runner's workspace) onto the merge job's, so that `coverage
- * combine` unifies the same file measured in different places. Pure.
- */
 /** The name of the `[paths]` entry the merge adds; the project's own entries are kept after it. */
 const PATHS_ENTRY = 'pytest_tier_merge';
-/**
- * The file coverage.py would read in the project, in its own order of preference: `.coveragerc` (whatever it
- * holds), then `setup.cfg` and `tox.ini` with a `[coverage:…]` section, then `pyproject.toml` with a
- * `[tool.coverage…]` table. `read` returns a file's text, or undefined when it does not exist.
- */
-function projectCoverageConfig(read) {
-    const candidates = [
-        ['.coveragerc', /[\s\S]?/],
-        ['setup.cfg', /^\s*\[coverage:/m],
-        ['tox.ini', /^\s*\[coverage:/m],
-        ['pyproject.toml', /^\s*\[tool\.coverage[.\]]/m]
-    ];
-    for (const [fileName, holds] of candidates) {
-        const text = read(fileName);
-        if (text !== undefined && holds.test(text))
-            return { fileName, text };
-    }
-    return undefined;
-}
 /** A root as a `[paths]` value: absolute, with one trailing slash (coverage matches it as a prefix). */
 function rootPattern(root) {
     return `${root.replace(/[\\/]+$/, '')}/`;

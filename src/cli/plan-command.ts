@@ -39,6 +39,8 @@ export const PLAN_HELP = [
 
 /** What a run of a tier would start. */
 export interface RunPlan {
+  /** What the project's own configuration does that the action cannot undo. */
+  warnings: string[]
   tier: ResolvedTier
   /** pytest's argv, as it runs (inside the container under compose). */
   pytestArgv: string[]
@@ -59,7 +61,7 @@ export function placeholderResultsDir(tier: string): string {
 export async function planRun(inputs: TierInputs, tiers: readonly TierSpec[], env: Environment): Promise<RunPlan> {
   const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(inputs.tier)
   const plan = await planTier(inputs, { tiers, resultsDir })
-  const base = { tier: plan.tier, pytestArgv: plan.argv, env: plan.env, resultsDir }
+  const base = { tier: plan.tier, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings }
   if (inputs.runner === 'host') return { ...base, command: plan.argv }
   const name = tierProjectName(inputs.tier, env, 'xxxxxx')
   const project = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name, files: inputs.composeFiles, cwd: inputs.workingDirectory }
@@ -87,6 +89,11 @@ export function renderPlan(plan: RunPlan, o: { source: string; host: boolean; se
   lines.push(
     `Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`
   )
+  if (t.project.addopts.length) {
+    // pytest puts these before the command line's: the tier's -m, -n and the harness's options win over them.
+    lines.push(`pytest adds the addopts of ${t.project.file}: ${shellLine([...t.project.addopts])}`)
+  }
+  for (const w of plan.warnings) lines.push(`Warning: ${w}`)
   lines.push(`Results (JUnit XML) in ${plan.resultsDir}.`)
   return lines
 }

@@ -3,34 +3,10 @@
  * project root (e.g. `/app/` in a container, or a runner's workspace) onto the merge job's, so that `coverage
  * combine` unifies the same file measured in different places. Pure.
  */
-
-/** A configuration file's name and text. */
-export interface ConfigText {
-  fileName: string
-  text: string
-}
+import type { ConfigText } from '../config/coverage-config.js'
 
 /** The name of the `[paths]` entry the merge adds; the project's own entries are kept after it. */
 export const PATHS_ENTRY = 'pytest_tier_merge'
-
-/**
- * The file coverage.py would read in the project, in its own order of preference: `.coveragerc` (whatever it
- * holds), then `setup.cfg` and `tox.ini` with a `[coverage:…]` section, then `pyproject.toml` with a
- * `[tool.coverage…]` table. `read` returns a file's text, or undefined when it does not exist.
- */
-export function projectCoverageConfig(read: (fileName: string) => string | undefined): ConfigText | undefined {
-  const candidates: [string, RegExp][] = [
-    ['.coveragerc', /[\s\S]?/],
-    ['setup.cfg', /^\s*\[coverage:/m],
-    ['tox.ini', /^\s*\[coverage:/m],
-    ['pyproject.toml', /^\s*\[tool\.coverage[.\]]/m]
-  ]
-  for (const [fileName, holds] of candidates) {
-    const text = read(fileName)
-    if (text !== undefined && holds.test(text)) return { fileName, text }
-  }
-  return undefined
-}
 
 /** A root as a `[paths]` value: absolute, with one trailing slash (coverage matches it as a prefix). */
 export function rootPattern(root: string): string {

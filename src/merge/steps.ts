@@ -9,9 +9,10 @@ import { excludedExpression, parseCollectOnly } from '../tiers/collect.js'
 import { MergedFile } from '../names.js'
 import { coverageTotals, type CoverageTotals } from '../results/coverage-xml.js'
 import { coverageArgvs, coverageCommand, coverageEnv, isFailUnderOnly } from './coverage-commands.js'
-import { mergeRcfile, projectCoverageConfig } from './rcfile.js'
+import { mergeRcfile } from './rcfile.js'
 import type { Target } from '../seams/target.js'
 import { label, type TierResult } from './select.js'
+import { projectCoverageConfig } from '../config/coverage-config.js'
 
 /** What combining coverage produced (host paths). */
 export interface CombinedCoverage {

@@ -2,7 +2,10 @@
  * Plans one tier: the tier with the user's overrides, its paths expanded, and the exact pytest argv and environment,
  * before anything starts. The tier run and `pytest-tier plan` both use it, so what `plan` prints is what runs.
  */
+import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { hasRunSource, projectCoverageConfig } from '../config/coverage-config.js'
+import { readPytestIni } from '../config/pytest-ini.js'
 import { CONTAINER_RESULTS_DIR, Input, JUNIT_FILE, type RunnerKind } from '../names.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import type { Environment } from '../seams/environment.js'
@@ -10,7 +13,14 @@ import { expandPaths } from '../seams/glob.js'
 import { projectName } from '../seams/compose/argv.js'
 import { findTier } from '../tiers/lookup.js'
 import type { TierSpec } from '../tiers/builtin.js'
-import { buildPytestArgv, harnessFor, resolveTier, type ResolvedTier } from '../tiers/tier-command.js'
+import {
+  buildPytestArgv,
+  coverageReportsInProject,
+  harnessFor,
+  resolveTier,
+  type ProjectPytest,
+  type ResolvedTier
+} from '../tiers/tier-command.js'
 
 /** What is known once a tier is planned, before it runs. */
 export interface TierPlan {
@@ -26,6 +36,8 @@ export interface TierPlan {
   resultsPath: string
   /** Host path of the JUnit XML. */
   junitPath: string
+  /** What the project's own configuration does that the action cannot undo (reports written into the project). */
+  warnings: string[]
 }
 
 /** Where the results folder is as pytest sees it: mounted in the container, or the host folder itself. */
@@ -48,11 +60,23 @@ export function defaultResultsDir(o: { workingDirectory: string; runnerTemp?: st
  * only the path globs touch the file system.
  */
 export async function planTier(inputs: TierInputs, o: { tiers: readonly TierSpec[]; resultsDir: string }): Promise<TierPlan> {
-  const resolved = resolveTier(findTier(o.tiers, inputs.tier), inputs)
+  const resolved = resolveTier(findTier(o.tiers, inputs.tier), inputs, readProjectPytest(inputs.workingDirectory))
   const paths = await expandPaths(resolved.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)
   const tier = { ...resolved, paths }
   const resultsPath = resultsPathFor(inputs.runner, o.resultsDir)
   const { harness, env } = harnessFor(tier, resultsPath)
   const argv = buildPytestArgv(inputs.pytestCommand, tier, harness)
-  return { tier, argv, env, resultsDir: o.resultsDir, resultsPath, junitPath: path.join(o.resultsDir, JUNIT_FILE) }
+  const warnings = tier.coverage ? coverageReportsInProject(tier.project) : []
+  return { tier, argv, env, resultsDir: o.resultsDir, resultsPath, junitPath: path.join(o.resultsDir, JUNIT_FILE), warnings }
+}
+
+/**
+ * The project's pytest `addopts` and whether its coverage configuration names a source, read from the project
+ * folder on the host (code baked into the image is not seen: then the run adds what it would without them).
+ */
+export function readProjectPytest(dir: string): ProjectPytest {
+  const ini = readPytestIni(dir)
+  const read = (f: string): string | undefined =>
+    fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : undefined
+  return { addopts: ini?.addopts ?? [], file: ini?.file, coverageSource: hasRunSource(projectCoverageConfig(read)) }
 }

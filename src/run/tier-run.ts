@@ -52,6 +52,7 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   const resultsDir =
     inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
   const plan = await planTier(inputs, { tiers: deps.tiers, resultsDir })
+  for (const w of plan.warnings) log.warning(w)
   // Before the compose setup is checked: a missing file or an unreachable daemon still leaves the plan's outputs.
   deps.onPlan?.(plan)
 

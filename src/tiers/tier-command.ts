@@ -17,7 +17,22 @@ export interface ResolvedTier {
   allowEmpty: boolean
   /** Whether the run collects coverage. */
   coverage: boolean
+  /** What the project's own pytest configuration says, as far as the run depends on it. */
+  project: ProjectPytest
 }
+
+/** What the project's pytest and coverage configuration add to every run: read from its files, not from pytest. */
+export interface ProjectPytest {
+  /** The `addopts` of pytest's configuration file, as argv; pytest puts them before the command line's. */
+  addopts: readonly string[]
+  /** The file they come from, for messages (`setup.cfg`); undefined when there is none. */
+  file?: string
+  /** Whether coverage.py's configuration names a `source` to measure. */
+  coverageSource: boolean
+}
+
+/** A project without pytest or coverage configuration. */
+export const NO_PROJECT_PYTEST: ProjectPytest = { addopts: [], coverageSource: false }
 
 /** The overrides that inputs (or CLI flags) may make to a tier; unset ones leave the tier's value. */
 export interface TierOverrides {
@@ -38,7 +53,7 @@ export interface TierOverrides {
 }
 
 /** Applies overrides to a tier: an override replaces, `pytestArgs` appends. */
-export function resolveTier(tier: TierSpec, o: TierOverrides): ResolvedTier {
+export function resolveTier(tier: TierSpec, o: TierOverrides, project: ProjectPytest = NO_PROJECT_PYTEST): ResolvedTier {
   const args = [...tier.args, ...o.pytestArgs]
   return {
     name: tier.name,
@@ -49,7 +64,9 @@ export function resolveTier(tier: TierSpec, o: TierOverrides): ResolvedTier {
     args,
     timeoutMinutes: o.timeoutMinutes ?? tier.timeoutMinutes,
     allowEmpty: o.allowEmpty || tier.allowEmpty === true,
-    coverage: coverageOn(o.coverage ?? tier.coverage, args)
+    // `auto` sees the project's addopts too: a `--cov=pkg` there turns coverage on as surely as the tier's own.
+    coverage: coverageOn(o.coverage ?? tier.coverage, [...project.addopts, ...args]),
+    project
   }
 }
 
@@ -82,13 +99,37 @@ export function harnessFor(
 }
 
 /** Whether an argument list turns pytest-cov on. */
-export function hasCov(args: string[]): boolean {
+export function hasCov(args: readonly string[]): boolean {
   return args.some((a) => a === '--cov' || a.startsWith('--cov='))
 }
 
 /** Resolves a tier's coverage setting: `auto` (or unset) means on when its arguments hold `--cov`. */
-export function coverageOn(setting: boolean | 'auto' | undefined, args: string[]): boolean {
+export function coverageOn(setting: boolean | 'auto' | undefined, args: readonly string[]): boolean {
   return setting === undefined || setting === 'auto' ? hasCov(args) : setting
+}
+
+/**
+ * Where pytest-cov would write a report into the project because the project's addopts ask for one without a
+ * destination the harness overrides (it overrides xml; terminal reports write nothing): one sentence per option.
+ */
+export function coverageReportsInProject(project: ProjectPytest): string[] {
+  const written: Record<string, string> = {
+    html: 'htmlcov/',
+    annotate: "',cover' files beside the sources",
+    json: 'coverage.json',
+    lcov: 'coverage.lcov'
+  }
+  const out: string[] = []
+  for (const a of project.addopts) {
+    const m = /^--cov-report=([a-z-]+)(?::(.*))?$/.exec(a)
+    const type = m?.[1]
+    if (!type || !(type in written)) continue
+    const where = m[2] ? m[2] : written[type]
+    out.push(
+      `${project.file ?? 'addopts'}: addopts has ${a}: pytest-cov writes ${where} into the project folder, which the action cannot redirect.`
+    )
+  }
+  return out
 }
 
 /**
@@ -97,9 +138,10 @@ export function coverageOn(setting: boolean | 'auto' | undefined, args: string[]
  */
 export function buildPytestArgv(
   command: string[],
-  tier: Pick<ResolvedTier, 'paths' | 'markers' | 'workers' | 'dist' | 'args'>,
+  tier: Pick<ResolvedTier, 'paths' | 'markers' | 'workers' | 'dist' | 'args'> & { project?: ProjectPytest },
   harness: HarnessPaths
 ): string[] {
+  const project = tier.project ?? NO_PROJECT_PYTEST
   const argv = [...command, ...tier.paths]
   if (tier.markers) argv.push('-m', tier.markers)
   if (tier.workers) argv.push('-n', tier.workers)
@@ -107,10 +149,12 @@ export function buildPytestArgv(
   argv.push(...tier.args)
   argv.push(`--junitxml=${harness.junitPath}`, '-o', `cache_dir=${harness.cacheDir}`)
   if (harness.coverage === true) {
-    if (!hasCov(tier.args)) argv.push('--cov')
+    // What the project measures: its own --cov= sources (addopts or the tier's), else coverage's [run] source (which
+    // a bare --cov honours), else the project folder: a bare --cov alone measures every package the tests import.
+    if (!hasCov(tier.args) && !hasCov(project.addopts)) argv.push(project.coverageSource ? '--cov' : '--cov=.')
     // pytest-cov keeps one destination per report type, the last given: this one wins over the tier's.
     if (harness.coverageXml) argv.push(`--cov-report=xml:${harness.coverageXml}`)
-  } else if (harness.coverage === false && hasCov(tier.args)) {
+  } else if (harness.coverage === false && (hasCov(tier.args) || hasCov(project.addopts))) {
     argv.push('--no-cov')
   }
   return argv

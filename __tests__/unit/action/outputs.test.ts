@@ -9,6 +9,7 @@ import type { Counts, TestReport } from '../../../src/results/model.js'
 import type { TierPlan } from '../../../src/run/plan.js'
 import type { TierReport } from '../../../src/run/report.js'
 import type { TierRun } from '../../../src/run/tier-run.js'
+import { NO_PROJECT_PYTEST } from '../../../src/tiers/tier-command.js'
 
 const PLAN: TierPlan = {
   tier: {
@@ -19,8 +20,10 @@ const PLAN: TierPlan = {
     args: ['--tb=short'],
     timeoutMinutes: 10,
     allowEmpty: false,
-    coverage: false
+    coverage: false,
+    project: NO_PROJECT_PYTEST
   },
+  warnings: [],
   argv: [
     'python',
     '-m',

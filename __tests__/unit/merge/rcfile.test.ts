@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { mergeRcfile, PATHS_ENTRY, projectCoverageConfig, rootPattern } from '../../../src/merge/rcfile.js'
+import { mergeRcfile, PATHS_ENTRY, rootPattern } from '../../../src/merge/rcfile.js'
+import { projectCoverageConfig } from '../../../src/config/coverage-config.js'
 
 const files =
   (f: Record<string, string>) =>

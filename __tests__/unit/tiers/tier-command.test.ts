@@ -1,4 +1,4 @@
-import { buildPytestArgv, resolveTier } from '../../../src/tiers/tier-command.js'
+import { buildPytestArgv, coverageReportsInProject, resolveTier, type ProjectPytest } from '../../../src/tiers/tier-command.js'
 import { BUILTIN_TIERS, BUILTIN_TIER_NAMES } from '../../../src/tiers/builtin.js'
 import { findTier } from '../../../src/tiers/lookup.js'
 
@@ -103,12 +103,46 @@ describe('coverage', () => {
     expect(argv.filter((a) => a.startsWith('--cov='))).toEqual(['--cov=.'])
   })
 
-  it('adds --cov where the tier has none, and --no-cov to turn it off', () => {
+  it('measures the project folder where neither the tier nor addopts names a source, and --no-cov turns it off', () => {
     expect(buildPytestArgv(cmd, resolveTier(unit, noOverrides), { ...cov, coverage: true }).slice(-2)).toEqual([
-      '--cov',
+      '--cov=.',
       '--cov-report=xml:/r/coverage.xml'
     ])
     expect(buildPytestArgv(cmd, resolveTier(full, noOverrides), { ...cov, coverage: false }).at(-1)).toBe('--no-cov')
     expect(buildPytestArgv(cmd, resolveTier(unit, noOverrides), { ...cov, coverage: false }).at(-1)).toBe('cache_dir=/r/.pytest_cache')
+  })
+
+  // The project's own configuration decides what is measured (issue: a bare --cov measured installed packages too).
+  it.each<[string, ProjectPytest, string[]]>([
+    [
+      "addopts' --cov=pkg: nothing added but the report's destination",
+      { addopts: ['--cov=pkg', '--cov-report=xml'], coverageSource: false },
+      []
+    ],
+    ["coverage's [run] source: a bare --cov, which honours it", { addopts: [], coverageSource: true }, ['--cov']],
+    ['neither: the project folder', { addopts: ['-ra'], coverageSource: false }, ['--cov=.']]
+  ])('with %s', (_, project, added) => {
+    const argv = buildPytestArgv(cmd, resolveTier(unit, noOverrides, project), { ...cov, coverage: true })
+    expect(argv.slice(argv.indexOf('cache_dir=/r/.pytest_cache') + 1)).toEqual([...added, '--cov-report=xml:/r/coverage.xml'])
+  })
+
+  it('turns coverage on for auto when addopts has --cov, and off with --no-cov when told', () => {
+    const project: ProjectPytest = { addopts: ['--cov=pkg'], coverageSource: false }
+    expect(resolveTier(unit, { ...noOverrides, coverage: 'auto' }, project).coverage).toBe(true)
+    expect(resolveTier(unit, { ...noOverrides, coverage: 'auto' }).coverage).toBe(false)
+    expect(buildPytestArgv(cmd, resolveTier(unit, noOverrides, project), { ...cov, coverage: false }).at(-1)).toBe('--no-cov')
+  })
+
+  it('names the reports that addopts would write into the project', () => {
+    expect(
+      coverageReportsInProject({
+        addopts: ['--cov-report=html', '--cov-report=xml', '--cov-report=term-missing', '--cov-report=json:out/c.json'],
+        file: 'setup.cfg',
+        coverageSource: false
+      })
+    ).toEqual([
+      'setup.cfg: addopts has --cov-report=html: pytest-cov writes htmlcov/ into the project folder, which the action cannot redirect.',
+      'setup.cfg: addopts has --cov-report=json:out/c.json: pytest-cov writes out/c.json into the project folder, which the action cannot redirect.'
+    ])
   })
 })

@@ -1,0 +1,76 @@
+/**
+ * The `addopts` of the file pytest reads its configuration from, without running pytest: pytest.ini (or
+ * .pytest.ini), pyproject.toml's `[tool.pytest.ini_options]`, tox.ini's `[pytest]`, setup.cfg's `[tool:pytest]`, in
+ * pytest's order, split as pytest splits them (shlex). Only files in the project folder on the host are seen: code
+ * baked into the image, or a configuration passed with `-c`, is not.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { split } from 'shlex'
+import { parse as parseToml } from 'smol-toml'
+
+/** The project's pytest configuration file and its `addopts`, as argv. */
+export interface PytestIni {
+  /** The file's name, relative to the project folder. */
+  file: string
+  addopts: string[]
+}
+
+/** The value of a key in an INI section, continuation lines included; undefined if the section or key is absent. */
+export function iniValue(text: string, section: string, key: string): string | undefined {
+  const lines = text.split(/\r?\n/)
+  const start = lines.findIndex((l) => l.trim() === `[${section}]`)
+  if (start < 0) return undefined
+  let value: string[] | undefined
+  let inKey = false
+  for (const line of lines.slice(start + 1)) {
+    if (/^\[.*\]\s*$/.test(line)) break
+    if (/^\s*[#;]/.test(line) || line.trim() === '') continue
+    if (/^\s/.test(line)) {
+      if (inKey) value?.push(line.trim())
+      continue
+    }
+    const m = /^([\w.-]+)\s*[=:]\s*(.*)$/.exec(line)
+    inKey = m?.[1] === key
+    if (inKey) value = m?.[2].trim() ? [m[2].trim()] : []
+  }
+  return value?.join(' ')
+}
+
+/** The `addopts` of pyproject.toml's pytest table, a string or a list of strings; undefined without the table. */
+export function addoptsFromPyproject(text: string): string[] | undefined {
+  const doc = parseToml(text) as { tool?: { pytest?: { ini_options?: { addopts?: unknown } } } }
+  const options = doc.tool?.pytest?.ini_options
+  if (!options) return undefined
+  const { addopts } = options
+  if (Array.isArray(addopts)) return addopts.map(String)
+  return typeof addopts === 'string' ? split(addopts) : []
+}
+
+/** Finds pytest's configuration file in `dir` and reads its `addopts`; undefined when there is none. */
+export function readPytestIni(dir: string): PytestIni | undefined {
+  const read = (f: string): string | undefined => {
+    const p = path.join(dir, f)
+    return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined
+  }
+  const fromIni = (text: string, section: string): string[] | undefined => {
+    if (!text.split(/\r?\n/).some((l) => l.trim() === `[${section}]`)) return undefined
+    return split(iniValue(text, section, 'addopts') ?? '')
+  }
+  for (const file of ['pytest.ini', '.pytest.ini']) {
+    const text = read(file)
+    // pytest.ini is pytest's configuration even without a [pytest] section.
+    if (text !== undefined) return { file, addopts: fromIni(text, 'pytest') ?? [] }
+  }
+  const candidates: [string, (t: string) => string[] | undefined][] = [
+    ['pyproject.toml', addoptsFromPyproject],
+    ['tox.ini', (t) => fromIni(t, 'pytest')],
+    ['setup.cfg', (t) => fromIni(t, 'tool:pytest')]
+  ]
+  for (const [file, parse] of candidates) {
+    const text = read(file)
+    const addopts = text === undefined ? undefined : parse(text)
+    if (addopts) return { file, addopts }
+  }
+  return undefined
+}
