@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { I as Input, q as quoteArg, p as processExec, s as shellLine, m as memoryState, a as projectName, l as lastLines, E as ExitCode, r as readEnvironment, K as Key, T as TierKey, b as setLogSink, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE, c as runArgs } from './chunks/state.js';
-import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, c as composeTarget, h as hostTarget, d as collectOnly, g as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, i as readRegisteredMarkers, U as UnknownTierError, j as expandPaths, k as hasCov, D as Document, n as planTier, t as tierProjectName, o as readReport, q as isFailing, I as InputError, C as ConfigError } from './chunks/report.js';
+import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, g as readRegisteredMarkers, U as UnknownTierError, h as expandPaths, i as hasCov, D as Document, j as planTier, t as tierProjectName, k as readReport, n as isFailing, I as InputError, C as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
@@ -436,18 +436,17 @@ async function makeCollector(o) {
     const results = fs.mkdtempSync(path.join(os.tmpdir(), 'pytest-tier-audit-'));
     let target;
     try {
-        target = o.compose
-            ? await composeTarget({
-                exec: o.exec,
-                cwd: o.cwd,
-                files: o.compose.files,
-                service: o.compose.service,
-                projectName: projectName(['audit', randomBytes(3).toString('hex')]),
-                hostResults: results,
-                state,
-                user: o.env.user
-            })
-            : hostTarget({ exec: o.exec, cwd: o.cwd, hostResults: results, env: o.env });
+        target = await openTarget({
+            runner: o.compose ? 'compose' : 'host',
+            exec: o.exec,
+            cwd: o.cwd,
+            composeFiles: o.compose?.files ?? [],
+            service: o.compose?.service ?? '',
+            projectName: projectName(['audit', randomBytes(3).toString('hex')]),
+            hostResults: results,
+            state,
+            env: o.env
+        });
     }
     catch (e) {
         fs.rmSync(results, { recursive: true, force: true });

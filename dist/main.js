@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { s as parseCommonInputs, v as lines, w as parseBoolean, x as checkNoNul, I as InputError, l as loadProjectConfig, y as withConfigDefaults, p as parseTierInputs, z as countCases, A as parseManifest, E as parseJunit, F as projectCoverageConfig, G as coverageTotals, e as excludedExpression, g as parseCollectOnly, d as collectOnly, S as SUMMARY_LIMIT_BYTES, H as escapeInline, J as clip, K as table, L as formatSeconds, q as isFailing, M as codeSpan, N as formatPercent, t as tierProjectName, O as defaultResultsDir, h as hostTarget, c as composeTarget, P as canUpload, Q as createArtifacts, r as runTier, R as reportTier, f as findTier, T as markerSyntaxProblem, u as unregisteredMarkers, i as readRegisteredMarkers } from './chunks/report.js';
+import { q as parseCommonInputs, s as lines, v as parseBoolean, w as checkNoNul, I as InputError, l as loadProjectConfig, x as withConfigDefaults, p as parseTierInputs, y as countCases, z as parseManifest, A as parseJunit, E as projectCoverageConfig, F as coverageTotals, e as excludedExpression, d as parseCollectOnly, c as collectOnly, S as SUMMARY_LIMIT_BYTES, G as escapeInline, H as clip, J as table, K as formatSeconds, n as isFailing, L as codeSpan, M as formatPercent, t as tierProjectName, N as defaultResultsDir, o as openTarget, O as canUpload, P as createArtifacts, r as runTier, Q as reportTier, f as findTier, R as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
 import { d as MergeInput, e as MERGED_ARTIFACT, f as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, g as MODES, h as MANIFEST_FILE, i as MergedFile, j as log, l as lastLines, k as byteLength, n as clipBytes, o as ARTIFACT_PREFIX, t as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, K as Key, T as TierKey } from './chunks/state.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -910,18 +910,7 @@ async function runMerge(inputs, deps) {
     let runner;
     let setupError;
     try {
-        runner = await log.group('Prepare the test service', async () => inputs.runner === 'host'
-            ? hostTarget({ exec: deps.exec, cwd: inputs.workingDirectory, hostResults: resultsDir, env })
-            : composeTarget({
-                exec: deps.exec,
-                cwd: inputs.workingDirectory,
-                files: inputs.composeFiles,
-                service: inputs.service,
-                projectName: name,
-                hostResults: resultsDir,
-                state: deps.state,
-                user: env.user
-            }));
+        runner = await log.group('Prepare the test service', async () => openTarget({ ...inputs, exec: deps.exec, cwd: inputs.workingDirectory, projectName: name, hostResults: resultsDir, state: deps.state, env }));
     }
     catch (e) {
         setupError = e.message;

@@ -12,7 +12,7 @@ import { projectName } from '../seams/compose/argv.js'
 import type { Environment } from '../seams/environment.js'
 import type { Captured, ProcessExec } from '../seams/exec.js'
 import { memoryState } from '../seams/state.js'
-import { composeTarget, hostTarget, type Target } from '../seams/target.js'
+import { openTarget, type Target } from '../seams/target.js'
 import { lastLines, shellLine } from '../shared/text.js'
 import { collectOnly } from '../run/collect-only.js'
 import { parseCollectOnly } from '../tiers/collect.js'
@@ -49,18 +49,17 @@ export async function makeCollector(o: CollectorOptions): Promise<Collector> {
   const results = fs.mkdtempSync(path.join(os.tmpdir(), 'pytest-tier-audit-'))
   let target: Target
   try {
-    target = o.compose
-      ? await composeTarget({
-          exec: o.exec,
-          cwd: o.cwd,
-          files: o.compose.files,
-          service: o.compose.service,
-          projectName: projectName(['audit', randomBytes(3).toString('hex')]),
-          hostResults: results,
-          state,
-          user: o.env.user
-        })
-      : hostTarget({ exec: o.exec, cwd: o.cwd, hostResults: results, env: o.env })
+    target = await openTarget({
+      runner: o.compose ? 'compose' : 'host',
+      exec: o.exec,
+      cwd: o.cwd,
+      composeFiles: o.compose?.files ?? [],
+      service: o.compose?.service ?? '',
+      projectName: projectName(['audit', randomBytes(3).toString('hex')]),
+      hostResults: results,
+      state,
+      env: o.env
+    })
   } catch (e) {
     fs.rmSync(results, { recursive: true, force: true })
     throw e

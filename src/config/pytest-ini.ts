@@ -16,8 +16,8 @@ export interface PytestIni {
   addopts: string[]
 }
 
-/** The value of a key in an INI section, continuation lines included; undefined if the section or key is absent. */
-export function iniValue(text: string, section: string, key: string): string | undefined {
+/** The lines of a key's value in an INI section, continuation lines included; undefined if the section or key is absent. */
+export function iniLines(text: string, section: string, key: string): string[] | undefined {
   const lines = text.split(/\r?\n/)
   const start = lines.findIndex((l) => l.trim() === `[${section}]`)
   if (start < 0) return undefined
@@ -34,43 +34,62 @@ export function iniValue(text: string, section: string, key: string): string | u
     inKey = m?.[1] === key
     if (inKey) value = m?.[2].trim() ? [m[2].trim()] : []
   }
-  return value?.join(' ')
+  return value
 }
 
 /** The `addopts` of pyproject.toml's pytest table, a string or a list of strings; undefined without the table. */
 export function addoptsFromPyproject(text: string): string[] | undefined {
-  const doc = parseToml(text) as { tool?: { pytest?: { ini_options?: { addopts?: unknown } } } }
-  const options = doc.tool?.pytest?.ini_options
+  const doc = parseToml(text) as { tool?: { pytest?: { ini_options?: { addopts?: unknown }; addopts?: unknown } } }
+  // pytest 9 also reads a native `[tool.pytest]` table.
+  const options = doc.tool?.pytest?.ini_options ?? doc.tool?.pytest
   if (!options) return undefined
   const { addopts } = options
   if (Array.isArray(addopts)) return addopts.map(String)
   return typeof addopts === 'string' ? split(addopts) : []
 }
 
-/** Finds pytest's configuration file in `dir` and reads its `addopts`; undefined when there is none. */
-export function readPytestIni(dir: string): PytestIni | undefined {
+/** The file pytest reads its configuration from, and where in it. */
+export interface PytestConfigFile {
+  /** The file's name, relative to the folder searched. */
+  file: string
+  text: string
+  /** The INI section holding pytest's settings (`pytest`, `tool:pytest`); undefined for pyproject.toml. */
+  section?: string
+}
+
+/**
+ * Finds the file pytest would read its configuration from in `dir`, in pytest's order: pytest.ini (or .pytest.ini)
+ * whatever it holds, then pyproject.toml with a pytest table, tox.ini with `[pytest]`, setup.cfg with `[tool:pytest]`.
+ */
+export function findPytestConfig(dir: string): PytestConfigFile | undefined {
   const read = (f: string): string | undefined => {
     const p = path.join(dir, f)
     return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined
   }
-  const fromIni = (text: string, section: string): string[] | undefined => {
-    if (!text.split(/\r?\n/).some((l) => l.trim() === `[${section}]`)) return undefined
-    return split(iniValue(text, section, 'addopts') ?? '')
-  }
+  const hasSection = (text: string, section: string): boolean => text.split(/\r?\n/).some((l) => l.trim() === `[${section}]`)
   for (const file of ['pytest.ini', '.pytest.ini']) {
     const text = read(file)
     // pytest.ini is pytest's configuration even without a [pytest] section.
-    if (text !== undefined) return { file, addopts: fromIni(text, 'pytest') ?? [] }
+    if (text !== undefined) return { file, text, section: 'pytest' }
   }
-  const candidates: [string, (t: string) => string[] | undefined][] = [
-    ['pyproject.toml', addoptsFromPyproject],
-    ['tox.ini', (t) => fromIni(t, 'pytest')],
-    ['setup.cfg', (t) => fromIni(t, 'tool:pytest')]
-  ]
-  for (const [file, parse] of candidates) {
+  const pyproject = read('pyproject.toml')
+  if (pyproject !== undefined && /^\[tool\.pytest(?:\.ini_options)?\]\s*(?:#.*)?$/m.test(pyproject))
+    return { file: 'pyproject.toml', text: pyproject }
+  for (const [file, section] of [
+    ['tox.ini', 'pytest'],
+    ['setup.cfg', 'tool:pytest']
+  ]) {
     const text = read(file)
-    const addopts = text === undefined ? undefined : parse(text)
-    if (addopts) return { file, addopts }
+    if (text !== undefined && hasSection(text, section)) return { file, text, section }
   }
   return undefined
+}
+
+/** Finds pytest's configuration file in `dir` and reads its `addopts`; undefined when there is none. */
+export function readPytestIni(dir: string): PytestIni | undefined {
+  const found = findPytestConfig(dir)
+  if (!found) return undefined
+  const addopts =
+    found.section === undefined ? addoptsFromPyproject(found.text) : split((iniLines(found.text, found.section, 'addopts') ?? []).join(' '))
+  return { file: found.file, addopts: addopts ?? [] }
 }

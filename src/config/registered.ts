@@ -3,8 +3,7 @@
  * check of the tiers' marker names against them. Markers registered from conftest.py or plugins are invisible
  * here, which is why an unregistered name is a warning by default (the audit asks pytest itself instead).
  */
-import * as fs from 'node:fs'
-import * as path from 'node:path'
+import { findPytestConfig, iniLines } from './pytest-ini.js'
 import { markerNames, parseMarkerExpression } from '../tiers/markers.js'
 import { type ProjectConfig } from './project-config.js'
 import { Key, TierKey } from '../names.js'
@@ -35,24 +34,8 @@ export function markerNameOf(line: string): string {
 
 /** Reads the `markers` value of an INI section (`[pytest]` or `[tool:pytest]`); undefined if the section is absent. */
 export function markersFromIni(text: string, section: string): string[] | undefined {
-  const lines = text.split(/\r?\n/)
-  const start = lines.findIndex((l) => l.trim() === `[${section}]`)
-  if (start < 0) return undefined
-  const out: string[] = []
-  let inMarkers = false
-  for (const line of lines.slice(start + 1)) {
-    if (/^\[.*\]\s*$/.test(line)) break
-    if (/^\s*[#;]/.test(line) || line.trim() === '') continue
-    if (/^\s/.test(line)) {
-      // A continuation line belongs to the key above it.
-      if (inMarkers) out.push(line.trim())
-      continue
-    }
-    const m = /^([\w.-]+)\s*[=:]\s*(.*)$/.exec(line)
-    inMarkers = m?.[1] === 'markers'
-    if (inMarkers && m?.[2].trim()) out.push(m[2].trim())
-  }
-  return out.map(markerNameOf).filter(Boolean)
+  if (!text.split(/\r?\n/).some((l) => l.trim() === `[${section}]`)) return undefined
+  return (iniLines(text, section, 'markers') ?? []).map(markerNameOf).filter(Boolean)
 }
 
 /** Reads `markers` from pyproject.toml's `[tool.pytest.ini_options]` (or pytest 9's `[tool.pytest]`); a targeted reader, not TOML. */
@@ -91,28 +74,12 @@ export function markersFromPyproject(text: string): string[] | undefined {
     .filter(Boolean)
 }
 
-/** Finds the file pytest would read its configuration from in `dir`, in pytest's order, and its markers. */
+/** Finds the file pytest would read its configuration from in `dir` (`findPytestConfig`), and its markers. */
 export function readRegisteredMarkers(dir: string): RegisteredMarkers | undefined {
-  const read = (f: string): string | undefined => {
-    const p = path.join(dir, f)
-    return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined
-  }
-  for (const file of ['pytest.ini', '.pytest.ini']) {
-    const text = read(file)
-    // pytest.ini is pytest's configuration even without a [pytest] section.
-    if (text !== undefined) return { file, markers: markersFromIni(text, 'pytest') ?? [] }
-  }
-  const candidates: [string, (t: string) => string[] | undefined][] = [
-    ['pyproject.toml', markersFromPyproject],
-    ['tox.ini', (t) => markersFromIni(t, 'pytest')],
-    ['setup.cfg', (t) => markersFromIni(t, 'tool:pytest')]
-  ]
-  for (const [file, parse] of candidates) {
-    const text = read(file)
-    const markers = text === undefined ? undefined : parse(text)
-    if (markers) return { file, markers }
-  }
-  return undefined
+  const found = findPytestConfig(dir)
+  if (!found) return undefined
+  const markers = found.section === undefined ? markersFromPyproject(found.text) : markersFromIni(found.text, found.section)
+  return { file: found.file, markers: markers ?? [] }
 }
 
 /** Limits the check to the one tier a job runs, with the expression it really runs (an override's, if any). */

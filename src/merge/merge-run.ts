@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import { canUpload, type Artifacts, type UploadedArtifact } from '../seams/artifacts.js'
 import type { Environment } from '../seams/environment.js'
 import type { StateStore } from '../seams/state.js'
-import { composeTarget, hostTarget, type Target } from '../seams/target.js'
+import { openTarget, type Target } from '../seams/target.js'
 import { defaultResultsDir, tierProjectName } from '../run/plan.js'
 import { ARTIFACT_PREFIX, MergedFile } from '../names.js'
 import type { ProcessExec } from '../seams/exec.js'
@@ -102,18 +102,7 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
   let setupError: string | undefined
   try {
     runner = await log.group('Prepare the test service', async () =>
-      inputs.runner === 'host'
-        ? hostTarget({ exec: deps.exec, cwd: inputs.workingDirectory, hostResults: resultsDir, env })
-        : composeTarget({
-            exec: deps.exec,
-            cwd: inputs.workingDirectory,
-            files: inputs.composeFiles,
-            service: inputs.service,
-            projectName: name,
-            hostResults: resultsDir,
-            state: deps.state,
-            user: env.user
-          })
+      openTarget({ ...inputs, exec: deps.exec, cwd: inputs.workingDirectory, projectName: name, hostResults: resultsDir, state: deps.state, env })
     )
   } catch (e) {
     setupError = (e as Error).message

@@ -12,7 +12,7 @@ import type { ProcessExec } from '../seams/exec.js'
 import { log } from '../seams/log.js'
 import type { StateStore } from '../seams/state.js'
 import { supervise } from '../seams/supervise.js'
-import { composeTarget, hostTarget, type Location, type Target } from '../seams/target.js'
+import { openTarget, type Location } from '../seams/target.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { classify, type Verdict } from '../tiers/outcome.js'
 import { defaultResultsDir, planTier, tierProjectName, type TierPlan } from './plan.js'
@@ -56,19 +56,15 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   // Before the compose setup is checked: a missing file or an unreachable daemon still leaves the plan's outputs.
   deps.onPlan?.(plan)
 
-  const target: Target =
-    inputs.runner === 'host'
-      ? hostTarget({ exec, cwd: inputs.workingDirectory, hostResults: resultsDir, env })
-      : await composeTarget({
-          exec,
-          cwd: inputs.workingDirectory,
-          files: inputs.composeFiles,
-          service: inputs.service,
-          projectName: name,
-          hostResults: resultsDir,
-          state: deps.state,
-          user: env.user
-        })
+  const target = await openTarget({
+    ...inputs,
+    exec,
+    cwd: inputs.workingDirectory,
+    projectName: name,
+    hostResults: resultsDir,
+    state: deps.state,
+    env
+  })
 
   fs.mkdirSync(resultsDir, { recursive: true })
   // The test image may run as any user: it must be able to write its results here.

@@ -4,7 +4,7 @@
  */
 import { log } from './log.js'
 import * as path from 'node:path'
-import { CONTAINER_RESULTS_DIR, Input, PYTEST_ENV } from '../names.js'
+import { CONTAINER_RESULTS_DIR, Input, PYTEST_ENV, type RunnerKind } from '../names.js'
 import { checkComposeFiles, detectCompose, readConfig, startDependencies } from './compose/client.js'
 import type { BindMount } from './compose/compose-config.js'
 import type { Captured, ProcessExec, Running } from './exec.js'
@@ -151,6 +151,37 @@ export function hostTarget(o: { exec: ProcessExec; cwd: string; hostResults: str
     },
     release: async () => undefined
   }
+}
+
+/** Where a job runs pytest, as its inputs say. */
+export interface TargetRequest {
+  runner: RunnerKind
+  exec: ProcessExec
+  /** The project folder on the host. */
+  cwd: string
+  composeFiles: string[]
+  service: string
+  /** The compose project's unique name. */
+  projectName: string
+  /** The job's results folder on the host. */
+  hostResults: string
+  state: StateStore
+  env: Environment
+}
+
+/** Opens the target the `runner` input names: the compose service (validated, cleanup state saved) or the host. */
+export async function openTarget(o: TargetRequest): Promise<Target> {
+  if (o.runner === 'host') return hostTarget({ exec: o.exec, cwd: o.cwd, hostResults: o.hostResults, env: o.env })
+  return composeTarget({
+    exec: o.exec,
+    cwd: o.cwd,
+    files: o.composeFiles,
+    service: o.service,
+    projectName: o.projectName,
+    hostResults: o.hostResults,
+    state: o.state,
+    user: o.env.user
+  })
 }
 
 function isInside(child: string, parent: string): boolean {
