@@ -910,7 +910,15 @@ async function runMerge(inputs, deps) {
     let runner;
     let setupError;
     try {
-        runner = await log.group('Prepare the test service', async () => openTarget({ ...inputs, exec: deps.exec, cwd: inputs.workingDirectory, projectName: name, hostResults: resultsDir, state: deps.state, env }));
+        runner = await log.group('Prepare the test service', async () => openTarget({
+            ...inputs,
+            exec: deps.exec,
+            cwd: inputs.workingDirectory,
+            projectName: name,
+            hostResults: resultsDir,
+            state: deps.state,
+            env
+        }));
     }
     catch (e) {
         setupError = e.message;

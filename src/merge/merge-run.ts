@@ -102,7 +102,15 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
   let setupError: string | undefined
   try {
     runner = await log.group('Prepare the test service', async () =>
-      openTarget({ ...inputs, exec: deps.exec, cwd: inputs.workingDirectory, projectName: name, hostResults: resultsDir, state: deps.state, env })
+      openTarget({
+        ...inputs,
+        exec: deps.exec,
+        cwd: inputs.workingDirectory,
+        projectName: name,
+        hostResults: resultsDir,
+        state: deps.state,
+        env
+      })
     )
   } catch (e) {
     setupError = (e as Error).message
