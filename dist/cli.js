@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-import { I as Input, q as quoteArg, p as processExec, s as shellLine, m as memoryState, a as projectName, l as lastLines, E as ExitCode, r as readEnvironment, K as Key, T as TierKey, b as setLogSink, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE, c as runArgs } from './chunks/state.js';
-import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, g as readRegisteredMarkers, U as UnknownTierError, h as expandPaths, i as hasCov, D as Document, j as planTier, t as tierProjectName, k as readReport, n as isFailing, I as InputError, C as ConfigError } from './chunks/report.js';
+import { I as Input, q as quoteArg, p as processExec, s as shellLine, m as memoryState, a as projectName, l as lastLines, E as ExitCode, r as readEnvironment, K as Key, T as TierKey, b as setLogSink, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE, c as runArgs, u as upWaitArgs, d as downArgs } from './chunks/state.js';
+import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, g as readRegisteredMarkers, U as UnknownTierError, h as expandPaths, i as deselectionOf, j as readOptions, k as projectLayers, n as readProjectPytest, N as NO_DESELECTION, q as hasCov, D as Document, s as NO_PROJECT_PYTEST, t as planTier, v as tierProjectName, w as checkComposeFiles, x as readConfig, T as TIER_LAYER, y as DEPENDENCY_WAIT_SECONDS, z as readReport, A as isFailing, I as InputError, C as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { c as cleanUp } from './chunks/cleanup.js';
-import { spawn } from 'node:child_process';
+import 'node:child_process';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -283,10 +283,17 @@ function auditReport(input) {
     const selected = new Set([...sets.values()].flatMap((s) => [...s]));
     const excluded = new Set(input.excluded);
     const gaps = input.all.filter((id) => !selected.has(id) && !excluded.has(id));
+    const deselected = new Set(input.deselected?.ids);
+    const count = gaps.filter((id) => deselected.has(id)).length;
+    const deselectedGaps = input.deselected && count ? { by: input.deselected.by, count } : undefined;
     const checks = [];
     const ex = config.exclude.length ? ` or carries an excluded marker (${config.exclude.join(', ')})` : '';
     checks.push(gaps.length
-        ? { status: 'FAIL', text: `${gaps.length} of ${input.all.length} tests are in no tier${ex ? ' and carry no excluded marker' : ''}` }
+        ? {
+            status: 'FAIL',
+            text: `${gaps.length} of ${input.all.length} tests are in no tier${ex ? ' and carry no excluded marker' : ''}` +
+                (deselectedGaps ? `; ${deselectedGaps.count} of them deselected by the project's ${deselectedGaps.by}` : '')
+        }
         : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` });
     const empty = config.tiers.filter((t) => sets.get(t.name).size === 0 && !t.allowEmpty).map((t) => t.name);
     checks.push(empty.length
@@ -300,7 +307,7 @@ function auditReport(input) {
     }
     checks.push(...criticalChecks(input, sets));
     checks.push(markerCheck(input));
-    return { tiers, overlaps, gaps, checks, failed: checks.some((c) => c.status === 'FAIL') };
+    return { tiers, overlaps, gaps, deselectedGaps, checks, failed: checks.some((c) => c.status === 'FAIL') };
 }
 function criticalChecks(input, sets) {
     const { tier, minTests, maxTests, timeBudgetSeconds } = input.config.critical;
@@ -354,6 +361,9 @@ function renderAudit(input, report) {
         lines.push('  (none)');
     else
         lines.push(...columns(report.overlaps.map((o) => [`  ${o.a} & ${o.b}`, String(o.count), o.forbidden ? 'FAIL: meant to be disjoint' : '']), [false, true, false]));
+    if (report.deselectedGaps) {
+        lines.push('', `${report.deselectedGaps.count} of the tests no tier selects are deselected by the project's own ${report.deselectedGaps.by}:`, '  tiers that set no -m inherit it. Give them a tier, or list their marker under exclude if that is meant.');
+    }
     if (report.gaps.length) {
         lines.push('', `Tests no tier selects (${report.gaps.length}):`, ...report.gaps.slice(0, MAX_GAPS_LISTED).map((g) => `  ${g}`));
         if (report.gaps.length > MAX_GAPS_LISTED)
@@ -365,10 +375,6 @@ function renderAudit(input, report) {
     return lines;
 }
 
-/**
- * Runs a tier on this machine with the action's own runTier, then cleans up the way the post step does, from an
- * in-memory state store: the same modules, nothing faked.
- */
 /**
  * A quiet process seam: short commands never echo to the terminal. With `output`, what they would have shown,
  * and everything long ones print, is kept there instead; without it, long ones stream as usual.
@@ -385,31 +391,18 @@ function quietExec(output) {
             if (!output)
                 return processExec.start(cmd, args, opts);
             output.push(`$ ${shellLine([cmd, ...args])}`);
-            const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
             // Whole lines only, so that the log's own lines never land in the middle of one.
-            const keepers = [child.stdout, child.stderr].map((stream) => {
-                let partial = '';
-                stream.on('data', (d) => {
-                    const lines = (partial + String(d)).split('\n');
+            let partial = '';
+            const running = processExec.start(cmd, args, {
+                ...opts,
+                echo: (chunk) => {
+                    const lines = (partial + chunk).split('\n');
                     partial = lines.pop() ?? '';
                     output.push(...lines);
-                });
-                return () => void (partial && output.push(partial));
+                }
             });
-            const exited = new Promise((resolve) => {
-                child.on('error', (e) => {
-                    output.push(`Could not start ${cmd}: ${e.message}`);
-                    resolve(127);
-                });
-                child.on('close', (code, signal) => {
-                    keepers.forEach((flush) => flush());
-                    resolve(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 1) : 1));
-                });
-            });
-            return {
-                exited,
-                kill: (signal) => void (child.exitCode === null && child.signalCode === null && child.kill(signal))
-            };
+            void running.exited.then(() => void (partial && output.push(partial)));
+            return running;
         }
     };
 }
@@ -456,6 +449,7 @@ async function makeCollector(o) {
     return {
         where: o.compose ? `in the compose service '${o.compose.service}'` : 'on this machine',
         pytestCommand: o.pytestCommand,
+        variables: t.variables,
         run: (argv) => t.oneOff(argv, {}, { silent: true }),
         collectOnly: collectOnly((argv) => t.oneOff(argv, {}, { silent: true }), o.pytestCommand),
         async close() {
@@ -615,20 +609,28 @@ async function auditCommand(args, io) {
     let input;
     try {
         const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`))));
-        const excluded = config.exclude.length ? ['-m', excludedExpression(config.exclude)] : undefined;
-        const [all, excludedIds, registered, ...byTier] = await pool([
-            () => collect(collector, []),
+        // The arguments every tier shares (--ignore=…) are part of what the suite is; the tiers' selections hold them.
+        const shared = config.pytestArgs;
+        const excluded = config.exclude.length ? [...shared, '-k', '', '-m', excludedExpression(config.exclude)] : undefined;
+        // What the project's own addopts (or PYTEST_ADDOPTS) deselect is part of the suite: tiers without -m inherit it.
+        const by = deselectionOf(readOptions(projectLayers(readProjectPytest(project.cwd, collector.variables.PYTEST_ADDOPTS))));
+        const [all, excludedIds, registered, byDefault, ...byTier] = await pool([
+            () => collect(collector, [...shared, ...NO_DESELECTION]),
             async () => (excluded ? collect(collector, excluded) : []),
             () => registeredByPytest(collector),
+            async () => (by ? collect(collector, [...shared]) : undefined),
             ...selections.map((s) => () => collect(collector, s))
         ], PARALLEL);
+        const suite = all ?? [];
+        const chosen = new Set(byDefault);
         input = {
             config,
             where: collector.where,
-            all,
-            excluded: excludedIds,
-            registered,
-            byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i]]))
+            all: suite,
+            excluded: excludedIds ?? [],
+            registered: registered ?? [],
+            byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i] ?? []])),
+            deselected: by && byDefault ? { by, ids: suite.filter((id) => !chosen.has(id)) } : undefined
         };
     }
     finally {
@@ -881,14 +883,23 @@ const LIST_HELP = [
     '      --json                     print the tiers as JSON',
     ...COMMON_HELP
 ].join('\n');
-/** Renders the tiers as text: pure. */
-function renderTierList(config) {
+/**
+ * Renders the tiers as text: pure. `project` is what the project's own configuration adds: a tier that sets no
+ * `-m` runs with the `-m` of its addopts (or PYTEST_ADDOPTS), and the list says so.
+ */
+function renderTierList(config, project = NO_PROJECT_PYTEST) {
+    const inherited = readOptions(projectLayers(project));
     const source = ofSource(config.source);
     const lines = [`${source[0].toUpperCase()}${source.slice(1)} (${config.tiers.length}):`];
     for (const t of config.tiers) {
         lines.push('', t.description ? `${t.name} — ${t.description}` : t.name);
         lines.push(`    paths:    ${t.paths.length ? t.paths.join(' ') : "(pytest's default: testpaths or the rootdir)"}`);
-        lines.push(`    markers:  ${t.markers || '(all tests)'}`);
+        const markers = t.markers
+            ? t.markers
+            : inherited.markers?.value
+                ? `${inherited.markers.value} (from the ${inherited.markers.source}: the tier sets none)`
+                : '(all tests)';
+        lines.push(`    markers:  ${markers}`);
         const run = [`workers: ${t.workers}`, `timeout: ${t.timeoutMinutes} min`];
         if (t.dist)
             run.push(`dist: ${t.dist}`);
@@ -917,11 +928,12 @@ async function listCommand(args, io) {
         return ExitCode.Ok;
     }
     noPositionals('list', positionals);
-    const { config } = openProject(values, io);
+    const { config, cwd } = openProject(values, io);
     if (values.json)
         io.out(JSON.stringify(config.tiers, null, 2));
+    // The configuration file's addopts only: PYTEST_ADDOPTS of this shell is not what the compose service gets.
     else
-        for (const line of renderTierList(config))
+        for (const line of renderTierList(config, readProjectPytest(cwd)))
             io.out(line);
     return ExitCode.Ok;
 }
@@ -944,15 +956,37 @@ const PLAN_HELP = [
 function placeholderResultsDir(tier) {
     return path.join(os.tmpdir(), `pytest-tier-${tier}-XXXXXX`);
 }
-/** Builds the plan of a run from validated inputs with the tier run's own planner (paths expanded, harness added). */
-async function planRun(inputs, tiers, env) {
+/**
+ * Builds the plan of a run from validated inputs with the tier run's own planner (paths expanded, harness added).
+ * Under compose it reads `compose config` (no daemon needed) for the dependencies to start and the service's
+ * PYTEST_ADDOPTS; nothing is started.
+ */
+async function planRun(inputs, tiers, env, exec = processExec) {
     const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(inputs.tier);
-    const plan = await planTier(inputs, { tiers, resultsDir });
-    const base = { tier: plan.tier, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings };
-    if (inputs.runner === 'host')
-        return { ...base, command: plan.argv };
+    if (inputs.runner === 'host') {
+        const plan = await planTier(inputs, { tiers, resultsDir, pytestAddopts: env.variables.PYTEST_ADDOPTS });
+        const base = { tier: plan.tier, options: plan.options, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings };
+        return { ...base, command: plan.argv, steps: [{ what: 'Run pytest on this machine', argv: plan.argv }] };
+    }
     const name = tierProjectName(inputs.tier, env, 'xxxxxx');
-    const project = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name, files: inputs.composeFiles, cwd: inputs.workingDirectory };
+    const project = {
+        cli: { bin: 'docker', prefix: ['compose'], v2: true },
+        name,
+        files: inputs.composeFiles,
+        cwd: inputs.workingDirectory
+    };
+    let model;
+    let composeProblem;
+    try {
+        checkComposeFiles(inputs.composeFiles, inputs.workingDirectory, Input.ComposeFile);
+        model = await readConfig(exec, project);
+    }
+    catch (e) {
+        composeProblem = e.message;
+    }
+    const pytestAddopts = model?.environment(inputs.service).PYTEST_ADDOPTS;
+    const plan = await planTier(inputs, { tiers, resultsDir, pytestAddopts });
+    const base = { tier: plan.tier, options: plan.options, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings };
     const args = runArgs(project, {
         service: inputs.service,
         containerName: `${name}-run`,
@@ -960,21 +994,51 @@ async function planRun(inputs, tiers, env) {
         env: plan.env,
         command: plan.argv
     });
-    return { ...base, command: [project.cli.bin, ...args] };
+    const command = [project.cli.bin, ...args];
+    const dependencies = model?.dependsOn(inputs.service) ?? [];
+    const steps = [];
+    if (dependencies.length) {
+        steps.push({
+            what: `Start ${dependencies.join(', ')} and wait until healthy`,
+            argv: [project.cli.bin, ...upWaitArgs(project, dependencies, DEPENDENCY_WAIT_SECONDS)]
+        });
+    }
+    steps.push({ what: `Run pytest in a one-off container of '${inputs.service}'`, argv: command });
+    steps.push({ what: 'Remove the compose project (always, also after a failure)', argv: [project.cli.bin, ...downArgs(project)] });
+    return { ...base, command, steps, composeProblem };
+}
+/** One line on an option pytest runs with and where it comes from, or undefined when nobody sets it. */
+function optionLine(label, v, own) {
+    if (!v)
+        return undefined;
+    const from = v.source === TIER_LAYER ? (own ? 'the tier' : 'the command line') : `${v.source}: the tier sets none`;
+    return `${label}: ${quoteArg(v.value)} (from ${from})`;
 }
 /** Renders a plan for the terminal: pure. */
 function renderPlan(plan, o) {
     const where = o.host ? 'on this machine' : `in the compose service '${o.service}'`;
     const t = plan.tier;
-    const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${shellLine(plan.command)}`, ''];
+    const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, ''];
+    plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step.what}:`, `     ${shellLine(step.argv)}`));
+    lines.push('');
+    if (plan.composeProblem)
+        lines.push(`Could not read the compose configuration, so its dependencies are not shown: ${plan.composeProblem}`);
     if (o.host)
         lines.push(`Environment added: ${Object.entries(plan.env)
             .map(([k, v]) => `${k}=${v}`)
             .join(' ')}`);
-    lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`);
-    if (t.project.addopts.length) {
+    const opts = plan.options;
+    lines.push(optionLine('Markers', opts.markers, !!t.markers) ?? 'Markers: none (every test the paths hold)');
+    const keyword = optionLine('Keyword', opts.keyword, false);
+    if (keyword)
+        lines.push(keyword);
+    lines.push(optionLine('Workers', opts.workers, !!t.workers && t.workers !== '0') ?? 'Workers: none (no xdist)');
+    const cov = opts.covSources.length ? opts.covSources.map((c) => (c === true ? "(coverage's own source)" : c)).join(', ') : '';
+    lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; ` +
+        `coverage ${t.coverage ? `on, measuring ${cov} (--cov from ${opts.covFrom.join(' and ')})` : 'off'}.`);
+    for (const layer of projectLayers(t.project)) {
         // pytest puts these before the command line's: the tier's -m, -n and the harness's options win over them.
-        lines.push(`pytest adds the addopts of ${t.project.file}: ${shellLine([...t.project.addopts])}`);
+        lines.push(`pytest adds the ${layer.source}: ${shellLine([...layer.args])}`);
     }
     for (const w of plan.warnings)
         lines.push(`Warning: ${w}`);

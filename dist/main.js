@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { q as parseCommonInputs, s as lines, v as parseBoolean, w as checkNoNul, I as InputError, l as loadProjectConfig, x as withConfigDefaults, p as parseTierInputs, y as countCases, z as parseManifest, A as parseJunit, E as projectCoverageConfig, F as coverageTotals, e as excludedExpression, d as parseCollectOnly, c as collectOnly, S as SUMMARY_LIMIT_BYTES, G as escapeInline, H as clip, J as table, K as formatSeconds, n as isFailing, L as codeSpan, M as formatPercent, t as tierProjectName, N as defaultResultsDir, o as openTarget, O as canUpload, P as createArtifacts, r as runTier, Q as reportTier, f as findTier, R as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
-import { d as MergeInput, e as MERGED_ARTIFACT, f as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, g as MODES, h as MANIFEST_FILE, i as MergedFile, j as log, l as lastLines, k as byteLength, n as clipBytes, o as ARTIFACT_PREFIX, t as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, K as Key, T as TierKey } from './chunks/state.js';
+import { E as parseCommonInputs, F as lines, G as parseBoolean, H as checkNoNul, I as InputError, l as loadProjectConfig, J as withConfigDefaults, p as parseTierInputs, K as sameJob, L as jobLabel, M as manifestIdentity, O as countCases, P as parseManifest, Q as shardOf, R as parseJunit, S as projectCoverageConfig, V as coverageTotals, i as deselectionOf, j as readOptions, k as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, W as SUMMARY_LIMIT_BYTES, X as escapeInline, Y as clip, Z as table, _ as formatSeconds, A as isFailing, $ as codeSpan, a0 as formatPercent, v as tierProjectName, a1 as defaultResultsDir, o as openTarget, n as readProjectPytest, a2 as canUpload, a3 as publish, a4 as createArtifacts, r as runTier, a5 as reportTier, f as findTier, a6 as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
+import { e as MergeInput, f as MERGED_ARTIFACT, g as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, h as MODES, i as MANIFEST_FILE, j as MergedFile, k as log, l as lastLines, s as shellLine, n as byteLength, o as clipBytes, t as ARTIFACT_PREFIX, v as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, K as Key, T as TierKey } from './chunks/state.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { g as getInput, c as coreState, s as setOutputs, f as fail, w as writeSummary, a as annotate, b as coreLog } from './chunks/toolkit.js';
@@ -87,7 +87,8 @@ function parseMergeInputs(get, workspace, defaults) {
         expectedTiers: parseExpectedTiers(get(MergeInput.ExpectedTiers), defaults),
         excludeMarkers: checkNoNul(exclude.length ? exclude : [...(defaults.exclude ?? DEFAULT_EXCLUDE)], MergeInput.ExcludeMarkers),
         requirePartition: parseBoolean(get(MergeInput.RequirePartition).trim() || 'false', MergeInput.RequirePartition),
-        coverageFailUnder: failUnder ? checkPercent(failUnder) : undefined
+        coverageFailUnder: failUnder ? checkPercent(failUnder) : undefined,
+        sharedArgs: [...(defaults.sharedArgs ?? [])]
     };
 }
 
@@ -109,31 +110,24 @@ function readSettings(raw, workspace) {
     const config = loadProjectConfig({ cwd, file: raw(Input.Config).trim() || undefined });
     const get = withConfigDefaults(raw, config);
     if (mode === 'merge') {
-        const defaults = { tiers: config.tiers.map((t) => t.name), exclude: config.exclude.length ? config.exclude : undefined };
+        const defaults = {
+            tiers: config.tiers.map((t) => t.name),
+            exclude: config.exclude.length ? config.exclude : undefined,
+            sharedArgs: config.pytestArgs
+        };
         return { mode, inputs: parseMergeInputs(get, workspace, defaults), config };
     }
     return { mode, inputs: parseTierInputs(get, workspace), config };
 }
 
-/**
- * Reads a manifest's optional `shard`: `{ index, total }` or the string `"index/total"`, 1-based. The manifest of
- * an unsharded job has none.
- */
-function shardOf(m) {
-    const s = m.shard;
-    let index;
-    let total;
-    if (typeof s === 'string' && /^\d+\/\d+$/.test(s))
-        [index, total] = s.split('/').map(Number);
-    else if (s && typeof s === 'object')
-        ({ index, total } = s);
-    else
-        return undefined;
-    return Number.isInteger(index) && Number.isInteger(total) && index >= 1 && index <= total ? { index, total } : undefined;
+/** Which tier results count: the newest attempt of each job (tier, job key, shard), and which expected tiers are missing. Pure. */
+/** The job a result came from: its tier, workflow job, job key and shard. */
+function identityOf(r) {
+    return { ...manifestIdentity(r.manifest), shard: r.shard };
 }
-/** How a tier (and shard) is shown: `unit` or `unit (shard 2/4)`. */
+/** How a job is shown: `unit`, `unit [python=3.12]`, `unit 2/4`. */
 function label(r) {
-    return r.shard ? `${r.manifest.tier} (shard ${r.shard.index}/${r.shard.total})` : r.manifest.tier;
+    return jobLabel(identityOf(r));
 }
 /** Whether `a` is newer than `b`: the higher run attempt, then the later finish, then the later upload. */
 function isNewer(a, b) {
@@ -146,28 +140,36 @@ function isNewer(a, b) {
     return (a.artifactId ?? 0) > (b.artifactId ?? 0);
 }
 /**
- * Keeps one result per tier and shard: the newest (see `isNewer`). A re-run attempt of a job replaces its artifact,
- * so each artifact name is listed once; two artifacts still claim the same tier when a job's artifact name was
- * changed between attempts, or two jobs ran the same tier.
+ * Keeps every distinct job's newest attempt. Results of the same job (same tier, workflow job, job key and shard)
+ * replace each other by run attempt only: a re-run attempt supersedes the earlier ones, while two results of one
+ * attempt are two jobs (two steps, say) and are both kept. Jobs of one tier that differ in key or shard all count.
  */
 function pickNewest(results) {
-    const best = new Map();
-    const losers = [];
+    const groups = [];
     for (const r of results) {
-        const seen = best.get(label(r));
-        if (seen && !isNewer(r, seen)) {
-            losers.push(r);
-            continue;
-        }
-        if (seen)
-            losers.push(seen);
-        best.set(label(r), r);
+        const group = groups.find((g) => sameJob(identityOf(g[0]), identityOf(r)));
+        if (group)
+            group.push(r);
+        else
+            groups.push([r]);
     }
-    return { kept: [...best.values()], superseded: losers.map((result) => ({ result, by: best.get(label(result)) })) };
+    const kept = [];
+    const superseded = [];
+    for (const group of groups) {
+        const newest = group.reduce((best, r) => (isNewer(r, best) ? r : best));
+        const attempt = newest.manifest.runAttempt;
+        for (const r of group) {
+            if (r.manifest.runAttempt === attempt)
+                kept.push(r);
+            else
+                superseded.push({ result: r, by: newest });
+        }
+    }
+    return { kept, superseded };
 }
 /**
- * Names what `expected` asks for and `kept` lacks: a tier with no result at all, and each missing shard of a tier
- * whose results say how many shards it has. `undefined` expects nothing.
+ * Names what `expected` asks for and `kept` lacks: a tier with no result at all, and each missing shard of a
+ * sharded job (per workflow job and job key) whose results say how many shards it has. `undefined` expects nothing.
  */
 function missingTiers(expected, kept) {
     const missing = [];
@@ -177,10 +179,19 @@ function missingTiers(expected, kept) {
             missing.push(tier);
             continue;
         }
-        const total = Math.max(0, ...mine.map((r) => r.shard?.total ?? 0));
-        for (let i = 1; i <= total; i++) {
-            if (!mine.some((r) => r.shard?.index === i))
-                missing.push(`${tier} (shard ${i}/${total})`);
+        const jobs = new Map();
+        for (const r of mine) {
+            const id = identityOf(r);
+            const k = `${id.workflowJob}\0${id.key}`;
+            jobs.set(k, [...(jobs.get(k) ?? []), r]);
+        }
+        for (const results of jobs.values()) {
+            const total = Math.max(0, ...results.map((r) => r.shard?.total ?? 0));
+            const id = identityOf(results[0]);
+            for (let i = 1; i <= total; i++) {
+                if (!results.some((r) => r.shard?.index === i))
+                    missing.push(jobLabel({ ...id, shard: { index: i, total } }));
+            }
         }
     }
     return missing;
@@ -190,6 +201,7 @@ function pipelineOrder(results, expected = []) {
     const rank = (t) => (expected.includes(t) ? expected.indexOf(t) : expected.length);
     return [...results].sort((a, b) => rank(a.manifest.tier) - rank(b.manifest.tier) ||
         a.manifest.tier.localeCompare(b.manifest.tier) ||
+        (a.manifest.jobKey ?? '').localeCompare(b.manifest.jobKey ?? '') ||
         (a.shard?.index ?? 0) - (b.shard?.index ?? 0));
 }
 
@@ -206,9 +218,9 @@ const STATUS_WEIGHT = { skipped: 0, xfailed: 1, passed: 2, xpassed: 3, error: 4,
 function pipelineTests(results) {
     const tests = new Map();
     for (const r of results) {
-        const tier = label(r);
+        const job = label(r);
         for (const c of r.report?.cases ?? []) {
-            const run = { tier, status: c.status, durationSeconds: c.durationSeconds };
+            const run = { job, tier: r.manifest.tier, status: c.status, durationSeconds: c.durationSeconds };
             const seen = tests.get(c.id);
             if (!seen)
                 tests.set(c.id, { test: c, runs: [run] });
@@ -352,6 +364,7 @@ function auditPartition(input) {
             ranExcluded.push(id);
         else if (!collected.has(id))
             unknown.push(id);
+        // Several jobs of one tier (a matrix over Python versions, shards) are that tier's result, not an overlap.
         const tiers = [...new Set(t.runs.map((r) => r.tier))];
         if (tiers.length > 1) {
             const home = t.runs[0]?.tier;
@@ -360,7 +373,10 @@ function auditPartition(input) {
         }
     }
     overlaps.sort((a, b) => b.extraSeconds - a.extraSeconds || a.id.localeCompare(b.id));
+    const deselected = new Set(input.deselected?.ids);
+    const deselectedGaps = input.deselected ? { by: input.deselected.by, count: gaps.filter((id) => deselected.has(id)).length } : undefined;
     return {
+        deselectedGaps: deselectedGaps?.count ? deselectedGaps : undefined,
         collected: collected.size,
         excluded: input.collected.filter((id) => excluded.has(id)).length,
         expected: expectedIds.length,
@@ -386,6 +402,17 @@ function overlapsByTiers(overlaps) {
 }
 
 /** Reads a downloaded tier artifact back: its manifest, its JUnit report and where its coverage data is. */
+/**
+ * Downloads the current run's artifacts whose names start with `prefix` (but those in `skip`), each into
+ * `<into>/<name>/`, in name order.
+ */
+async function downloadTierArtifacts(artifacts, o) {
+    const wanted = (await artifacts.list()).filter((a) => a.name.startsWith(o.prefix) && !o.skip?.includes(a.name));
+    const downloaded = [];
+    for (const a of wanted)
+        downloaded.push(await artifacts.download(a, o.into));
+    return downloaded;
+}
 /**
  * Reads one artifact. One without a readable manifest holds no tier results (another `pytest-*` artifact of the
  * workflow, say) and is returned as unreadable. A missing or broken JUnit report is kept as `reportError`: the tier
@@ -590,22 +617,32 @@ async function combineCoverage(o) {
     };
 }
 /**
- * Collects the whole suite, then (when markers are excluded) the tests carrying them. Exit code 5 is an empty list;
- * any other failure throws with the end of pytest's output.
+ * Collects the whole suite with the project's configuration but without its own deselection, the tests carrying
+ * an excluded marker and, when the project's options deselect, its default selection (what they leave out is then
+ * known by name). The collections run at once. Exit code 5 is an empty list; any other failure throws with the end
+ * of pytest's output.
  */
-async function collectSuite(runner, pytestCommand, excludeMarkers) {
+async function collectSuite(runner, pytestCommand, o) {
     const collect = collectOnly((argv) => runner.oneOff(argv, {}, { silent: true }), pytestCommand);
-    const once = async (markers) => {
-        const r = await collect(markers ? ['-m', markers] : []);
+    const once = async (selection) => {
+        // The arguments every tier shares (--ignore=…) are part of what the suite is.
+        const r = await collect([...(o.sharedArgs ?? []), ...selection]);
         if (r.exitCode !== 0 && r.exitCode !== 5) {
-            throw new Error(`pytest --collect-only${markers ? ` -m '${markers}'` : ''} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`);
+            throw new Error(`pytest --collect-only ${shellLine(selection)} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`);
         }
         return parseCollectOnly(r.stdout);
     };
-    const all = await once();
-    const excluded = excludeMarkers.length ? await once(excludedExpression(excludeMarkers)) : [];
-    log.info(`Collected ${all.length} test(s), ${excluded.length} of them carrying an excluded marker.`);
-    return { all, excluded };
+    const by = deselectionOf(readOptions(projectLayers(o.project)));
+    const [all, excluded, selected] = await Promise.all([
+        once([...NO_DESELECTION]),
+        o.excludeMarkers.length ? once(['-k', '', '-m', excludedExpression(o.excludeMarkers)]) : [],
+        by ? once([]) : undefined
+    ]);
+    const chosen = new Set(selected);
+    const deselected = by && selected ? { by, ids: all.filter((id) => !chosen.has(id)) } : undefined;
+    log.info(`Collected ${all.length} test(s), ${excluded.length} of them carrying an excluded marker` +
+        `${deselected ? `, ${deselected.ids.length} deselected by the project's ${deselected.by}` : ''}.`);
+    return { all, excluded, deselected };
 }
 function firstLine(r, re) {
     return re.exec(r.stdout)?.[0] ?? '';
@@ -696,13 +733,16 @@ function coverageCell(input) {
     const p = `${formatPercent(cov.totals.percent)} %`;
     return cov.failUnder === undefined ? p : `${p} (min ${cov.failUnder} %)`;
 }
+/** The count columns of a row, in the order of the tables' headers; dashes when the job has no report. */
 function countCells(c) {
+    if (!c)
+        return Array(7).fill('—');
     return [c.tests, c.passed, c.failed, c.errors, c.skipped, c.xfailed, c.xpassed].map(String);
 }
 function tiersSection(input) {
     const rows = input.tiers.map((t) => {
         const c = t.report?.counts;
-        const cells = c ? [c.tests, c.passed, c.failed, c.errors, c.skipped + c.xfailed].map(String) : ['—', '—', '—', '—', '—'];
+        const cells = c ? countCells(c) : countCells(undefined);
         return [
             escapeInline(label(t)),
             String(t.manifest.runAttempt ?? 1),
@@ -712,18 +752,14 @@ function tiersSection(input) {
         ];
     });
     for (const m of input.missing)
-        rows.push([escapeInline(m), '', '**missing**', '', '', '', '', '', '']);
+        rows.push([escapeInline(m), '', '**missing**', ...countCells(undefined).map(() => ''), '']);
     const total = sumCounts(input.tiers.map((t) => t.report?.counts).filter((c) => !!c));
     const wall = input.tiers.reduce((s, t) => s + (t.manifest.wallSeconds || 0), 0);
-    rows.push([
-        '**Total**',
-        '',
-        '',
-        ...[total.tests, total.passed, total.failed, total.errors, total.skipped + total.xfailed].map(String),
-        formatSeconds(wall)
-    ]);
-    const header = ['Tier', 'Attempt', 'Outcome', 'Tests', 'Passed', 'Failed', 'Errors', 'Skipped', 'Wall time'];
-    return [`### Tier jobs (${input.tiers.length})`, table(header, rows, [false, true, false, true, true, true, true, true, true])].join('\n\n');
+    rows.push(['**Total**', '', '', ...countCells(total), formatSeconds(wall)]);
+    const header = ['Job', 'Attempt', 'Outcome', 'Tests', 'Passed', 'Failed', 'Errors', 'Skipped', 'xfailed', 'xpassed', 'Wall time'];
+    const right = header.map((h) => !['Job', 'Outcome'].includes(h));
+    const note = '_Per job, each run of a test counts; the totals above count each test once._';
+    return [`### Tier jobs (${input.tiers.length})`, table(header, rows, right), note].join('\n\n');
 }
 function chartSection(input) {
     const bars = input.tiers.map((t) => ({
@@ -745,7 +781,7 @@ function failuresSection(input, caps) {
         return '';
     const shown = failing.slice(0, caps.failures);
     const rows = shown.map((c) => {
-        const tiers = (input.tests.get(c.id)?.runs ?? []).filter((r) => isFailing(r)).map((r) => r.tier);
+        const tiers = (input.tests.get(c.id)?.runs ?? []).filter((r) => isFailing(r)).map((r) => r.job);
         const where = c.file ? codeSpan(c.line ? `${c.file}:${c.line}` : c.file, true) : '';
         return [
             codeSpan(c.id, true),
@@ -757,7 +793,7 @@ function failuresSection(input, caps) {
     });
     const out = [`### Failures and errors (${failing.length})`];
     if (rows.length)
-        out.push(table(['Test', 'Status', 'Tier', 'Location', 'Message'], rows));
+        out.push(table(['Test', 'Status', 'Job', 'Location', 'Message'], rows));
     if (failing.length > shown.length)
         out.push(more(failing.length - shown.length, 'failure(s)', input, 'the tier summaries and'));
     return out.join('\n\n');
@@ -774,6 +810,10 @@ function auditSection(input, caps) {
     out.push(`${p.collected} tests collected, ${p.excluded} deliberately excluded${ex}, so ${p.expected} should run: ` +
         `${p.covered} ran, **${p.gaps.length} ran in no tier**, ${p.overlaps.length} ran in more than one tier ` +
         `(${formatSeconds(p.extraSeconds)} of test time spent on the repeats).`);
+    if (p.deselectedGaps) {
+        out.push(`Of the tests no tier ran, **${p.deselectedGaps.count} are deselected by the project's own ${escapeInline(p.deselectedGaps.by)}**: ` +
+            `tiers that set no \`-m\` inherit it. Give them a tier, or list their marker under \`exclude\` if leaving them out is meant.`);
+    }
     if (p.gaps.length) {
         out.push(`#### Tests no tier ran (${p.gaps.length})`, p.gaps
             .slice(0, caps.gaps)
@@ -794,7 +834,7 @@ function auditSection(input, caps) {
     if (p.ranExcluded.length)
         out.push(`${p.ranExcluded.length} excluded test(s) ran anyway, e.g. ${codeSpan(p.ranExcluded[0])}.`);
     if (p.unknown.length)
-        out.push(`${p.unknown.length} test(s) ran that the collection does not list (paths outside the default collection?), e.g. ${codeSpan(p.unknown[0])}.`);
+        out.push(`${p.unknown.length} test(s) ran that pytest's collection of the whole suite does not list (paths outside its testpaths, or ids that differ), e.g. ${codeSpan(p.unknown[0])}.`);
     return out.join('\n\n');
 }
 function slowestSection(input, caps) {
@@ -804,8 +844,8 @@ function slowestSection(input, caps) {
     const top = runs.sort((a, b) => b.durationSeconds - a.durationSeconds).slice(0, caps.slowest);
     if (top.length === 0)
         return '';
-    const rows = top.map((r) => [codeSpan(r.id, true), escapeInline(r.tier), r.status, formatSeconds(r.durationSeconds)]);
-    return [`### ${top.length} slowest tests`, table(['Test', 'Tier', 'Status', 'Duration'], rows, [false, false, false, true])].join('\n\n');
+    const rows = top.map((r) => [codeSpan(r.id, true), escapeInline(r.job), r.status, formatSeconds(r.durationSeconds)]);
+    return [`### ${top.length} slowest tests`, table(['Test', 'Job', 'Status', 'Duration'], rows, [false, false, false, true])].join('\n\n');
 }
 function notesSection(input) {
     const out = [];
@@ -816,8 +856,14 @@ function notesSection(input) {
         out.push(`- ${codeSpan(u.artifactName)} was not merged: ${escapeInline(clip(u.reason, 500))}`);
     if (input.coverage?.error)
         out.push(`- Coverage: ${escapeInline(clip(input.coverage.error, 2000))}`);
-    if (input.artifactName)
-        out.push(`- The merged JUnit report, coverage (XML, HTML) and the full audit are in the artifact ${codeSpan(input.artifactName)}.`);
+    if (input.artifactName) {
+        const parts = ['the merged JUnit report'];
+        if (input.coverage?.totals)
+            parts.push('combined coverage (data, XML, HTML)');
+        if (input.audit?.partition)
+            parts.push('the full partition audit');
+        out.push(`- The artifact ${codeSpan(input.artifactName)} holds ${parts.join(', ')}.`);
+    }
     return out.length ? ['### Notes', out.join('\n')].join('\n\n') : '';
 }
 function more(n, what, input, prefix = '') {
@@ -884,7 +930,7 @@ async function runMerge(inputs, deps) {
     const downloads = `${defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })}-downloads`;
     fs.mkdirSync(resultsDir, { recursive: true });
     fs.chmodSync(resultsDir, 0o777);
-    const downloaded = await log.group('Download the tiers’ results', () => deps.artifacts.downloadTierArtifacts({ prefix: ARTIFACT_PREFIX, into: downloads, skip: [inputs.artifactName] }));
+    const downloaded = await log.group('Download the tiers’ results', () => downloadTierArtifacts(deps.artifacts, { prefix: ARTIFACT_PREFIX, into: downloads, skip: [inputs.artifactName] }));
     const read = downloaded
         .filter((a) => a.name !== inputs.artifactName)
         .map((a) => readTierArtifact(a, { projectDir: inputs.workingDirectory }));
@@ -893,7 +939,7 @@ async function runMerge(inputs, deps) {
         log.info(`Not merging the artifact ${u.artifactName}: ${u.reason}`);
     const { kept, superseded } = pickNewest(read.filter((r) => !isUnreadable(r)));
     for (const s of superseded)
-        log.warning(`${s.result.artifactName} (attempt ${s.result.manifest.runAttempt}) and ${s.by.artifactName} (attempt ${s.by.manifest.runAttempt}) both hold ${label(s.by)}; keeping ${s.by.artifactName}.`);
+        log.info(`${s.result.artifactName} (attempt ${s.result.manifest.runAttempt}) is an earlier attempt of ${label(s.by)}; keeping ${s.by.artifactName} (attempt ${s.by.manifest.runAttempt}).`);
     const tiers = pipelineOrder(kept, inputs.expectedTiers);
     const missing = missingTiers(inputs.expectedTiers, tiers);
     const tests = pipelineTests(tiers);
@@ -955,8 +1001,13 @@ async function runMerge(inputs, deps) {
         const r = runner;
         await log.group('Audit the partition', async () => {
             try {
-                const suite = await collectSuite(r, inputs.pytestCommand, inputs.excludeMarkers);
-                partition = auditPartition({ collected: suite.all, excluded: suite.excluded, ran: tests });
+                const project = readProjectPytest(inputs.workingDirectory, r.variables.PYTEST_ADDOPTS);
+                const suite = await collectSuite(r, inputs.pytestCommand, {
+                    excludeMarkers: inputs.excludeMarkers,
+                    project,
+                    sharedArgs: inputs.sharedArgs
+                });
+                partition = auditPartition({ collected: suite.all, excluded: suite.excluded, ran: tests, deselected: suite.deselected });
             }
             catch (e) {
                 auditError = e.message;
@@ -1007,14 +1058,17 @@ async function runMerge(inputs, deps) {
 async function upload(inputs, dir, artifacts, runAttempt) {
     return log.group(`Upload the merged results as ${inputs.artifactName}`, async () => {
         try {
-            const up = await artifacts.uploadResults({
-                name: inputs.artifactName,
+            const up = await publish({
+                artifacts,
+                candidates: [inputs.artifactName],
                 files: [dir],
                 rootDirectory: dir,
                 retentionDays: inputs.retentionDays,
-                runAttempt
+                runAttempt,
+                // One merge job per run: its name on a re-run attempt is its own earlier result.
+                isOwn: async () => true
             });
-            log.info(`Uploaded ${dir} as ${up.name}.`);
+            log.info(`Uploaded the merged results as ${up.name}${up.replaced ? ', replacing an earlier attempt' : ''}.`);
             return up;
         }
         catch (e) {
@@ -1036,6 +1090,8 @@ function mergedManifest(o) {
         missing: o.missing,
         tiers: o.tiers.map((t) => ({
             tier: t.manifest.tier,
+            job: label(t),
+            jobKey: t.manifest.jobKey ?? '',
             shard: t.shard ?? null,
             artifactName: t.artifactName,
             runAttempt: t.manifest.runAttempt,
@@ -1052,11 +1108,9 @@ function mergedManifest(o) {
         runAttempt: o.env.runAttempt,
         files: {
             junit: MergedFile.Junit,
-            coverageData: MergedFile.CoverageData,
-            coverageXml: MergedFile.CoverageXml,
-            html: MergedFile.Html,
+            ...(o.coverage ? { coverageData: MergedFile.CoverageData, coverageXml: MergedFile.CoverageXml, html: MergedFile.Html } : {}),
             summary: MergedFile.Summary,
-            audit: MergedFile.Audit
+            ...(o.partition ? { audit: MergedFile.Audit } : {})
         }
     };
 }
@@ -1066,8 +1120,9 @@ function mergedManifest(o) {
 function planOutputs(plan) {
     return {
         [Output.Command]: JSON.stringify(plan.argv),
-        [Output.MarkerExpression]: plan.tier.markers,
-        [Output.Workers]: plan.tier.workers,
+        // What pytest runs with: a tier without -m inherits the project's addopts' -m; no -n means no xdist workers.
+        [Output.MarkerExpression]: plan.options.markers?.value ?? '',
+        [Output.Workers]: plan.options.workers?.value ?? '0',
         [Output.JunitPath]: plan.junitPath
     };
 }

@@ -23,7 +23,9 @@ export const Input = {
   Coverage: 'coverage',
   Upload: 'upload',
   ArtifactName: 'artifact-name',
-  RetentionDays: 'retention-days'
+  RetentionDays: 'retention-days',
+  JobKey: 'job-key',
+  Matrix: 'matrix'
 } as const
 
 /** Output names, as declared in action.yml. */
@@ -64,6 +66,9 @@ export const JUNIT_FILE = 'junit.xml'
 
 /** File name of the Cobertura XML coverage report inside the results folder. */
 export const COVERAGE_XML_FILE = 'coverage.xml'
+
+/** Folder of the results where coverage reports the project asks for (html, json, lcov, annotate) are redirected. */
+export const COVERAGE_REPORTS_DIR = 'coverage-reports'
 
 /** The coverage data file of a tier: a tier-specific name so that `coverage combine` can take several. */
 export function coverageDataFile(tier: string): string {
@@ -143,6 +148,7 @@ export const Key = {
   ComposeFiles: 'compose-files',
   Service: 'service',
   PytestCommand: 'pytest-command',
+  PytestArgs: 'pytest-args',
   Exclude: 'exclude',
   UnregisteredMarkers: 'unregistered-markers',
   Critical: 'critical',

@@ -417,8 +417,13 @@ export class ResultsService {
 export interface RuntimeEnvOptions {
   /** Workflow run backend id; jobs of one run share it. */
   runId: string
-  /** Workflow job run backend id; unique per job. */
+  /** Workflow job run backend id; unique per job (and per attempt of it). */
   jobId: string
+  /**
+   * `GITHUB_JOB`: the job's id in the workflow file, the same for every attempt and matrix leg of the job; default
+   * `jobId`.
+   */
+  workflowJob?: string
   /** `GITHUB_RUN_ATTEMPT`; default 1. */
   attempt?: number
   /** `GITHUB_WORKSPACE`. */
@@ -445,7 +450,7 @@ export function runtimeEnv(service: ResultsService, o: RuntimeEnvOptions): Recor
     GITHUB_ACTIONS: 'true',
     GITHUB_RUN_ID: o.runId,
     GITHUB_RUN_ATTEMPT: String(o.attempt ?? 1),
-    GITHUB_JOB: o.jobId,
+    GITHUB_JOB: o.workflowJob ?? o.jobId,
     GITHUB_WORKSPACE: o.workspace,
     RUNNER_TEMP: o.runnerTemp,
     ...(o.retentionDays === undefined ? {} : { GITHUB_RETENTION_DAYS: String(o.retentionDays) })

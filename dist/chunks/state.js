@@ -84,7 +84,9 @@ const Input = {
     Coverage: 'coverage',
     Upload: 'upload',
     ArtifactName: 'artifact-name',
-    RetentionDays: 'retention-days'
+    RetentionDays: 'retention-days',
+    JobKey: 'job-key',
+    Matrix: 'matrix'
 };
 /** Output names, as declared in action.yml. */
 const Output = {
@@ -119,6 +121,8 @@ const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results';
 const JUNIT_FILE = 'junit.xml';
 /** File name of the Cobertura XML coverage report inside the results folder. */
 const COVERAGE_XML_FILE = 'coverage.xml';
+/** Folder of the results where coverage reports the project asks for (html, json, lcov, annotate) are redirected. */
+const COVERAGE_REPORTS_DIR = 'coverage-reports';
 /** The coverage data file of a tier: a tier-specific name so that `coverage combine` can take several. */
 function coverageDataFile(tier) {
     return `.coverage.${tier}`;
@@ -171,6 +175,7 @@ const Key = {
     ComposeFiles: 'compose-files',
     Service: 'service',
     PytestCommand: 'pytest-command',
+    PytestArgs: 'pytest-args',
     Exclude: 'exclude',
     UnregisteredMarkers: 'unregistered-markers',
     Critical: 'critical',
@@ -1182,6 +1187,8 @@ function getExecOutput(commandLine, args, options) {
  * pytest run is spawned directly because the action must hold its handle to forward signals and stop it.
  * Either way a process gets an argv array and no shell is involved.
  */
+/** How much of a started process's output is kept for messages (pytest's error line is near its end). */
+const OUTPUT_TAIL_BYTES = 64 * 1024;
 const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 /** The real process seam. */
 const processExec = {
@@ -1202,7 +1209,26 @@ const processExec = {
     },
     start(cmd, args, opts = {}) {
         log.info(`[command]${shellLine([cmd, ...args])}`);
-        const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'inherit', 'inherit'] });
+        const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let tail = Buffer.alloc(0);
+        const keep = (chunk) => {
+            tail = Buffer.concat([tail, chunk]);
+            if (tail.length > 2 * OUTPUT_TAIL_BYTES)
+                tail = tail.subarray(tail.length - OUTPUT_TAIL_BYTES);
+        };
+        // Streamed through as it comes, so that the log shows the run live; only the end is kept.
+        for (const [stream, out] of [
+            [child.stdout, process.stdout],
+            [child.stderr, process.stderr]
+        ]) {
+            stream.on('data', (d) => {
+                if (opts.echo)
+                    opts.echo(d.toString('utf8'));
+                else
+                    out.write(d);
+                keep(d);
+            });
+        }
         const exited = new Promise((resolve) => {
             child.on('error', (err) => {
                 log.error(`Could not start ${cmd}: ${err.message}`);
@@ -1215,7 +1241,8 @@ const processExec = {
             kill(signal) {
                 if (child.exitCode === null && child.signalCode === null)
                     child.kill(signal);
-            }
+            },
+            output: () => tail.subarray(Math.max(0, tail.length - OUTPUT_TAIL_BYTES)).toString('utf8')
         };
     }
 };
@@ -31125,4 +31152,4 @@ function loadCleanup(store) {
     }
 }
 
-export { requireTunnel as $, ANY_TIERS as A, DEFAULT_CONFIG_PATH as B, COVERAGE_XML_FILE as C, DEFAULT_ACTION as D, ExitCode$1 as E, CriticalKey as F, DEFAULT_CRITICAL_TIER as G, info as H, Input as I, JUNIT_FILE as J, Key as K, warning as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PYTEST_ENV as P, setSecret as Q, RUNNERS as R, HttpClient as S, TierKey as T, BearerCredentialHandler as U, HttpCodes as V, WORKFLOW_FILE as W, getAugmentedNamespace as X, commonjsGlobal as Y, getDefaultExportFromCjs as Z, error as _, projectName as a, requireUndici as a0, undiciExports as a1, loadCleanup as a2, downArgs as a3, getInput as a4, getState as a5, saveState as a6, setOutput as a7, setFailed as a8, summary as a9, group as aa, setLogSink as b, runArgs as c, MergeInput as d, MERGED_ARTIFACT as e, DEFAULT_EXCLUDE as f, MODES as g, MANIFEST_FILE as h, MergedFile as i, log as j, byteLength as k, lastLines as l, memoryState as m, clipBytes as n, ARTIFACT_PREFIX as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, MergeOutput as t, coverageDataFile as u, debug as v, composeBase as w, upWaitArgs as x, saveCleanup as y, CONTAINER_RESULTS_DIR as z };
+export { getDefaultExportFromCjs as $, ANY_TIERS as A, composeBase as B, COVERAGE_REPORTS_DIR as C, DEFAULT_ACTION as D, ExitCode$1 as E, saveCleanup as F, DEFAULT_CONFIG_PATH as G, CriticalKey as H, Input as I, JUNIT_FILE as J, Key as K, DEFAULT_CRITICAL_TIER as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PYTEST_ENV as P, info as Q, RUNNERS as R, warning as S, TierKey as T, setSecret as U, HttpClient as V, WORKFLOW_FILE as W, BearerCredentialHandler as X, HttpCodes as Y, getAugmentedNamespace as Z, commonjsGlobal as _, projectName as a, error as a0, requireTunnel as a1, requireUndici as a2, undiciExports as a3, loadCleanup as a4, getInput as a5, getState as a6, saveState as a7, setOutput as a8, setFailed as a9, summary as aa, group as ab, setLogSink as b, runArgs as c, downArgs as d, MergeInput as e, MERGED_ARTIFACT as f, DEFAULT_EXCLUDE as g, MODES as h, MANIFEST_FILE as i, MergedFile as j, log as k, lastLines as l, memoryState as m, byteLength as n, clipBytes as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, ARTIFACT_PREFIX as t, upWaitArgs as u, MergeOutput as v, coverageDataFile as w, COVERAGE_XML_FILE as x, debug as y, CONTAINER_RESULTS_DIR as z };

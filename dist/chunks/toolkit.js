@@ -1,4 +1,4 @@
-import { a4 as getInput$1, a5 as getState, a6 as saveState, a7 as setOutput, a8 as setFailed, a9 as summary, _ as error, aa as group, L as warning, H as info } from './state.js';
+import { a5 as getInput$1, a6 as getState, a7 as saveState, a8 as setOutput, a9 as setFailed, aa as summary, a0 as error, ab as group, S as warning, Q as info } from './state.js';
 
 /**
  * The action's side of the seams, written through @actions/core: the log sink, the state store, the job summary,

@@ -12,8 +12,9 @@ import type { UploadedArtifact } from '../seams/artifacts.js'
 export function planOutputs(plan: TierPlan): Record<string, string> {
   return {
     [Output.Command]: JSON.stringify(plan.argv),
-    [Output.MarkerExpression]: plan.tier.markers,
-    [Output.Workers]: plan.tier.workers,
+    // What pytest runs with: a tier without -m inherits the project's addopts' -m; no -n means no xdist workers.
+    [Output.MarkerExpression]: plan.options.markers?.value ?? '',
+    [Output.Workers]: plan.options.workers?.value ?? '0',
     [Output.JunitPath]: plan.junitPath
   }
 }

@@ -6,6 +6,9 @@ import { hasCov } from '../tiers/tier-command.js'
 import { processExec } from '../seams/exec.js'
 import { readEnvironment } from '../seams/environment.js'
 import { excludedExpression } from '../tiers/collect.js'
+import { deselectionOf, NO_DESELECTION, readOptions } from '../tiers/pytest-options.js'
+import { projectLayers } from '../tiers/tier-command.js'
+import { readProjectPytest } from '../run/plan.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import { setLogSink } from '../seams/log.js'
 import { expandPaths } from '../seams/glob.js'
@@ -88,23 +91,31 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
     const selections = await Promise.all(
       config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`)))
     )
-    const excluded = config.exclude.length ? ['-m', excludedExpression(config.exclude)] : undefined
-    const [all, excludedIds, registered, ...byTier] = await pool<string[]>(
+    // The arguments every tier shares (--ignore=…) are part of what the suite is; the tiers' selections hold them.
+    const shared = config.pytestArgs
+    const excluded = config.exclude.length ? [...shared, '-k', '', '-m', excludedExpression(config.exclude)] : undefined
+    // What the project's own addopts (or PYTEST_ADDOPTS) deselect is part of the suite: tiers without -m inherit it.
+    const by = deselectionOf(readOptions(projectLayers(readProjectPytest(project.cwd, collector.variables.PYTEST_ADDOPTS))))
+    const [all, excludedIds, registered, byDefault, ...byTier] = await pool<string[] | undefined>(
       [
-        () => collect(collector, []),
+        () => collect(collector, [...shared, ...NO_DESELECTION]),
         async () => (excluded ? collect(collector, excluded) : []),
         () => registeredByPytest(collector),
+        async () => (by ? collect(collector, [...shared]) : undefined),
         ...selections.map((s) => () => collect(collector, s))
       ],
       PARALLEL
     )
+    const suite = all ?? []
+    const chosen = new Set(byDefault)
     input = {
       config,
       where: collector.where,
-      all,
-      excluded: excludedIds,
-      registered,
-      byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i]]))
+      all: suite,
+      excluded: excludedIds ?? [],
+      registered: registered ?? [],
+      byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i] ?? []])),
+      deselected: by && byDefault ? { by, ids: suite.filter((id) => !chosen.has(id)) } : undefined
     }
   } finally {
     await collector.close()

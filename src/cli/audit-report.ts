@@ -22,6 +22,8 @@ export interface AuditInput {
   registered: string[]
   /** The critical tier's timed run; undefined when it was not run. */
   timing?: { seconds: number; failed: boolean; message: string }
+  /** The tests the project's own options deselect (its addopts' `-m`), and by what. */
+  deselected?: { by: string; ids: string[] }
 }
 
 /** One check of the audit. */
@@ -45,6 +47,8 @@ export interface AuditReport {
   overlaps: Overlap[]
   /** Tests no tier selects and no excluded marker explains. */
   gaps: string[]
+  /** Of the gaps, how many the project's own options deselect, and by what. */
+  deselectedGaps?: { by: string; count: number }
   checks: Check[]
   failed: boolean
 }
@@ -67,11 +71,20 @@ export function auditReport(input: AuditInput): AuditReport {
   const excluded = new Set(input.excluded)
   const gaps = input.all.filter((id) => !selected.has(id) && !excluded.has(id))
 
+  const deselected = new Set(input.deselected?.ids)
+  const count = gaps.filter((id) => deselected.has(id)).length
+  const deselectedGaps = input.deselected && count ? { by: input.deselected.by, count } : undefined
+
   const checks: Check[] = []
   const ex = config.exclude.length ? ` or carries an excluded marker (${config.exclude.join(', ')})` : ''
   checks.push(
     gaps.length
-      ? { status: 'FAIL', text: `${gaps.length} of ${input.all.length} tests are in no tier${ex ? ' and carry no excluded marker' : ''}` }
+      ? {
+          status: 'FAIL',
+          text:
+            `${gaps.length} of ${input.all.length} tests are in no tier${ex ? ' and carry no excluded marker' : ''}` +
+            (deselectedGaps ? `; ${deselectedGaps.count} of them deselected by the project's ${deselectedGaps.by}` : '')
+        }
       : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` }
   )
   const empty = config.tiers.filter((t) => sets.get(t.name)!.size === 0 && !t.allowEmpty).map((t) => t.name)
@@ -90,7 +103,7 @@ export function auditReport(input: AuditInput): AuditReport {
   }
   checks.push(...criticalChecks(input, sets))
   checks.push(markerCheck(input))
-  return { tiers, overlaps, gaps, checks, failed: checks.some((c) => c.status === 'FAIL') }
+  return { tiers, overlaps, gaps, deselectedGaps, checks, failed: checks.some((c) => c.status === 'FAIL') }
 }
 
 function criticalChecks(input: AuditInput, sets: Map<string, Set<string>>): Check[] {
@@ -148,6 +161,13 @@ export function renderAudit(input: AuditInput, report: AuditReport): string[] {
         [false, true, false]
       )
     )
+  if (report.deselectedGaps) {
+    lines.push(
+      '',
+      `${report.deselectedGaps.count} of the tests no tier selects are deselected by the project's own ${report.deselectedGaps.by}:`,
+      '  tiers that set no -m inherit it. Give them a tier, or list their marker under exclude if that is meant.'
+    )
+  }
   if (report.gaps.length) {
     lines.push('', `Tests no tier selects (${report.gaps.length}):`, ...report.gaps.slice(0, MAX_GAPS_LISTED).map((g) => `  ${g}`))
     if (report.gaps.length > MAX_GAPS_LISTED) lines.push(`  ... and ${report.gaps.length - MAX_GAPS_LISTED} more (see --json)`)

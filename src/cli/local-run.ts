@@ -2,8 +2,6 @@
  * Runs a tier on this machine with the action's own runTier, then cleans up the way the post step does, from an
  * in-memory state store: the same modules, nothing faked.
  */
-import { spawn } from 'node:child_process'
-import * as os from 'node:os'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import { cleanUp } from '../run/cleanup.js'
 import { runTier, type TierRun } from '../run/tier-run.js'
@@ -27,31 +25,18 @@ export function quietExec(output?: string[]): ProcessExec {
     start(cmd, args, opts = {}) {
       if (!output) return processExec.start(cmd, args, opts)
       output.push(`$ ${shellLine([cmd, ...args])}`)
-      const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] })
       // Whole lines only, so that the log's own lines never land in the middle of one.
-      const keepers = [child.stdout, child.stderr].map((stream) => {
-        let partial = ''
-        stream.on('data', (d: Buffer) => {
-          const lines = (partial + String(d)).split('\n')
+      let partial = ''
+      const running = processExec.start(cmd, args, {
+        ...opts,
+        echo: (chunk) => {
+          const lines = (partial + chunk).split('\n')
           partial = lines.pop() ?? ''
           output.push(...lines)
-        })
-        return () => void (partial && output.push(partial))
+        }
       })
-      const exited = new Promise<number>((resolve) => {
-        child.on('error', (e) => {
-          output.push(`Could not start ${cmd}: ${e.message}`)
-          resolve(127)
-        })
-        child.on('close', (code, signal) => {
-          keepers.forEach((flush) => flush())
-          resolve(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 1) : 1))
-        })
-      })
-      return {
-        exited,
-        kill: (signal) => void (child.exitCode === null && child.signalCode === null && child.kill(signal))
-      }
+      void running.exited.then(() => void (partial && output.push(partial)))
+      return running
     }
   }
 }

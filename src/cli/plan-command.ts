@@ -4,7 +4,12 @@ import * as path from 'node:path'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import { planTier, tierProjectName } from '../run/plan.js'
 import { readEnvironment, type Environment } from '../seams/environment.js'
-import type { ResolvedTier } from '../tiers/tier-command.js'
+import { projectLayers, TIER_LAYER, type ResolvedTier } from '../tiers/tier-command.js'
+import type { PytestOptions, Sourced } from '../tiers/pytest-options.js'
+import { DEPENDENCY_WAIT_SECONDS } from '../seams/target.js'
+import { checkComposeFiles, readConfig } from '../seams/compose/client.js'
+import type { ComposeModel } from '../seams/compose/compose-config.js'
+import { processExec, type ProcessExec } from '../seams/exec.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import {
   cliInputs,
@@ -19,9 +24,9 @@ import {
 } from './args.js'
 import { openProject, tierOf } from './project.js'
 import { type Io } from './terminal.js'
-import { runArgs } from '../seams/compose/argv.js'
-import { shellLine } from '../shared/text.js'
-import { ExitCode } from '../names.js'
+import { downArgs, runArgs, upWaitArgs, type ComposeProject } from '../seams/compose/argv.js'
+import { quoteArg, shellLine } from '../shared/text.js'
+import { ExitCode, Input } from '../names.js'
 
 /** The help of `plan`. */
 export const PLAN_HELP = [
@@ -37,15 +42,28 @@ export const PLAN_HELP = [
   ...COMMON_HELP
 ].join('\n')
 
+/** One step a run performs, in order. */
+export interface PlanStep {
+  /** What the step does. */
+  what: string
+  argv: string[]
+}
+
 /** What a run of a tier would start. */
 export interface RunPlan {
   /** What the project's own configuration does that the action cannot undo. */
   warnings: string[]
   tier: ResolvedTier
+  /** The options pytest runs with, each with where it came from (the tier, or the project's addopts). */
+  options: PytestOptions
   /** pytest's argv, as it runs (inside the container under compose). */
   pytestArgv: string[]
   /** The whole command: `docker compose ... run ...` under compose, the pytest argv on the host. */
   command: string[]
+  /** Every step, in order: start the dependencies and wait for them, run pytest, remove the project. */
+  steps: PlanStep[]
+  /** Why the compose configuration could not be read (its dependencies are then unknown). */
+  composeProblem?: string
   /** Environment added for the test process. */
   env: Record<string, string>
   /** The host folder of the results. */
@@ -57,14 +75,41 @@ export function placeholderResultsDir(tier: string): string {
   return path.join(os.tmpdir(), `pytest-tier-${tier}-XXXXXX`)
 }
 
-/** Builds the plan of a run from validated inputs with the tier run's own planner (paths expanded, harness added). */
-export async function planRun(inputs: TierInputs, tiers: readonly TierSpec[], env: Environment): Promise<RunPlan> {
+/**
+ * Builds the plan of a run from validated inputs with the tier run's own planner (paths expanded, harness added).
+ * Under compose it reads `compose config` (no daemon needed) for the dependencies to start and the service's
+ * PYTEST_ADDOPTS; nothing is started.
+ */
+export async function planRun(
+  inputs: TierInputs,
+  tiers: readonly TierSpec[],
+  env: Environment,
+  exec: ProcessExec = processExec
+): Promise<RunPlan> {
   const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(inputs.tier)
-  const plan = await planTier(inputs, { tiers, resultsDir })
-  const base = { tier: plan.tier, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings }
-  if (inputs.runner === 'host') return { ...base, command: plan.argv }
+  if (inputs.runner === 'host') {
+    const plan = await planTier(inputs, { tiers, resultsDir, pytestAddopts: env.variables.PYTEST_ADDOPTS })
+    const base = { tier: plan.tier, options: plan.options, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings }
+    return { ...base, command: plan.argv, steps: [{ what: 'Run pytest on this machine', argv: plan.argv }] }
+  }
   const name = tierProjectName(inputs.tier, env, 'xxxxxx')
-  const project = { cli: { bin: 'docker', prefix: ['compose'], v2: true }, name, files: inputs.composeFiles, cwd: inputs.workingDirectory }
+  const project: ComposeProject = {
+    cli: { bin: 'docker', prefix: ['compose'], v2: true },
+    name,
+    files: inputs.composeFiles,
+    cwd: inputs.workingDirectory
+  }
+  let model: ComposeModel | undefined
+  let composeProblem: string | undefined
+  try {
+    checkComposeFiles(inputs.composeFiles, inputs.workingDirectory, Input.ComposeFile)
+    model = await readConfig(exec, project)
+  } catch (e) {
+    composeProblem = (e as Error).message
+  }
+  const pytestAddopts = model?.environment(inputs.service).PYTEST_ADDOPTS
+  const plan = await planTier(inputs, { tiers, resultsDir, pytestAddopts })
+  const base = { tier: plan.tier, options: plan.options, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings }
   const args = runArgs(project, {
     service: inputs.service,
     containerName: `${name}-run`,
@@ -72,26 +117,54 @@ export async function planRun(inputs: TierInputs, tiers: readonly TierSpec[], en
     env: plan.env,
     command: plan.argv
   })
-  return { ...base, command: [project.cli.bin, ...args] }
+  const command = [project.cli.bin, ...args]
+  const dependencies = model?.dependsOn(inputs.service) ?? []
+  const steps: PlanStep[] = []
+  if (dependencies.length) {
+    steps.push({
+      what: `Start ${dependencies.join(', ')} and wait until healthy`,
+      argv: [project.cli.bin, ...upWaitArgs(project, dependencies, DEPENDENCY_WAIT_SECONDS)]
+    })
+  }
+  steps.push({ what: `Run pytest in a one-off container of '${inputs.service}'`, argv: command })
+  steps.push({ what: 'Remove the compose project (always, also after a failure)', argv: [project.cli.bin, ...downArgs(project)] })
+  return { ...base, command, steps, composeProblem }
+}
+
+/** One line on an option pytest runs with and where it comes from, or undefined when nobody sets it. */
+function optionLine(label: string, v: Sourced | undefined, own: boolean): string | undefined {
+  if (!v) return undefined
+  const from = v.source === TIER_LAYER ? (own ? 'the tier' : 'the command line') : `${v.source}: the tier sets none`
+  return `${label}: ${quoteArg(v.value)} (from ${from})`
 }
 
 /** Renders a plan for the terminal: pure. */
 export function renderPlan(plan: RunPlan, o: { source: string; host: boolean; service: string }): string[] {
   const where = o.host ? 'on this machine' : `in the compose service '${o.service}'`
   const t = plan.tier
-  const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '', `  ${shellLine(plan.command)}`, '']
+  const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '']
+  plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step.what}:`, `     ${shellLine(step.argv)}`))
+  lines.push('')
+  if (plan.composeProblem) lines.push(`Could not read the compose configuration, so its dependencies are not shown: ${plan.composeProblem}`)
   if (o.host)
     lines.push(
       `Environment added: ${Object.entries(plan.env)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ')}`
     )
+  const opts = plan.options
+  lines.push(optionLine('Markers', opts.markers, !!t.markers) ?? 'Markers: none (every test the paths hold)')
+  const keyword = optionLine('Keyword', opts.keyword, false)
+  if (keyword) lines.push(keyword)
+  lines.push(optionLine('Workers', opts.workers, !!t.workers && t.workers !== '0') ?? 'Workers: none (no xdist)')
+  const cov = opts.covSources.length ? opts.covSources.map((c) => (c === true ? "(coverage's own source)" : c)).join(', ') : ''
   lines.push(
-    `Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; coverage ${t.coverage ? 'on' : 'off'}.`
+    `Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; ` +
+      `coverage ${t.coverage ? `on, measuring ${cov} (--cov from ${opts.covFrom.join(' and ')})` : 'off'}.`
   )
-  if (t.project.addopts.length) {
+  for (const layer of projectLayers(t.project)) {
     // pytest puts these before the command line's: the tier's -m, -n and the harness's options win over them.
-    lines.push(`pytest adds the addopts of ${t.project.file}: ${shellLine([...t.project.addopts])}`)
+    lines.push(`pytest adds the ${layer.source}: ${shellLine([...layer.args])}`)
   }
   for (const w of plan.warnings) lines.push(`Warning: ${w}`)
   lines.push(`Results (JUnit XML) in ${plan.resultsDir}.`)

@@ -57,6 +57,7 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
     composeFiles: raw[Key.ComposeFiles] as string[] | undefined,
     service: (raw[Key.Service] as string | undefined)?.trim(),
     pytestCommand: (raw[Key.PytestCommand] as string | undefined)?.trim(),
+    pytestArgs: (raw[Key.PytestArgs] as string[] | undefined) ?? [],
     exclude: (raw[Key.Exclude] as string[] | undefined) ?? [],
     unregisteredMarkers: (raw[Key.UnregisteredMarkers] as ProjectConfig['unregisteredMarkers'] | undefined) ?? 'warning',
     critical: {
@@ -68,6 +69,8 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
     disjoint: (raw[Key.Disjoint] as string[][] | undefined) ?? [],
     source: file
   }
+  // Shared arguments come first, so that a tier's own win over them.
+  for (const t of tiers) t.args = [...config.pytestArgs, ...t.args]
   const problems = [...checkMarkers(src, rawTiers), ...checkReferences(src, config, rawTiers)]
   if (config.critical.minTests > config.critical.maxTests) {
     problems.push(

@@ -24,6 +24,8 @@ export interface ProjectConfig {
   service?: string
   /** The pytest command from the file (a string, split like the action input), if it sets one. */
   pytestCommand?: string
+  /** Arguments shared by every tier: already before each tier's own `args`, and used to collect the whole suite. */
+  pytestArgs: string[]
   /** Marker names deliberately excluded from every tier. */
   exclude: string[]
   /** Whether unregistered marker names are warnings or errors. */

@@ -15,6 +15,8 @@ export interface MergeInputs extends Omit<CommonInputs, 'artifactName'> {
   requirePartition: boolean
   /** Combined coverage below this percentage fails the job. */
   coverageFailUnder?: number
+  /** The configuration's `pytest-args`, shared by every tier: the whole suite is collected with them. */
+  sharedArgs: string[]
 }
 
 /** What the inputs' defaults depend on: the project's tiers and configuration. */
@@ -23,6 +25,8 @@ export interface MergeDefaults {
   tiers: readonly string[]
   /** Markers the configuration excludes from every tier (its `exclude` list); unset: `DEFAULT_EXCLUDE`. */
   exclude?: readonly string[]
+  /** The configuration's `pytest-args`. */
+  sharedArgs?: readonly string[]
 }
 
 /** Checks `coverage-fail-under`: a number from 0 to 100. */
@@ -63,6 +67,7 @@ export function parseMergeInputs(get: InputReader, workspace: string, defaults: 
     expectedTiers: parseExpectedTiers(get(MergeInput.ExpectedTiers), defaults),
     excludeMarkers: checkNoNul(exclude.length ? exclude : [...(defaults.exclude ?? DEFAULT_EXCLUDE)], MergeInput.ExcludeMarkers),
     requirePartition: parseBoolean(get(MergeInput.RequirePartition).trim() || 'false', MergeInput.RequirePartition),
-    coverageFailUnder: failUnder ? checkPercent(failUnder) : undefined
+    coverageFailUnder: failUnder ? checkPercent(failUnder) : undefined,
+    sharedArgs: [...(defaults.sharedArgs ?? [])]
   }
 }

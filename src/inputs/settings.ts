@@ -30,7 +30,11 @@ export function readSettings(raw: InputReader, workspace: string): ActionSetting
   const config = loadProjectConfig({ cwd, file: raw(Input.Config).trim() || undefined })
   const get = withConfigDefaults(raw, config)
   if (mode === 'merge') {
-    const defaults = { tiers: config.tiers.map((t) => t.name), exclude: config.exclude.length ? config.exclude : undefined }
+    const defaults = {
+      tiers: config.tiers.map((t) => t.name),
+      exclude: config.exclude.length ? config.exclude : undefined,
+      sharedArgs: config.pytestArgs
+    }
     return { mode, inputs: parseMergeInputs(get, workspace, defaults), config }
   }
   return { mode, inputs: parseTierInputs(get, workspace), config }

@@ -8,6 +8,30 @@ import { parseCommonInputs, type CommonInputs } from './common.js'
 export interface TierInputs extends CommonInputs, TierOverrides {
   /** Name of the tier to run. */
   tier: string
+  /** What tells this job apart from other jobs of the same tier (`job-key`), if given. */
+  jobKey?: string
+  /** The job's matrix values (`matrix`, which defaults to the workflow's `toJSON(matrix)`), if it is a matrix job. */
+  matrix?: Record<string, unknown>
+}
+
+/** Reads the `matrix` input: a JSON object, or `null`/empty outside a matrix. */
+export function parseMatrix(value: string): Record<string, unknown> | undefined {
+  const v = value.trim()
+  if (v === '' || v === 'null') return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(v)
+  } catch {
+    parsed = undefined
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new InputError(
+      Input.Matrix,
+      v,
+      "allowed is a JSON object of the job's matrix values (leave it to its default, ${{ toJSON(matrix) }})"
+    )
+  }
+  return parsed as Record<string, unknown>
 }
 
 /** Parses and validates every input of a tier run. `workspace` resolves a relative working directory. */
@@ -20,8 +44,11 @@ export function parseTierInputs(get: InputReader, workspace: string): TierInputs
   const markers = get(Input.Markers).trim()
   const paths = lines(get(Input.Paths))
   const coverage = get(Input.Coverage).trim()
+  const jobKey = get(Input.JobKey).trim()
   return {
     tier,
+    jobKey: jobKey ? checkNoNul([jobKey], Input.JobKey)[0] : undefined,
+    matrix: parseMatrix(get(Input.Matrix)),
     ...common,
     workers: workers ? checkWorkers(workers) : undefined,
     markers: markers ? checkNoNul([markers], Input.Markers)[0] : undefined,

@@ -4,7 +4,9 @@ import { label, type TierResult } from './select.js'
 
 /** One run of a test, in one tier job. */
 export interface TestRun {
-  /** The tier (and shard) label, e.g. `unit` or `unit (shard 2/4)`. */
+  /** The job's label, e.g. `unit`, `unit [python=3.12]` or `unit 2/4`. */
+  job: string
+  /** The job's tier. */
   tier: string
   status: TestStatus
   durationSeconds: number
@@ -31,9 +33,9 @@ export const STATUS_WEIGHT: Record<TestStatus, number> = { skipped: 0, xfailed: 
 export function pipelineTests(results: readonly TierResult[]): Map<string, PipelineTest> {
   const tests = new Map<string, PipelineTest>()
   for (const r of results) {
-    const tier = label(r)
+    const job = label(r)
     for (const c of r.report?.cases ?? []) {
-      const run: TestRun = { tier, status: c.status, durationSeconds: c.durationSeconds }
+      const run: TestRun = { job, tier: r.manifest.tier, status: c.status, durationSeconds: c.durationSeconds }
       const seen = tests.get(c.id)
       if (!seen) tests.set(c.id, { test: c, runs: [run] })
       else {

@@ -10,7 +10,7 @@ import { canUpload, type Artifacts, type UploadedArtifact } from '../seams/artif
 import type { Environment } from '../seams/environment.js'
 import type { StateStore } from '../seams/state.js'
 import { openTarget, type Target } from '../seams/target.js'
-import { defaultResultsDir, tierProjectName } from '../run/plan.js'
+import { defaultResultsDir, readProjectPytest, tierProjectName } from '../run/plan.js'
 import { ARTIFACT_PREFIX, MergedFile } from '../names.js'
 import type { ProcessExec } from '../seams/exec.js'
 import { log } from '../seams/log.js'
@@ -20,11 +20,12 @@ import { formatPercent } from '../results/coverage-xml.js'
 import type { MergeInputs } from '../inputs/merge-inputs.js'
 import { writeMergedJunit } from './junit-writer.js'
 import { auditPartition, type Partition } from './partition.js'
-import { isUnreadable, readTierArtifact, type Unreadable } from './read.js'
+import { downloadTierArtifacts, isUnreadable, readTierArtifact, type Unreadable } from './read.js'
 import { label, missingTiers, pickNewest, pipelineOrder, type TierResult } from './select.js'
 import { combineCoverage, collectSuite, type CombinedCoverage } from './steps.js'
 import { renderMergeSummary } from './merge-summary.js'
 import { mergeVerdict, type MergeVerdict } from './verdict.js'
+import { publish } from '../run/publish.js'
 
 /** What the merge depends on: one seam per side effect. */
 export interface MergeDeps {
@@ -64,7 +65,7 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
   fs.chmodSync(resultsDir, 0o777)
 
   const downloaded = await log.group('Download the tiers’ results', () =>
-    deps.artifacts.downloadTierArtifacts({ prefix: ARTIFACT_PREFIX, into: downloads, skip: [inputs.artifactName] })
+    downloadTierArtifacts(deps.artifacts, { prefix: ARTIFACT_PREFIX, into: downloads, skip: [inputs.artifactName] })
   )
   const read = downloaded
     .filter((a) => a.name !== inputs.artifactName)
@@ -73,8 +74,8 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
   for (const u of unreadable) log.info(`Not merging the artifact ${u.artifactName}: ${u.reason}`)
   const { kept, superseded } = pickNewest(read.filter((r): r is TierResult => !isUnreadable(r)))
   for (const s of superseded)
-    log.warning(
-      `${s.result.artifactName} (attempt ${s.result.manifest.runAttempt}) and ${s.by.artifactName} (attempt ${s.by.manifest.runAttempt}) both hold ${label(s.by)}; keeping ${s.by.artifactName}.`
+    log.info(
+      `${s.result.artifactName} (attempt ${s.result.manifest.runAttempt}) is an earlier attempt of ${label(s.by)}; keeping ${s.by.artifactName} (attempt ${s.by.manifest.runAttempt}).`
     )
   const tiers = pipelineOrder(kept, inputs.expectedTiers)
   const missing = missingTiers(inputs.expectedTiers, tiers)
@@ -145,8 +146,13 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     const r = runner
     await log.group('Audit the partition', async () => {
       try {
-        const suite = await collectSuite(r, inputs.pytestCommand, inputs.excludeMarkers)
-        partition = auditPartition({ collected: suite.all, excluded: suite.excluded, ran: tests })
+        const project = readProjectPytest(inputs.workingDirectory, r.variables.PYTEST_ADDOPTS)
+        const suite = await collectSuite(r, inputs.pytestCommand, {
+          excludeMarkers: inputs.excludeMarkers,
+          project,
+          sharedArgs: inputs.sharedArgs
+        })
+        partition = auditPartition({ collected: suite.all, excluded: suite.excluded, ran: tests, deselected: suite.deselected })
       } catch (e) {
         auditError = (e as Error).message
         if (inputs.requirePartition) log.error(auditError)
@@ -203,14 +209,17 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
 async function upload(inputs: MergeInputs, dir: string, artifacts: Artifacts, runAttempt: number): Promise<UploadedArtifact | undefined> {
   return log.group(`Upload the merged results as ${inputs.artifactName}`, async () => {
     try {
-      const up = await artifacts.uploadResults({
-        name: inputs.artifactName,
+      const up = await publish({
+        artifacts,
+        candidates: [inputs.artifactName],
         files: [dir],
         rootDirectory: dir,
         retentionDays: inputs.retentionDays,
-        runAttempt
+        runAttempt,
+        // One merge job per run: its name on a re-run attempt is its own earlier result.
+        isOwn: async () => true
       })
-      log.info(`Uploaded ${dir} as ${up.name}.`)
+      log.info(`Uploaded the merged results as ${up.name}${up.replaced ? ', replacing an earlier attempt' : ''}.`)
       return up
     } catch (e) {
       // The pipeline's outcome stays the tests' outcome: a lost upload is worth a warning, not a red build.
@@ -240,6 +249,8 @@ function mergedManifest(o: {
     missing: o.missing,
     tiers: o.tiers.map((t) => ({
       tier: t.manifest.tier,
+      job: label(t),
+      jobKey: t.manifest.jobKey ?? '',
       shard: t.shard ?? null,
       artifactName: t.artifactName,
       runAttempt: t.manifest.runAttempt,
@@ -256,11 +267,9 @@ function mergedManifest(o: {
     runAttempt: o.env.runAttempt,
     files: {
       junit: MergedFile.Junit,
-      coverageData: MergedFile.CoverageData,
-      coverageXml: MergedFile.CoverageXml,
-      html: MergedFile.Html,
+      ...(o.coverage ? { coverageData: MergedFile.CoverageData, coverageXml: MergedFile.CoverageXml, html: MergedFile.Html } : {}),
       summary: MergedFile.Summary,
-      audit: MergedFile.Audit
+      ...(o.partition ? { audit: MergedFile.Audit } : {})
     }
   }
 }

@@ -88,14 +88,16 @@ function coverageCell(input: MergeSummaryInput): string {
   return cov.failUnder === undefined ? p : `${p} (min ${cov.failUnder} %)`
 }
 
-function countCells(c: Counts): string[] {
+/** The count columns of a row, in the order of the tables' headers; dashes when the job has no report. */
+function countCells(c: Counts | undefined): string[] {
+  if (!c) return Array<string>(7).fill('—')
   return [c.tests, c.passed, c.failed, c.errors, c.skipped, c.xfailed, c.xpassed].map(String)
 }
 
 function tiersSection(input: MergeSummaryInput): string {
   const rows = input.tiers.map((t) => {
     const c = t.report?.counts
-    const cells = c ? [c.tests, c.passed, c.failed, c.errors, c.skipped + c.xfailed].map(String) : ['—', '—', '—', '—', '—']
+    const cells = c ? countCells(c) : countCells(undefined)
     return [
       escapeInline(label(t)),
       String(t.manifest.runAttempt ?? 1),
@@ -104,20 +106,14 @@ function tiersSection(input: MergeSummaryInput): string {
       formatSeconds(t.manifest.wallSeconds)
     ]
   })
-  for (const m of input.missing) rows.push([escapeInline(m), '', '**missing**', '', '', '', '', '', ''])
+  for (const m of input.missing) rows.push([escapeInline(m), '', '**missing**', ...countCells(undefined).map(() => ''), ''])
   const total = sumCounts(input.tiers.map((t) => t.report?.counts).filter((c): c is Counts => !!c))
   const wall = input.tiers.reduce((s, t) => s + (t.manifest.wallSeconds || 0), 0)
-  rows.push([
-    '**Total**',
-    '',
-    '',
-    ...[total.tests, total.passed, total.failed, total.errors, total.skipped + total.xfailed].map(String),
-    formatSeconds(wall)
-  ])
-  const header = ['Tier', 'Attempt', 'Outcome', 'Tests', 'Passed', 'Failed', 'Errors', 'Skipped', 'Wall time']
-  return [`### Tier jobs (${input.tiers.length})`, table(header, rows, [false, true, false, true, true, true, true, true, true])].join(
-    '\n\n'
-  )
+  rows.push(['**Total**', '', '', ...countCells(total), formatSeconds(wall)])
+  const header = ['Job', 'Attempt', 'Outcome', 'Tests', 'Passed', 'Failed', 'Errors', 'Skipped', 'xfailed', 'xpassed', 'Wall time']
+  const right = header.map((h) => !['Job', 'Outcome'].includes(h))
+  const note = '_Per job, each run of a test counts; the totals above count each test once._'
+  return [`### Tier jobs (${input.tiers.length})`, table(header, rows, right), note].join('\n\n')
 }
 
 function chartSection(input: MergeSummaryInput): string {
@@ -139,7 +135,7 @@ function failuresSection(input: MergeSummaryInput, caps: Caps): string {
   if (failing.length === 0) return ''
   const shown = failing.slice(0, caps.failures)
   const rows = shown.map((c) => {
-    const tiers = (input.tests.get(c.id)?.runs ?? []).filter((r) => isFailing(r)).map((r) => r.tier)
+    const tiers = (input.tests.get(c.id)?.runs ?? []).filter((r) => isFailing(r)).map((r) => r.job)
     const where = c.file ? codeSpan(c.line ? `${c.file}:${c.line}` : c.file, true) : ''
     return [
       codeSpan(c.id, true),
@@ -150,7 +146,7 @@ function failuresSection(input: MergeSummaryInput, caps: Caps): string {
     ]
   })
   const out = [`### Failures and errors (${failing.length})`]
-  if (rows.length) out.push(table(['Test', 'Status', 'Tier', 'Location', 'Message'], rows))
+  if (rows.length) out.push(table(['Test', 'Status', 'Job', 'Location', 'Message'], rows))
   if (failing.length > shown.length) out.push(more(failing.length - shown.length, 'failure(s)', input, 'the tier summaries and'))
   return out.join('\n\n')
 }
@@ -167,6 +163,12 @@ function auditSection(input: MergeSummaryInput, caps: Caps): string {
       `${p.covered} ran, **${p.gaps.length} ran in no tier**, ${p.overlaps.length} ran in more than one tier ` +
       `(${formatSeconds(p.extraSeconds)} of test time spent on the repeats).`
   )
+  if (p.deselectedGaps) {
+    out.push(
+      `Of the tests no tier ran, **${p.deselectedGaps.count} are deselected by the project's own ${escapeInline(p.deselectedGaps.by)}**: ` +
+        `tiers that set no \`-m\` inherit it. Give them a tier, or list their marker under \`exclude\` if leaving them out is meant.`
+    )
+  }
   if (p.gaps.length) {
     out.push(
       `#### Tests no tier ran (${p.gaps.length})`,
@@ -201,7 +203,7 @@ function auditSection(input: MergeSummaryInput, caps: Caps): string {
   if (p.ranExcluded.length) out.push(`${p.ranExcluded.length} excluded test(s) ran anyway, e.g. ${codeSpan(p.ranExcluded[0] as string)}.`)
   if (p.unknown.length)
     out.push(
-      `${p.unknown.length} test(s) ran that the collection does not list (paths outside the default collection?), e.g. ${codeSpan(p.unknown[0] as string)}.`
+      `${p.unknown.length} test(s) ran that pytest's collection of the whole suite does not list (paths outside its testpaths, or ids that differ), e.g. ${codeSpan(p.unknown[0] as string)}.`
     )
   return out.join('\n\n')
 }
@@ -211,8 +213,8 @@ function slowestSection(input: MergeSummaryInput, caps: Caps): string {
   const runs = [...input.tests.entries()].flatMap(([id, t]) => t.runs.map((r) => ({ id, ...r })))
   const top = runs.sort((a, b) => b.durationSeconds - a.durationSeconds).slice(0, caps.slowest)
   if (top.length === 0) return ''
-  const rows = top.map((r) => [codeSpan(r.id, true), escapeInline(r.tier), r.status, formatSeconds(r.durationSeconds)])
-  return [`### ${top.length} slowest tests`, table(['Test', 'Tier', 'Status', 'Duration'], rows, [false, false, false, true])].join('\n\n')
+  const rows = top.map((r) => [codeSpan(r.id, true), escapeInline(r.job), r.status, formatSeconds(r.durationSeconds)])
+  return [`### ${top.length} slowest tests`, table(['Test', 'Job', 'Status', 'Duration'], rows, [false, false, false, true])].join('\n\n')
 }
 
 function notesSection(input: MergeSummaryInput): string {
@@ -224,8 +226,12 @@ function notesSection(input: MergeSummaryInput): string {
   }
   for (const u of input.unreadable) out.push(`- ${codeSpan(u.artifactName)} was not merged: ${escapeInline(clip(u.reason, 500))}`)
   if (input.coverage?.error) out.push(`- Coverage: ${escapeInline(clip(input.coverage.error, 2000))}`)
-  if (input.artifactName)
-    out.push(`- The merged JUnit report, coverage (XML, HTML) and the full audit are in the artifact ${codeSpan(input.artifactName)}.`)
+  if (input.artifactName) {
+    const parts = ['the merged JUnit report']
+    if (input.coverage?.totals) parts.push('combined coverage (data, XML, HTML)')
+    if (input.audit?.partition) parts.push('the full partition audit')
+    out.push(`- The artifact ${codeSpan(input.artifactName)} holds ${parts.join(', ')}.`)
+  }
   return out.length ? ['### Notes', out.join('\n')].join('\n\n') : ''
 }
 

@@ -28,8 +28,10 @@ export interface Partition {
   extraSeconds: number
   /** Excluded tests that a tier ran anyway. */
   ranExcluded: string[]
-  /** Tests a tier ran that the collection does not list (paths outside the default collection, or ids that differ). */
+  /** Tests a tier ran that the collection does not list (paths outside pytest's default collection, or ids that differ). */
   unknown: string[]
+  /** Of the gaps, those the project's own options deselect (its addopts' `-m`), and by what. */
+  deselectedGaps?: { by: string; count: number }
 }
 
 /** What the audit compares. */
@@ -40,6 +42,8 @@ export interface PartitionInput {
   excluded: readonly string[]
   /** What the tiers ran (see `pipelineTests`). */
   ran: ReadonlyMap<string, PipelineTest>
+  /** The tests the project's own options deselect, and by what. */
+  deselected?: { by: string; ids: readonly string[] }
 }
 
 /**
@@ -59,6 +63,7 @@ export function auditPartition(input: PartitionInput): Partition {
     if (!id.includes('::')) continue
     if (excluded.has(id)) ranExcluded.push(id)
     else if (!collected.has(id)) unknown.push(id)
+    // Several jobs of one tier (a matrix over Python versions, shards) are that tier's result, not an overlap.
     const tiers = [...new Set(t.runs.map((r) => r.tier))]
     if (tiers.length > 1) {
       const home = t.runs[0]?.tier
@@ -67,7 +72,10 @@ export function auditPartition(input: PartitionInput): Partition {
     }
   }
   overlaps.sort((a, b) => b.extraSeconds - a.extraSeconds || a.id.localeCompare(b.id))
+  const deselected = new Set(input.deselected?.ids)
+  const deselectedGaps = input.deselected ? { by: input.deselected.by, count: gaps.filter((id) => deselected.has(id)).length } : undefined
   return {
+    deselectedGaps: deselectedGaps?.count ? deselectedGaps : undefined,
     collected: collected.size,
     excluded: input.collected.filter((id) => excluded.has(id)).length,
     expected: expectedIds.length,

@@ -1,11 +1,26 @@
 /** Reads a downloaded tier artifact back: its manifest, its JUnit report and where its coverage data is. */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { DownloadedArtifact } from '../seams/artifacts.js'
+import type { Artifacts, DownloadedArtifact } from '../seams/artifacts.js'
 import { MANIFEST_FILE } from '../names.js'
 import { parseManifest } from '../results/manifest.js'
 import { parseJunit } from '../results/junit.js'
-import { shardOf, type TierResult } from './select.js'
+import { shardOf } from '../results/manifest.js'
+import type { TierResult } from './select.js'
+
+/**
+ * Downloads the current run's artifacts whose names start with `prefix` (but those in `skip`), each into
+ * `<into>/<name>/`, in name order.
+ */
+export async function downloadTierArtifacts(
+  artifacts: Artifacts,
+  o: { prefix: string; into: string; skip?: readonly string[] }
+): Promise<DownloadedArtifact[]> {
+  const wanted = (await artifacts.list()).filter((a) => a.name.startsWith(o.prefix) && !o.skip?.includes(a.name))
+  const downloaded: DownloadedArtifact[] = []
+  for (const a of wanted) downloaded.push(await artifacts.download(a, o.into))
+  return downloaded
+}
 
 /** An artifact that holds no tier results, and why. */
 export interface Unreadable {

@@ -1,12 +1,9 @@
-/** Which tier results count: the newest attempt of each tier (or shard), and which expected ones are missing. Pure. */
-import type { Manifest } from '../results/manifest.js'
+/** Which tier results count: the newest attempt of each job (tier, job key, shard), and which expected tiers are missing. Pure. */
+import { manifestIdentity, type Manifest } from '../results/manifest.js'
 import type { TestReport } from '../results/model.js'
+import { jobLabel, sameJob, type JobIdentity, type Shard } from '../tiers/job.js'
 
-/** A shard of a tier: `index` of `total`, 1-based. */
-export interface Shard {
-  index: number
-  total: number
-}
+export type { Shard }
 
 /** One tier job's results, as read back from its artifact. */
 export interface TierResult {
@@ -36,23 +33,14 @@ export interface Selection {
   superseded: Superseded[]
 }
 
-/**
- * Reads a manifest's optional `shard`: `{ index, total }` or the string `"index/total"`, 1-based. The manifest of
- * an unsharded job has none.
- */
-export function shardOf(m: Manifest): Shard | undefined {
-  const s = (m as Manifest & { shard?: unknown }).shard
-  let index: number
-  let total: number
-  if (typeof s === 'string' && /^\d+\/\d+$/.test(s)) [index, total] = s.split('/').map(Number) as [number, number]
-  else if (s && typeof s === 'object') ({ index, total } = s as Shard)
-  else return undefined
-  return Number.isInteger(index) && Number.isInteger(total) && index >= 1 && index <= total ? { index, total } : undefined
+/** The job a result came from: its tier, workflow job, job key and shard. */
+export function identityOf(r: Pick<TierResult, 'manifest' | 'shard'>): JobIdentity {
+  return { ...manifestIdentity(r.manifest), shard: r.shard }
 }
 
-/** How a tier (and shard) is shown: `unit` or `unit (shard 2/4)`. */
+/** How a job is shown: `unit`, `unit [python=3.12]`, `unit 2/4`. */
 export function label(r: Pick<TierResult, 'manifest' | 'shard'>): string {
-  return r.shard ? `${r.manifest.tier} (shard ${r.shard.index}/${r.shard.total})` : r.manifest.tier
+  return jobLabel(identityOf(r))
 }
 
 /** Whether `a` is newer than `b`: the higher run attempt, then the later finish, then the later upload. */
@@ -65,28 +53,33 @@ export function isNewer(a: TierResult, b: TierResult): boolean {
 }
 
 /**
- * Keeps one result per tier and shard: the newest (see `isNewer`). A re-run attempt of a job replaces its artifact,
- * so each artifact name is listed once; two artifacts still claim the same tier when a job's artifact name was
- * changed between attempts, or two jobs ran the same tier.
+ * Keeps every distinct job's newest attempt. Results of the same job (same tier, workflow job, job key and shard)
+ * replace each other by run attempt only: a re-run attempt supersedes the earlier ones, while two results of one
+ * attempt are two jobs (two steps, say) and are both kept. Jobs of one tier that differ in key or shard all count.
  */
 export function pickNewest(results: readonly TierResult[]): Selection {
-  const best = new Map<string, TierResult>()
-  const losers: TierResult[] = []
+  const groups: TierResult[][] = []
   for (const r of results) {
-    const seen = best.get(label(r))
-    if (seen && !isNewer(r, seen)) {
-      losers.push(r)
-      continue
-    }
-    if (seen) losers.push(seen)
-    best.set(label(r), r)
+    const group = groups.find((g) => sameJob(identityOf(g[0] as TierResult), identityOf(r)))
+    if (group) group.push(r)
+    else groups.push([r])
   }
-  return { kept: [...best.values()], superseded: losers.map((result) => ({ result, by: best.get(label(result)) as TierResult })) }
+  const kept: TierResult[] = []
+  const superseded: Superseded[] = []
+  for (const group of groups) {
+    const newest = group.reduce((best, r) => (isNewer(r, best) ? r : best))
+    const attempt = newest.manifest.runAttempt
+    for (const r of group) {
+      if (r.manifest.runAttempt === attempt) kept.push(r)
+      else superseded.push({ result: r, by: newest })
+    }
+  }
+  return { kept, superseded }
 }
 
 /**
- * Names what `expected` asks for and `kept` lacks: a tier with no result at all, and each missing shard of a tier
- * whose results say how many shards it has. `undefined` expects nothing.
+ * Names what `expected` asks for and `kept` lacks: a tier with no result at all, and each missing shard of a
+ * sharded job (per workflow job and job key) whose results say how many shards it has. `undefined` expects nothing.
  */
 export function missingTiers(expected: readonly string[] | undefined, kept: readonly TierResult[]): string[] {
   const missing: string[] = []
@@ -96,9 +89,18 @@ export function missingTiers(expected: readonly string[] | undefined, kept: read
       missing.push(tier)
       continue
     }
-    const total = Math.max(0, ...mine.map((r) => r.shard?.total ?? 0))
-    for (let i = 1; i <= total; i++) {
-      if (!mine.some((r) => r.shard?.index === i)) missing.push(`${tier} (shard ${i}/${total})`)
+    const jobs = new Map<string, TierResult[]>()
+    for (const r of mine) {
+      const id = identityOf(r)
+      const k = `${id.workflowJob}\0${id.key}`
+      jobs.set(k, [...(jobs.get(k) ?? []), r])
+    }
+    for (const results of jobs.values()) {
+      const total = Math.max(0, ...results.map((r) => r.shard?.total ?? 0))
+      const id = identityOf(results[0] as TierResult)
+      for (let i = 1; i <= total; i++) {
+        if (!results.some((r) => r.shard?.index === i)) missing.push(jobLabel({ ...id, shard: { index: i, total } }))
+      }
     }
   }
   return missing
@@ -111,6 +113,7 @@ export function pipelineOrder(results: readonly TierResult[], expected: readonly
     (a, b) =>
       rank(a.manifest.tier) - rank(b.manifest.tier) ||
       a.manifest.tier.localeCompare(b.manifest.tier) ||
+      (a.manifest.jobKey ?? '').localeCompare(b.manifest.jobKey ?? '') ||
       (a.shard?.index ?? 0) - (b.shard?.index ?? 0)
   )
 }

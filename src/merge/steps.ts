@@ -3,7 +3,9 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Captured } from '../seams/exec.js'
 import { log } from '../seams/log.js'
-import { lastLines } from '../shared/text.js'
+import { lastLines, shellLine } from '../shared/text.js'
+import { deselectionOf, NO_DESELECTION, readOptions } from '../tiers/pytest-options.js'
+import { projectLayers, type ProjectPytest } from '../tiers/tier-command.js'
 import { collectOnly } from '../run/collect-only.js'
 import { excludedExpression, parseCollectOnly } from '../tiers/collect.js'
 import { MergedFile } from '../names.js'
@@ -104,33 +106,49 @@ export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedC
 
 /** The suite as pytest collects it, and the deliberately excluded part of it. */
 export interface CollectedSuite {
+  /** Every test, the project's own `-m`/`-k` deselection undone. */
   all: string[]
+  /** The tests carrying an excluded marker. */
   excluded: string[]
+  /** The tests the project's own options deselect (its addopts' `-m`, say), and by what. */
+  deselected?: { by: string; ids: string[] }
 }
 
 /**
- * Collects the whole suite, then (when markers are excluded) the tests carrying them. Exit code 5 is an empty list;
- * any other failure throws with the end of pytest's output.
+ * Collects the whole suite with the project's configuration but without its own deselection, the tests carrying
+ * an excluded marker and, when the project's options deselect, its default selection (what they leave out is then
+ * known by name). The collections run at once. Exit code 5 is an empty list; any other failure throws with the end
+ * of pytest's output.
  */
 export async function collectSuite(
   runner: Target,
   pytestCommand: readonly string[],
-  excludeMarkers: readonly string[]
+  o: { excludeMarkers: readonly string[]; project: ProjectPytest; sharedArgs?: readonly string[] }
 ): Promise<CollectedSuite> {
   const collect = collectOnly((argv) => runner.oneOff(argv, {}, { silent: true }), pytestCommand)
-  const once = async (markers?: string): Promise<string[]> => {
-    const r = await collect(markers ? ['-m', markers] : [])
+  const once = async (selection: string[]): Promise<string[]> => {
+    // The arguments every tier shares (--ignore=…) are part of what the suite is.
+    const r = await collect([...(o.sharedArgs ?? []), ...selection])
     if (r.exitCode !== 0 && r.exitCode !== 5) {
       throw new Error(
-        `pytest --collect-only${markers ? ` -m '${markers}'` : ''} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`
+        `pytest --collect-only ${shellLine(selection)} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`
       )
     }
     return parseCollectOnly(r.stdout)
   }
-  const all = await once()
-  const excluded = excludeMarkers.length ? await once(excludedExpression(excludeMarkers)) : []
-  log.info(`Collected ${all.length} test(s), ${excluded.length} of them carrying an excluded marker.`)
-  return { all, excluded }
+  const by = deselectionOf(readOptions(projectLayers(o.project)))
+  const [all, excluded, selected] = await Promise.all([
+    once([...NO_DESELECTION]),
+    o.excludeMarkers.length ? once(['-k', '', '-m', excludedExpression(o.excludeMarkers)]) : [],
+    by ? once([]) : undefined
+  ])
+  const chosen = new Set(selected)
+  const deselected = by && selected ? { by, ids: all.filter((id) => !chosen.has(id)) } : undefined
+  log.info(
+    `Collected ${all.length} test(s), ${excluded.length} of them carrying an excluded marker` +
+      `${deselected ? `, ${deselected.ids.length} deselected by the project's ${deselected.by}` : ''}.`
+  )
+  return { all, excluded, deselected }
 }
 
 function firstLine(r: Captured, re: RegExp): string {

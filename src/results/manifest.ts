@@ -3,6 +3,7 @@
  * its files. The merge job reads it back; its shape is versioned so that older artifacts stay readable.
  */
 import type { Outcome } from '../names.js'
+import type { JobIdentity, Shard } from '../tiers/job.js'
 import type { Counts } from './model.js'
 
 /** Manifest format version; bump on an incompatible change. */
@@ -12,8 +13,12 @@ export const MANIFEST_VERSION = 1
 export interface Manifest {
   version: typeof MANIFEST_VERSION
   tier: string
-  /** The artifact's name (`pytest-<tier>`, plus a shard suffix once sharding exists). */
+  /** The artifact's name: `pytest-<tier>`, with the job key and shard when there are any. */
   artifactName: string
+  /** What tells this job apart from the other jobs of its tier (`job-key`, or its matrix values); empty for none. */
+  jobKey?: string
+  /** The shard the job ran, when the tier is sharded. */
+  shard?: Shard
   /** The pytest argv as run. */
   command: string[]
   markers: string
@@ -21,8 +26,10 @@ export interface Manifest {
   outcome: Outcome
   /** pytest's exit code; null when pytest never ran (setup error). */
   exitCode: number | null
-  /** The one-sentence verdict. */
+  /** The one-sentence verdict; it names no path of the runner. */
   message: string
+  /** pytest's own line on why it stopped (exit codes 2-4), when it printed one. */
+  detail?: string
   /** Counts from the JUnit report; null when there is none. */
   counts: Counts | null
   /** Wall time of the pytest run, in seconds. */
@@ -59,4 +66,23 @@ export function parseManifest(text: string, fileName: string): Manifest {
     throw new Error(`${fileName} is not a pytest-tier manifest of version ${MANIFEST_VERSION}.`)
   }
   return m as Manifest
+}
+
+/**
+ * Reads a manifest's optional `shard`: `{ index, total }` or the string `"index/total"`, 1-based. The manifest of
+ * an unsharded job has none; a malformed one counts as none.
+ */
+export function shardOf(m: Pick<Manifest, 'shard'>): Shard | undefined {
+  const s: unknown = m.shard
+  let index: number
+  let total: number
+  if (typeof s === 'string' && /^\d+\/\d+$/.test(s)) [index, total] = s.split('/').map(Number) as [number, number]
+  else if (s && typeof s === 'object') ({ index, total } = s as Shard)
+  else return undefined
+  return Number.isInteger(index) && Number.isInteger(total) && index >= 1 && index <= total ? { index, total } : undefined
+}
+
+/** The job a manifest describes: its tier, workflow job, job key and shard. */
+export function manifestIdentity(m: Manifest): JobIdentity {
+  return { tier: m.tier, workflowJob: m.job ?? '', key: typeof m.jobKey === 'string' ? m.jobKey : '', shard: shardOf(m) }
 }

@@ -16,6 +16,8 @@ export interface SummaryInput {
   command: readonly string[]
   /** The xdist worker count as given (`auto`, `4`); empty when the run had no xdist. */
   workers: string
+  /** The `-m` expression in force and where it came from (the tier, or the project's addopts), if any. */
+  markers?: { value: string; source: string }
   /** Wall time of the whole test command, as the action measured it. */
   wallSeconds: number
   /** The parsed results; absent when pytest wrote no report (e.g. it crashed before writing it). */
@@ -90,7 +92,11 @@ function headSection(input: SummaryInput): string {
   }
   const workers = input.workers && input.workers !== '0' ? `${escapeInline(input.workers)} (xdist)` : 'none (no xdist)'
   const coverage = input.coveragePercent === undefined ? '' : ` · **Coverage:** ${formatPercent(input.coveragePercent)} %`
-  out.push(`**Workers:** ${workers} · **Wall time:** ${formatSeconds(input.wallSeconds)}${coverage} · **Command:**`)
+  const m = input.markers
+  const markers = m
+    ? ` · **Markers:** ${codeSpan(m.value || '""')}${m.source === 'the tier' ? '' : ` (from ${escapeInline(m.source)})`}`
+    : ''
+  out.push(`**Workers:** ${workers}${markers} · **Wall time:** ${formatSeconds(input.wallSeconds)}${coverage} · **Command:**`)
   out.push(codeBlock(clip(shellLine(input.command), MAX_COMMAND_CHARS), 'sh'))
   return out.join('\n\n')
 }

@@ -3,7 +3,8 @@
  * The merge's partition audit and the CLI's audit both collect through this.
  */
 import type { Captured } from '../seams/exec.js'
-import { collectArgv, xdistMissing } from '../tiers/collect.js'
+import { collectArgv } from '../tiers/collect.js'
+import { xdistMissing } from '../tiers/pytest-errors.js'
 
 /** Runs an argv where pytest runs (a target's `oneOff`, silent) and captures its output. */
 export type RunArgv = (argv: string[]) => Promise<Captured>

@@ -12,12 +12,17 @@ import type { Environment } from '../seams/environment.js'
 import { expandPaths } from '../seams/glob.js'
 import { projectName } from '../seams/compose/argv.js'
 import { findTier } from '../tiers/lookup.js'
+import { jobKeyOf, type JobIdentity } from '../tiers/job.js'
 import type { TierSpec } from '../tiers/builtin.js'
+import { split } from 'shlex'
+import { readOptions, type PytestOptions } from '../tiers/pytest-options.js'
 import {
   buildPytestArgv,
-  coverageReportsInProject,
   harnessFor,
+  projectLayers,
+  reportsInProject,
   resolveTier,
+  TIER_LAYER,
   type ProjectPytest,
   type ResolvedTier
 } from '../tiers/tier-command.js'
@@ -38,6 +43,13 @@ export interface TierPlan {
   junitPath: string
   /** What the project's own configuration does that the action cannot undo (reports written into the project). */
   warnings: string[]
+  /**
+   * The options pytest really runs with: the project's `addopts` and `PYTEST_ADDOPTS` with the command line's
+   * arguments over them (the `-m` in force, the workers, the coverage sources), each with where it came from.
+   */
+  options: PytestOptions
+  /** The job this run is: its tier, workflow job, job key (and shard), which name its artifact and merge row. */
+  job: JobIdentity
 }
 
 /** Where the results folder is as pytest sees it: mounted in the container, or the host folder itself. */
@@ -59,24 +71,44 @@ export function defaultResultsDir(o: { workingDirectory: string; runnerTemp?: st
  * Plans the tier named by the inputs. Throws (naming the input) on an unknown tier or globs that match nothing;
  * only the path globs touch the file system.
  */
-export async function planTier(inputs: TierInputs, o: { tiers: readonly TierSpec[]; resultsDir: string }): Promise<TierPlan> {
-  const resolved = resolveTier(findTier(o.tiers, inputs.tier), inputs, readProjectPytest(inputs.workingDirectory))
+export async function planTier(
+  inputs: TierInputs,
+  o: { tiers: readonly TierSpec[]; resultsDir: string; pytestAddopts?: string; workflowJob?: string }
+): Promise<TierPlan> {
+  const project = readProjectPytest(inputs.workingDirectory, o.pytestAddopts)
+  const resolved = resolveTier(findTier(o.tiers, inputs.tier), inputs, project)
   const paths = await expandPaths(resolved.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)
   const tier = { ...resolved, paths }
   const resultsPath = resultsPathFor(inputs.runner, o.resultsDir)
   const { harness, env } = harnessFor(tier, resultsPath)
   const argv = buildPytestArgv(inputs.pytestCommand, tier, harness)
-  const warnings = tier.coverage ? coverageReportsInProject(tier.project) : []
-  return { tier, argv, env, resultsDir: o.resultsDir, resultsPath, junitPath: path.join(o.resultsDir, JUNIT_FILE), warnings }
+  const options = readOptions([...projectLayers(project), { source: TIER_LAYER, args: argv.slice(inputs.pytestCommand.length) }])
+  return {
+    tier,
+    argv,
+    env,
+    resultsDir: o.resultsDir,
+    resultsPath,
+    junitPath: path.join(o.resultsDir, JUNIT_FILE),
+    warnings: reportsInProject(project),
+    options,
+    job: { tier: tier.name, workflowJob: o.workflowJob ?? '', key: jobKeyOf(inputs) }
+  }
 }
 
 /**
- * The project's pytest `addopts` and whether its coverage configuration names a source, read from the project
- * folder on the host (code baked into the image is not seen: then the run adds what it would without them).
+ * The project's pytest `addopts`, `PYTEST_ADDOPTS` (as given) and whether its coverage configuration names a
+ * source, read from the project folder on the host. Code baked into an image is usually built from the same
+ * checkout, so its files are the ones read; an image built elsewhere is not seen.
  */
-export function readProjectPytest(dir: string): ProjectPytest {
+export function readProjectPytest(dir: string, pytestAddopts?: string): ProjectPytest {
   const ini = readPytestIni(dir)
   const read = (f: string): string | undefined =>
     fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : undefined
-  return { addopts: ini?.addopts ?? [], file: ini?.file, coverageSource: hasRunSource(projectCoverageConfig(read)) }
+  return {
+    addopts: ini?.addopts ?? [],
+    file: ini?.file,
+    envAddopts: pytestAddopts ? split(pytestAddopts) : [],
+    coverageSource: hasRunSource(projectCoverageConfig(read))
+  }
 }

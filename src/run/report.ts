@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { ARTIFACT_PREFIX, COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, MANIFEST_FILE } from '../names.js'
+import { COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, MANIFEST_FILE } from '../names.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import { selectAnnotations, type Annotation } from '../results/annotations.js'
 import { coverageTotals } from '../results/coverage-xml.js'
@@ -19,6 +19,8 @@ import type { Environment } from '../seams/environment.js'
 import { log } from '../seams/log.js'
 import type { Verdict } from '../tiers/outcome.js'
 import type { TierRun } from './tier-run.js'
+import { artifactCandidates, jobLabel } from '../tiers/job.js'
+import { isOwnEarlierAttempt, NameClashError, publish } from './publish.js'
 
 /** How many failing tests get an annotation at their line. */
 export const MAX_ANNOTATIONS = 10
@@ -51,37 +53,49 @@ export interface TierReport {
   artifact?: UploadedArtifact
 }
 
-/** The artifact name of a run: the input, or `pytest-<tier>`. */
-export function artifactNameOf(inputs: Pick<TierInputs, 'artifactName' | 'tier'>): string {
-  return inputs.artifactName ?? `${ARTIFACT_PREFIX}${inputs.tier}`
-}
-
-/** Reads the JUnit report; a missing or unreadable one becomes a sentence, not a crash. */
-export function readReport(run: TierRun, workspace: string): { report?: TestReport; problem?: string } {
-  if (!fs.existsSync(run.junitPath)) {
-    return run.exitCode === null
-      ? {}
-      : { problem: `pytest wrote no JUnit report (${run.junitPath}): it stopped before the end of its session.` }
-  }
+/**
+ * Reads the JUnit report. A missing one (`missing`) or one that cannot be read (`problem`, a sentence naming no path
+ * of the runner) is not a crash: the caller decides what it means for the verdict.
+ */
+export function readReport(run: TierRun, workspace: string): { report?: TestReport; problem?: string; missing?: boolean } {
+  if (!fs.existsSync(run.junitPath)) return { missing: true }
   try {
     const mapPath = makePathMapper({ binds: run.binds, workingDir: run.workingDir, hostRoot: workspace })
     const fileExists = (p: string): boolean => fs.existsSync(path.join(workspace, p))
-    return { report: parseJunit(fs.readFileSync(run.junitPath, 'utf8'), { fileName: run.junitPath, mapPath, fileExists }) }
+    return { report: parseJunit(fs.readFileSync(run.junitPath, 'utf8'), { fileName: JUNIT_FILE, mapPath, fileExists }) }
   } catch (e) {
     return { problem: `The JUnit report could not be read: ${(e as Error).message}` }
   }
 }
 
+/**
+ * The verdict once the report has been read, and a note for the summary: one coherent message per failure. A
+ * missing or broken report turns a pass into an error; after a failure it is only a note, since the failure's own
+ * message already says why the run stopped.
+ */
+export function finalVerdict(
+  run: Pick<TierRun, 'verdict' | 'exitCode'>,
+  read: { problem?: string; missing?: boolean }
+): {
+  verdict: Verdict
+  note?: string
+} {
+  const problem =
+    read.problem ??
+    (read.missing && run.exitCode !== null ? 'pytest wrote no JUnit report: it stopped before the end of its session.' : undefined)
+  if (!problem) return { verdict: run.verdict }
+  if (!run.verdict.failed) return { verdict: { outcome: 'error', failed: true, message: problem } }
+  return { verdict: run.verdict, note: read.problem ?? 'No JUnit report was written.' }
+}
+
 /** Reports a finished run: the summary, annotations, manifest and upload. Never throws for a test outcome. */
 export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportDeps): Promise<TierReport> {
   const { env } = deps
-  const { report, problem } = readReport(run, env.workspace)
-  let verdict = run.verdict
-  if (problem) {
-    log.error(problem)
-    if (!verdict.failed) verdict = { outcome: 'error', failed: true, message: problem }
-  }
-  const artifactName = artifactNameOf(inputs)
+  const read = readReport(run, env.workspace)
+  const { report } = read
+  const { verdict, note } = finalVerdict(run, read)
+  if (note) log.warning(note)
+  const artifactName = artifactCandidates(run.job, inputs.artifactName)[0] as string
   const { annotations, omitted } = report ? selectAnnotations(report, MAX_ANNOTATIONS) : { annotations: [], omitted: 0 }
   if (omitted > 0) log.info(`${omitted} more failing test(s) are listed in the job summary only.`)
 
@@ -90,14 +104,15 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
   const coveragePercent = coveragePath ? readCoveragePercent(coveragePath) : undefined
   const upload = inputs.upload && canUpload(env)
   const summary = renderSummary({
-    tier: run.tier.name,
+    tier: jobLabel(run.job),
     outcome: verdict.outcome,
     command: run.argv,
-    workers: run.tier.workers,
+    workers: run.options.workers?.value ?? '',
+    markers: run.options.markers,
     wallSeconds: run.wallSeconds,
     report,
     artifactName: upload ? artifactName : undefined,
-    verdictMessage: problem && verdict.message !== problem ? `${verdict.message} ${problem}` : verdict.message,
+    verdictMessage: note ? `${verdict.message} ${note}` : verdict.message,
     coveragePercent
   })
 
@@ -106,12 +121,15 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
     version: MANIFEST_VERSION,
     tier: run.tier.name,
     artifactName,
+    jobKey: run.job.key,
+    shard: run.job.shard,
     command: run.argv,
-    markers: run.tier.markers,
-    workers: run.tier.workers,
+    markers: run.options.markers?.value ?? '',
+    workers: run.options.workers?.value ?? '0',
     outcome: verdict.outcome,
     exitCode: run.exitCode,
     message: verdict.message,
+    detail: verdict.detail,
     counts: report?.counts ?? null,
     wallSeconds: run.wallSeconds,
     startedAt: new Date(finishedAt.getTime() - run.wallSeconds * 1000).toISOString(),
@@ -123,10 +141,27 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
     files,
     projectRoot: run.projectRoot
   }
-  fs.writeFileSync(path.join(run.resultsDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
+  writeManifest(run.resultsDir, manifest)
 
-  const artifact = upload ? await uploadResults(run, manifest, inputs, deps) : undefined
-  return { verdict, report, annotations, omittedAnnotations: omitted, summary, manifest, coveragePercent, coveragePath, artifact }
+  const uploaded = upload ? await uploadResults(run, manifest, inputs, deps) : {}
+  if (uploaded.artifact) manifest.artifactName = uploaded.artifact.name
+  // A name held by another job is a setup error: the step fails with the fix, instead of passing without an artifact.
+  const final: Verdict = !uploaded.clash
+    ? verdict
+    : verdict.failed
+      ? { ...verdict, message: `${verdict.message} ${uploaded.clash}` }
+      : { outcome: 'error', failed: true, message: uploaded.clash }
+  return {
+    verdict: final,
+    report,
+    annotations,
+    omittedAnnotations: omitted,
+    summary,
+    manifest,
+    coveragePercent,
+    coveragePath,
+    artifact: uploaded.artifact
+  }
 }
 
 /** The total of a coverage.xml; a report that cannot be read is a warning, not a failed run. */
@@ -144,29 +179,39 @@ function resultFiles(run: TierRun): Manifest['files'] {
   return { junit: has(JUNIT_FILE), coverageData: has(coverageDataFile(run.tier.name)), coverageXml: has(COVERAGE_XML_FILE) }
 }
 
+/** Uploads the results under the job's artifact name; a name clash is returned (it fails the step), other errors only warn. */
 async function uploadResults(
   run: TierRun,
   manifest: Manifest,
   inputs: TierInputs,
   deps: ReportDeps
-): Promise<UploadedArtifact | undefined> {
+): Promise<{ artifact?: UploadedArtifact; clash?: string }> {
   const files = [MANIFEST_FILE, ...Object.values(manifest.files).filter((f): f is string => !!f)].map((f) => path.join(run.resultsDir, f))
-  return log.group(`Upload the results as ${manifest.artifactName}`, async () => {
+  const runAttempt = deps.env.runAttempt
+  return log.group(`Upload the results of ${jobLabel(run.job)}`, async () => {
     try {
       const artifacts = await deps.artifacts()
-      const up = await artifacts.uploadResults({
-        name: manifest.artifactName,
+      const up = await publish({
+        artifacts,
+        candidates: artifactCandidates(run.job, inputs.artifactName),
         files,
         rootDirectory: run.resultsDir,
         retentionDays: inputs.retentionDays,
-        runAttempt: deps.env.runAttempt
+        runAttempt,
+        isOwn: (existing) => isOwnEarlierAttempt(artifacts, existing, { job: run.job, runAttempt, scratch: `${run.resultsDir}-earlier` }),
+        naming: (name) => writeManifest(run.resultsDir, { ...manifest, artifactName: name })
       })
       log.info(`Uploaded ${files.length} file(s) as ${up.name}${up.replaced ? ', replacing an earlier attempt' : ''}.`)
-      return up
+      return { artifact: up }
     } catch (e) {
+      if (e instanceof NameClashError) return { clash: e.message }
       // The job's outcome stays the tests' outcome: a lost upload is worth a warning, not a red build.
-      log.warning(`Could not upload the results as ${manifest.artifactName}: ${(e as Error).message}`)
-      return undefined
+      log.warning(`Could not upload the results: ${(e as Error).message}`)
+      return {}
     }
   })
+}
+
+function writeManifest(dir: string, manifest: Manifest): void {
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
 }

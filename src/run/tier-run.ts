@@ -12,7 +12,8 @@ import type { ProcessExec } from '../seams/exec.js'
 import { log } from '../seams/log.js'
 import type { StateStore } from '../seams/state.js'
 import { supervise } from '../seams/supervise.js'
-import { openTarget, type Location } from '../seams/target.js'
+import { openTarget, type Location, type Target } from '../seams/target.js'
+import { lastLines } from '../shared/text.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { classify, type Verdict } from '../tiers/outcome.js'
 import { defaultResultsDir, planTier, tierProjectName, type TierPlan } from './plan.js'
@@ -51,20 +52,29 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   const name = tierProjectName(inputs.tier, env, randomBytes(3).toString('hex'))
   const resultsDir =
     inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
-  const plan = await planTier(inputs, { tiers: deps.tiers, resultsDir })
+  // Bad input fails here, before any Docker command.
+  const draft = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job })
+  let target: Target
+  try {
+    target = await openTarget({
+      ...inputs,
+      exec,
+      cwd: inputs.workingDirectory,
+      projectName: name,
+      hostResults: resultsDir,
+      state: deps.state,
+      env
+    })
+  } catch (e) {
+    // A missing compose file or an unreachable daemon still leaves the plan's outputs.
+    deps.onPlan?.(draft)
+    throw e
+  }
+  // PYTEST_ADDOPTS where pytest runs (the service's environment) is part of what pytest will do.
+  const pytestAddopts = target.variables.PYTEST_ADDOPTS
+  const plan = pytestAddopts ? await planTier(inputs, { tiers: deps.tiers, resultsDir, pytestAddopts, workflowJob: env.job }) : draft
   for (const w of plan.warnings) log.warning(w)
-  // Before the compose setup is checked: a missing file or an unreachable daemon still leaves the plan's outputs.
   deps.onPlan?.(plan)
-
-  const target = await openTarget({
-    ...inputs,
-    exec,
-    cwd: inputs.workingDirectory,
-    projectName: name,
-    hostResults: resultsDir,
-    state: deps.state,
-    env
-  })
 
   fs.mkdirSync(resultsDir, { recursive: true })
   // The test image may run as any user: it must be able to write its results here.
@@ -90,23 +100,37 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     })
   }
 
+  let output = ''
   const result = await log.group(`Run the ${tier.name} tier`, async () => {
     const { running, stopper } = target.start(plan.argv, plan.env)
-    return supervise(running, stopper, { timeoutMs: tier.timeoutMinutes * 60_000, graceMs: deps.graceMs ?? GRACE_MS })
+    const supervised = await supervise(running, stopper, {
+      timeoutMs: tier.timeoutMinutes * 60_000,
+      graceMs: deps.graceMs ?? GRACE_MS
+    })
+    output = running.output()
+    return supervised
   })
   const wallSeconds = (Date.now() - started) / 1000
   await target.release()
   log.info(`pytest ended with exit code ${result.exitCode} after ${wallSeconds.toFixed(1)} s.`)
 
-  let verdict = classify(result.exitCode, { timedOut: result.timedOut, allowEmpty: tier.allowEmpty, timeoutMinutes: tier.timeoutMinutes })
+  let verdict = classify(result.exitCode, {
+    timedOut: result.timedOut,
+    allowEmpty: tier.allowEmpty,
+    timeoutMinutes: tier.timeoutMinutes,
+    output
+  })
   if (result.cancelledBy && !result.timedOut) {
     verdict = { outcome: 'error', failed: true, message: `The run was cancelled (${result.cancelledBy}); results written so far are kept.` }
   } else if (!fs.existsSync(plan.junitPath) && [0, 1, 5].includes(result.exitCode) && !result.timedOut) {
     // Compose itself also exits 1 (image missing, bad option): without pytest's report, that is not a test failure.
+    const said = output.trim() ? lastLines(output, 3) : ''
     verdict = {
       outcome: 'error',
       failed: true,
-      message: `pytest wrote no report at ${plan.junitPath} though the command ended with exit code ${result.exitCode}: the test command most likely never ran pytest (see the log above).`
+      message:
+        `pytest wrote no JUnit report though the test command ended with exit code ${result.exitCode}: the command most likely ` +
+        `never ran pytest (compose's own errors also end with exit code 1)${said ? `. Its output ends with: ${said}` : ''}.`
     }
   }
   return { ...(await finish({ exitCode: result.exitCode, timedOut: result.timedOut, verdict })), wallSeconds }

@@ -10,7 +10,7 @@ import { log } from './log.js'
 
 /** What to upload as one artifact. */
 export interface UploadRequest {
-  /** Artifact name, unique within the run; an artifact of the same name is replaced. */
+  /** Artifact name, unique within the run. */
   name: string
   /** Files and folders to upload; folders are walked recursively, hidden files included. */
   files: string[]
@@ -18,8 +18,6 @@ export interface UploadRequest {
   rootDirectory: string
   /** Days to keep the artifact; the repository's limit applies. Default: the repository's setting. */
   retentionDays?: number
-  /** The job's run attempt (GITHUB_RUN_ATTEMPT): only a re-run attempt may replace an artifact of the same name. */
-  runAttempt: number
 }
 
 /** An uploaded artifact. */
@@ -28,77 +26,64 @@ export interface UploadedArtifact {
   name: string
   /** Size of the zip in bytes. */
   size?: number
-  /** True when an artifact of that name existed in this run and was deleted first. */
+  /** True when an artifact of that name (an earlier attempt of the same job) was deleted first. */
   replaced: boolean
 }
 
-/** Which artifacts to download, and where. */
-export interface DownloadRequest {
-  /** Only artifacts whose name starts with this, e.g. `pytest-`. */
-  prefix: string
-  /** Each artifact is extracted into `<into>/<artifact name>/`. */
-  into: string
-  /** Names not to download, though they match the prefix (a merge's own earlier result). */
-  skip?: string[]
-}
-
-/** A downloaded artifact. */
-export interface DownloadedArtifact {
+/** One artifact of the current run, as listed. */
+export interface ArtifactInfo {
   id: number
   name: string
   size: number
+}
+
+/** A downloaded artifact. */
+export interface DownloadedArtifact extends ArtifactInfo {
   /** The folder its files were extracted into. */
   path: string
 }
 
-/** Uploads and downloads the action's artifacts. Tests of orchestration replace this, not @actions/artifact. */
+/**
+ * The current run's artifacts, through @actions/artifact. Tests of orchestration replace this, not the client.
+ * Deciding which name to take, and whether an existing artifact may be replaced, is the caller's (run/publish.ts).
+ */
 export interface Artifacts {
-  /**
-   * Uploads files as one zip artifact. An artifact of the same name in this run (a re-run attempt of the job) is
-   * deleted first, because the service refuses duplicate names with 409. Rejects when the upload fails after the
-   * client's retries; the caller decides whether that is only a warning.
-   */
-  uploadResults(request: UploadRequest): Promise<UploadedArtifact>
-  /** Downloads the current run's artifacts whose names start with the prefix, sorted by name. */
-  downloadTierArtifacts(request: DownloadRequest): Promise<DownloadedArtifact[]>
+  /** The current run's artifacts (the latest of each name), sorted by name. */
+  list(): Promise<ArtifactInfo[]>
+  /** Uploads files as one zip artifact. Rejects when the upload fails after the client's retries (or the name is taken). */
+  upload(request: UploadRequest): Promise<{ id?: number; size?: number }>
+  /** Deletes the current run's artifact of that name. */
+  remove(name: string): Promise<void>
+  /** Downloads one artifact into `<into>/<artifact name>/`. */
+  download(artifact: ArtifactInfo, into: string): Promise<DownloadedArtifact>
 }
 
 /** The real artifact store; pass a client only to wrap or replace @actions/artifact. */
 export function createArtifacts(client: ArtifactClient = new DefaultArtifactClient()): Artifacts {
   return {
-    async uploadResults({ name, files, rootDirectory, retentionDays, runAttempt }) {
-      const paths = await expandFiles(files)
-      if (paths.length === 0) throw new Error(`No files to upload as artifact ${name}`)
-      const existing = (await client.listArtifacts({ latest: true })).artifacts.find((a) => a.name === name)
-      if (existing) {
-        if (runAttempt <= 1) {
-          // On a first attempt a duplicate is another job's (or step's) results: replacing them would lose them.
-          throw new Error(
-            `An artifact named ${name} already exists in this run (id ${existing.id}), uploaded by another job or step. ` +
-              `Give each job a distinct artifact-name (for a matrix, include its values).`
-          )
-        }
-        log.info(`Replacing artifact ${name} (id ${existing.id}) from an earlier attempt of this run`)
-        await client.deleteArtifact(name)
-      }
-      const result = await client.uploadArtifact(name, paths, rootDirectory, { retentionDays })
-      return { id: result.id, name, size: result.size, replaced: existing !== undefined }
+    async list() {
+      const { artifacts } = await client.listArtifacts({ latest: true })
+      return artifacts.map((a) => ({ id: a.id, name: a.name, size: a.size })).sort((a, b) => a.name.localeCompare(b.name))
     },
 
-    async downloadTierArtifacts({ prefix, into, skip = [] }) {
-      const { artifacts } = await client.listArtifacts({ latest: true })
-      const wanted = artifacts
-        .filter((a) => a.name.startsWith(prefix) && !skip.includes(a.name))
-        .sort((a, b) => a.name.localeCompare(b.name))
+    async upload({ name, files, rootDirectory, retentionDays }) {
+      const paths = await expandFiles(files)
+      if (paths.length === 0) throw new Error(`No files to upload as artifact ${name}`)
+      const result = await client.uploadArtifact(name, paths, rootDirectory, { retentionDays })
+      return { id: result.id, size: result.size }
+    },
+
+    async remove(name) {
+      await client.deleteArtifact(name)
+    },
+
+    async download(artifact, into) {
       const root = path.resolve(into)
-      const downloaded: DownloadedArtifact[] = []
-      for (const artifact of wanted) {
-        const folder = path.join(root, artifact.name)
-        if (path.dirname(folder) !== root) throw new Error(`Artifact name ${JSON.stringify(artifact.name)} cannot be used as a folder name`)
-        await client.downloadArtifact(artifact.id, { path: folder })
-        downloaded.push({ id: artifact.id, name: artifact.name, size: artifact.size, path: folder })
-      }
-      return downloaded
+      const folder = path.join(root, artifact.name)
+      // An artifact's name becomes a folder: it must be one folder right inside `into`, whatever the name holds.
+      if (path.dirname(folder) !== root) throw new Error(`Artifact name ${JSON.stringify(artifact.name)} cannot be used as a folder name`)
+      await client.downloadArtifact(artifact.id, { path: folder })
+      return { ...artifact, path: folder }
     }
   }
 }

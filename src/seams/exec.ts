@@ -21,6 +21,8 @@ export interface ProcessOptions {
   env?: NodeJS.ProcessEnv
   /** Do not echo the command's output to the log. */
   silent?: boolean
+  /** Where a started process's output goes instead of this process's stdout and stderr. */
+  echo?: (chunk: string) => void
 }
 
 /** A long-running process the caller may signal. */
@@ -29,13 +31,18 @@ export interface Running {
   exited: Promise<number>
   /** Sends a signal; no-op once it has exited. */
   kill(signal: NodeJS.Signals): void
+  /** The last `OUTPUT_TAIL_BYTES` of what it printed (stdout and stderr, in the order they arrived). */
+  output(): string
 }
+
+/** How much of a started process's output is kept for messages (pytest's error line is near its end). */
+export const OUTPUT_TAIL_BYTES = 64 * 1024
 
 /** Starts processes. Tests of orchestration replace this, not @actions/exec. */
 export interface ProcessExec {
   /** Runs a command to its end and captures its output; a missing executable is exit code 127. */
   capture(cmd: string, args: string[], opts?: ProcessOptions): Promise<Captured>
-  /** Starts a command whose output streams to the log. */
+  /** Starts a command whose output streams to the log, and keeps the end of it. */
   start(cmd: string, args: string[], opts?: ProcessOptions): Running
 }
 
@@ -60,7 +67,23 @@ export const processExec: ProcessExec = {
 
   start(cmd, args, opts = {}) {
     log.info(`[command]${shellLine([cmd, ...args])}`)
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'inherit', 'inherit'] })
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let tail = Buffer.alloc(0)
+    const keep = (chunk: Buffer): void => {
+      tail = Buffer.concat([tail, chunk])
+      if (tail.length > 2 * OUTPUT_TAIL_BYTES) tail = tail.subarray(tail.length - OUTPUT_TAIL_BYTES)
+    }
+    // Streamed through as it comes, so that the log shows the run live; only the end is kept.
+    for (const [stream, out] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr]
+    ] as const) {
+      stream.on('data', (d: Buffer) => {
+        if (opts.echo) opts.echo(d.toString('utf8'))
+        else out.write(d)
+        keep(d)
+      })
+    }
     const exited = new Promise<number>((resolve) => {
       child.on('error', (err) => {
         log.error(`Could not start ${cmd}: ${err.message}`)
@@ -72,7 +95,8 @@ export const processExec: ProcessExec = {
       exited,
       kill(signal) {
         if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-      }
+      },
+      output: () => tail.subarray(Math.max(0, tail.length - OUTPUT_TAIL_BYTES)).toString('utf8')
     }
   }
 }

@@ -19,6 +19,8 @@ export interface Target {
   resultsPath: string
   /** Bind mounts of the test service (container paths map back to host paths through them). */
   binds: BindMount[]
+  /** The environment pytest gets there, as far as the action knows it (the service's, or the runner's). */
+  variables: Readonly<Record<string, string | undefined>>
   /** Where the project is as pytest sees it; may start a short container, so call it after the run. */
   locate(): Promise<Location>
   /**
@@ -43,7 +45,7 @@ export interface Location {
 }
 
 /** Seconds to wait for dependencies to become healthy. */
-const DEPENDENCY_WAIT_SECONDS = 180
+export const DEPENDENCY_WAIT_SECONDS = 180
 
 /** The options of a compose target. */
 export interface ComposeTargetOptions {
@@ -95,6 +97,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
   return {
     resultsPath: CONTAINER_RESULTS_DIR,
     binds,
+    variables: model.environment(o.service),
     oneOff,
     async locate() {
       if (located) return located
@@ -141,6 +144,7 @@ export function hostTarget(o: { exec: ProcessExec; cwd: string; hostResults: str
   return {
     resultsPath: o.hostResults,
     binds: [],
+    variables,
     locate: async () => ({ workingDir: o.cwd, projectRoot: o.cwd }),
     oneOff: (argv, env, opts = {}) =>
       o.exec.capture(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...variables, ...PYTEST_ENV, ...env }, silent: opts.silent }),

@@ -29,11 +29,6 @@ export function collectArgv(pytestCommand: readonly string[], selection: readonl
   ]
 }
 
-/** Whether pytest refused `-n` because pytest-xdist is not installed (then the collection runs without it). */
-export function xdistMissing(output: string): boolean {
-  return /unrecognized arguments:.*(^|\s)-n(\s|$)/m.test(output)
-}
-
 /** The `-m` expression that selects the deliberately excluded tests: `slow or phase_future`. */
 export function excludedExpression(markers: readonly string[]): string {
   return markers.map((m) => (/^[A-Za-z_][\w]*$/.test(m) ? m : `(${m})`)).join(' or ')

@@ -1,20 +1,36 @@
 /** Turns pytest's exit code into the action's outcome and a sentence saying what it means. */
 import { constants as osConstants } from 'node:os'
 import type { Outcome } from '../names.js'
+import { pytestErrorLine, xdistMissing } from './pytest-errors.js'
 
 /** The verdict on a pytest run. */
 export interface Verdict {
   outcome: Outcome
   /** Whether the step fails. */
   failed: boolean
-  /** One sentence for the log and the failure message. */
+  /** One sentence for the log and the failure message; it names no path of the runner, so another job can show it. */
   message: string
+  /** pytest's own line on why it stopped (exit codes 2-4), quoted in the message too. */
+  detail?: string
 }
 
-const PYTEST_ERRORS: Record<number, string> = {
-  2: 'pytest was interrupted (exit code 2): a collection error, a KeyboardInterrupt or a plugin stopped the run',
-  3: 'pytest hit an internal error (exit code 3)',
-  4: 'pytest was called wrongly (exit code 4): a bad command-line option, an unknown marker with --strict-markers, or a path that does not exist'
+/** What each of pytest's error codes means, and what it most often is when pytest's own line cannot be found. */
+const PYTEST_ERRORS: Record<number, { what: string; guess: string }> = {
+  2: { what: 'pytest was interrupted (exit code 2)', guess: 'a collection error, a KeyboardInterrupt or a plugin stopped the run' },
+  3: { what: 'pytest hit an internal error (exit code 3)', guess: 'a plugin or conftest.py hook raised an exception' },
+  4: {
+    what: 'pytest was called wrongly (exit code 4)',
+    guess: 'a bad command-line option, a conftest.py that does not import, or a path that does not exist'
+  }
+}
+
+/** What a run needs to be classified. */
+export interface ClassifyOptions {
+  timedOut: boolean
+  allowEmpty: boolean
+  timeoutMinutes: number
+  /** The end of what the test command printed: pytest's own error line is quoted from it. */
+  output?: string
 }
 
 /** Names the signal behind a shell-style exit code of 128+N, if any. */
@@ -25,7 +41,7 @@ export function signalName(code: number): string | undefined {
 }
 
 /** Classifies a finished run. `timedOut` wins over the exit code, which is then that of a killed run. */
-export function classify(exitCode: number, opts: { timedOut: boolean; allowEmpty: boolean; timeoutMinutes: number }): Verdict {
+export function classify(exitCode: number, opts: ClassifyOptions): Verdict {
   if (opts.timedOut) {
     return {
       outcome: 'timed-out',
@@ -47,7 +63,21 @@ export function classify(exitCode: number, opts: { timedOut: boolean; allowEmpty
             message: "No tests were collected (pytest exit code 5). Check the tier's paths and marker expression, or set allow-empty: true."
           }
   }
-  if (PYTEST_ERRORS[exitCode]) return { outcome: 'error', failed: true, message: `${PYTEST_ERRORS[exitCode]}.` }
+  const known = PYTEST_ERRORS[exitCode]
+  if (known) {
+    const detail = pytestErrorLine(exitCode, opts.output ?? '')
+    if (exitCode === 4 && xdistMissing(opts.output ?? '')) {
+      return {
+        outcome: 'error',
+        failed: true,
+        detail,
+        message:
+          `pytest-xdist is not installed where pytest runs, so pytest does not know the workers option (exit code 4: ${detail ?? 'unrecognized arguments'}). ` +
+          'Install pytest-xdist in the test image, or run the tier without workers (workers: 0).'
+      }
+    }
+    return { outcome: 'error', failed: true, detail, message: `${known.what}: ${detail ?? `most likely ${known.guess}`}.` }
+  }
   const sig = signalName(exitCode)
   if (sig) {
     const hint = sig === 'SIGKILL' ? ' (often the container ran out of memory or was killed from outside)' : ''

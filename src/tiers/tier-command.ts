@@ -1,7 +1,8 @@
 /** Builds the pytest argv for a tier: pure functions, table-tested. */
 import * as posix from 'node:path/posix'
-import { COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, PYTEST_ENV } from '../names.js'
+import { COVERAGE_REPORTS_DIR, COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, PYTEST_ENV } from '../names.js'
 import type { TierSpec } from './builtin.js'
+import { COVERAGE_FILE_REPORTS, measuresCoverage, readOptions, type ArgLayer } from './pytest-options.js'
 
 /** A tier with the user's overrides applied; paths may still hold globs. */
 export interface ResolvedTier {
@@ -21,18 +22,34 @@ export interface ResolvedTier {
   project: ProjectPytest
 }
 
-/** What the project's pytest and coverage configuration add to every run: read from its files, not from pytest. */
+/**
+ * What the project's own configuration adds to every run, read from its files and environment, not from pytest:
+ * pytest puts the configuration file's `addopts`, then `PYTEST_ADDOPTS`, before the command line's arguments.
+ */
 export interface ProjectPytest {
-  /** The `addopts` of pytest's configuration file, as argv; pytest puts them before the command line's. */
+  /** The `addopts` of pytest's configuration file, as argv. */
   addopts: readonly string[]
-  /** The file they come from, for messages (`setup.cfg`); undefined when there is none. */
+  /** The file they come from (`setup.cfg`); undefined when there is none. */
   file?: string
+  /** `PYTEST_ADDOPTS` where pytest runs (the compose service's environment, or the runner's), as argv. */
+  envAddopts?: readonly string[]
   /** Whether coverage.py's configuration names a `source` to measure. */
   coverageSource: boolean
 }
 
 /** A project without pytest or coverage configuration. */
 export const NO_PROJECT_PYTEST: ProjectPytest = { addopts: [], coverageSource: false }
+
+/** The layers of arguments the project adds before the command line, in pytest's order, named for messages. */
+export function projectLayers(project: ProjectPytest): ArgLayer[] {
+  const layers: ArgLayer[] = []
+  if (project.addopts.length) layers.push({ source: `addopts of ${project.file ?? 'the configuration'}`, args: project.addopts })
+  if (project.envAddopts?.length) layers.push({ source: 'PYTEST_ADDOPTS', args: project.envAddopts })
+  return layers
+}
+
+/** The name of the tier's own layer of arguments (the command line), in messages. */
+export const TIER_LAYER = 'the tier'
 
 /** The overrides that inputs (or CLI flags) may make to a tier; unset ones leave the tier's value. */
 export interface TierOverrides {
@@ -65,7 +82,7 @@ export function resolveTier(tier: TierSpec, o: TierOverrides, project: ProjectPy
     timeoutMinutes: o.timeoutMinutes ?? tier.timeoutMinutes,
     allowEmpty: o.allowEmpty || tier.allowEmpty === true,
     // `auto` sees the project's addopts too: a `--cov=pkg` there turns coverage on as surely as the tier's own.
-    coverage: coverageOn(o.coverage ?? tier.coverage, [...project.addopts, ...args]),
+    coverage: coverageOn(o.coverage ?? tier.coverage, [...projectLayers(project), { source: TIER_LAYER, args }]),
     project
   }
 }
@@ -78,6 +95,8 @@ export interface HarnessPaths {
   cacheDir: string
   /** Where coverage.xml goes when coverage is on, as pytest sees it. */
   coverageXml?: string
+  /** Where the other coverage reports the project asks for (html, json, lcov, annotate) go, as pytest sees it. */
+  coverageReports?: string
   /** Whether to collect coverage; undefined leaves the tier's arguments as they are. */
   coverage?: boolean
 }
@@ -93,68 +112,75 @@ export function harnessFor(
 ): { harness: HarnessPaths; env: Record<string, string> } {
   const at = (f: string): string => posix.join(resultsPath, f)
   return {
-    harness: { junitPath: at(JUNIT_FILE), cacheDir: at('.pytest_cache'), coverage: tier.coverage, coverageXml: at(COVERAGE_XML_FILE) },
+    harness: {
+      junitPath: at(JUNIT_FILE),
+      cacheDir: at('.pytest_cache'),
+      coverage: tier.coverage,
+      coverageXml: at(COVERAGE_XML_FILE),
+      coverageReports: at(COVERAGE_REPORTS_DIR)
+    },
     env: { ...PYTEST_ENV, ...(tier.coverage ? { COVERAGE_FILE: at(coverageDataFile(tier.name)) } : {}) }
   }
 }
 
 /** Whether an argument list turns pytest-cov on. */
 export function hasCov(args: readonly string[]): boolean {
-  return args.some((a) => a === '--cov' || a.startsWith('--cov='))
+  return readOptions([{ source: TIER_LAYER, args }]).covSources.length > 0
 }
 
-/** Resolves a tier's coverage setting: `auto` (or unset) means on when its arguments hold `--cov`. */
-export function coverageOn(setting: boolean | 'auto' | undefined, args: readonly string[]): boolean {
-  return setting === undefined || setting === 'auto' ? hasCov(args) : setting
+/** Resolves a tier's coverage setting: `auto` (or unset) means on when the arguments pytest gets hold a `--cov`. */
+export function coverageOn(setting: boolean | 'auto' | undefined, layers: readonly ArgLayer[]): boolean {
+  return setting === undefined || setting === 'auto' ? measuresCoverage(readOptions(layers)) : setting
 }
 
 /**
- * Where pytest-cov would write a report into the project because the project's addopts ask for one without a
- * destination the harness overrides (it overrides xml; terminal reports write nothing): one sentence per option.
+ * What the project's own options would write into the project folder that the action cannot redirect (pytest-cov's
+ * reports it can: they go to the results folder): one sentence per option, naming it and the file.
  */
-export function coverageReportsInProject(project: ProjectPytest): string[] {
-  const written: Record<string, string> = {
-    html: 'htmlcov/',
-    annotate: "',cover' files beside the sources",
-    json: 'coverage.json',
-    lcov: 'coverage.lcov'
-  }
-  const out: string[] = []
-  for (const a of project.addopts) {
-    const m = /^--cov-report=([a-z-]+)(?::(.*))?$/.exec(a)
-    const type = m?.[1]
-    if (!type || !(type in written)) continue
-    const where = m[2] ? m[2] : written[type]
-    out.push(
-      `${project.file ?? 'addopts'}: addopts has ${a}: pytest-cov writes ${where} into the project folder, which the action cannot redirect.`
-    )
-  }
-  return out
+export function reportsInProject(project: ProjectPytest): string[] {
+  return readOptions(projectLayers(project)).reportFiles.map(
+    (r) => `${r.source} has ${r.value}: that plugin writes its report into the project folder, which the action cannot redirect.`
+  )
+}
+
+/** Whether a `-n` value asks for no xdist workers at all. */
+export function noWorkers(workers: string | undefined): boolean {
+  return workers === undefined || workers === '' || workers === '0'
 }
 
 /**
  * The pytest argv: command, paths, `-m`, `-n`, the tier's and user's arguments, then the harness's.
- * The harness's come last so that they win over `addopts` and anything earlier on the line.
+ * The harness's come last so that they win over `addopts` and anything earlier on the line. A tier without workers
+ * passes no `-n` (pytest-xdist need not be installed), unless the project's own options ask for workers: then `-n 0`.
  */
 export function buildPytestArgv(
   command: string[],
   tier: Pick<ResolvedTier, 'paths' | 'markers' | 'workers' | 'dist' | 'args'> & { project?: ProjectPytest },
   harness: HarnessPaths
 ): string[] {
-  const project = tier.project ?? NO_PROJECT_PYTEST
+  const layers = projectLayers(tier.project ?? NO_PROJECT_PYTEST)
+  const inherited = readOptions(layers)
   const argv = [...command, ...tier.paths]
   if (tier.markers) argv.push('-m', tier.markers)
-  if (tier.workers) argv.push('-n', tier.workers)
+  if (!noWorkers(tier.workers)) argv.push('-n', tier.workers)
+  else if (inherited.workers && !noWorkers(inherited.workers.value)) argv.push('-n', '0')
   if (tier.dist) argv.push('--dist', tier.dist)
   argv.push(...tier.args)
   argv.push(`--junitxml=${harness.junitPath}`, '-o', `cache_dir=${harness.cacheDir}`)
+  const own = readOptions([...layers, { source: TIER_LAYER, args: tier.args }])
   if (harness.coverage === true) {
     // What the project measures: its own --cov= sources (addopts or the tier's), else coverage's [run] source (which
     // a bare --cov honours), else the project folder: a bare --cov alone measures every package the tests import.
-    if (!hasCov(tier.args) && !hasCov(project.addopts)) argv.push(project.coverageSource ? '--cov' : '--cov=.')
-    // pytest-cov keeps one destination per report type, the last given: this one wins over the tier's.
+    if (own.covSources.length === 0) argv.push(tier.project?.coverageSource ? '--cov' : '--cov=.')
+    // pytest-cov keeps one destination per report type, the last given: these win over the project's, so that no
+    // report lands in the project folder.
+    for (const r of own.covReports) {
+      if (r.type !== 'xml' && r.type in COVERAGE_FILE_REPORTS && harness.coverageReports) {
+        argv.push(`--cov-report=${r.type}:${posix.join(harness.coverageReports, COVERAGE_FILE_REPORTS[r.type] as string)}`)
+      }
+    }
     if (harness.coverageXml) argv.push(`--cov-report=xml:${harness.coverageXml}`)
-  } else if (harness.coverage === false && (hasCov(tier.args) || hasCov(project.addopts))) {
+  } else if (harness.coverage === false && measuresCoverage(own)) {
     argv.push('--no-cov')
   }
   return argv

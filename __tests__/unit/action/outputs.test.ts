@@ -9,7 +9,8 @@ import type { Counts, TestReport } from '../../../src/results/model.js'
 import type { TierPlan } from '../../../src/run/plan.js'
 import type { TierReport } from '../../../src/run/report.js'
 import type { TierRun } from '../../../src/run/tier-run.js'
-import { NO_PROJECT_PYTEST } from '../../../src/tiers/tier-command.js'
+import { NO_PROJECT_PYTEST, TIER_LAYER } from '../../../src/tiers/tier-command.js'
+import { readOptions } from '../../../src/tiers/pytest-options.js'
 
 const PLAN: TierPlan = {
   tier: {
@@ -38,7 +39,9 @@ const PLAN: TierPlan = {
   env: { PYTHONDONTWRITEBYTECODE: '1' },
   resultsDir: '/runner/temp/pytest-tier/p',
   resultsPath: '/tmp/pytest-tier-results',
-  junitPath: '/runner/temp/pytest-tier/p/junit.xml'
+  junitPath: '/runner/temp/pytest-tier/p/junit.xml',
+  options: readOptions([{ source: TIER_LAYER, args: ['tests/unit', '-m', 'not integration and not slow', '-n', 'auto'] }]),
+  job: { tier: 'unit', workflowJob: 'tests', key: '' }
 }
 
 const PLANNED = {
@@ -82,9 +85,17 @@ describe('planOutputs', () => {
     expect(JSON.parse(planOutputs(PLAN).command)).toEqual(PLAN.argv)
   })
 
-  it('gives an empty marker expression and workers for a tier without them', () => {
-    const plan = { ...PLAN, tier: { ...PLAN.tier, markers: '', workers: '' } }
-    expect(planOutputs(plan)).toMatchObject({ 'marker-expression': '', workers: '' })
+  it('gives an empty marker expression and workers 0 for a run without -m and -n', () => {
+    const plan = { ...PLAN, options: readOptions([{ source: TIER_LAYER, args: ['tests/unit'] }]) }
+    expect(planOutputs(plan)).toMatchObject({ 'marker-expression': '', workers: '0' })
+  })
+
+  it("gives the -m that pytest runs with: the project's addopts' when the tier sets none", () => {
+    const options = readOptions([
+      { source: 'addopts of setup.cfg', args: ['-m', 'not stress', '-n', '2'] },
+      { source: TIER_LAYER, args: ['tests/unit'] }
+    ])
+    expect(planOutputs({ ...PLAN, options })).toMatchObject({ 'marker-expression': 'not stress', workers: '2' })
   })
 })
 

@@ -54,6 +54,7 @@ describe('collect', () => {
   const collector = (exitCode: number, stdout: string, calls: string[][] = []): Collector => ({
     where: "in the compose service 'test'",
     pytestCommand: ['python', '-m', 'pytest'],
+    variables: {},
     run: async () => ({ exitCode: 0, stdout: '', stderr: '' }),
     collectOnly: async (args) => {
       calls.push(args)

@@ -144,8 +144,6 @@ describe('plan', () => {
       '-m',
       'pytest',
       'tests/failing',
-      '-n',
-      '0',
       '-x',
       '--junitxml=/tmp/pytest-tier-results/junit.xml',
       '-o',
@@ -190,7 +188,7 @@ describe('plan', () => {
   it('prints a command line that can be pasted into a shell', async () => {
     const r = await cli('plan', 'unit', '-C', PROJECT, '--results-directory', '/tmp/r')
     expect(r.out).toMatch(
-      /^Tier unit \(from \.github\/pytest-tiers\.yml\), in the compose service 'test':\n\n {2}docker compose -p \S+ .* test python -m pytest tests\/unit -m 'not slow' -n 2 /
+      /^Tier unit \(from \.github\/pytest-tiers\.yml\), in the compose service 'test':\n\n {2}1\. Run pytest in a one-off container of 'test':\n {5}docker compose -p \S+ .* test python -m pytest tests\/unit -m 'not slow' -n 2 /
     )
   })
 })

@@ -15,8 +15,8 @@ describe('pipelineTests', () => {
   it('lists each id once, with every run in pipeline order', () => {
     expect([...tests.keys()]).toEqual([A, B, C])
     expect(tests.get(A)?.runs).toEqual([
-      { tier: 'critical', status: 'passed', durationSeconds: 0.5 },
-      { tier: 'unit', status: 'failed', durationSeconds: 0.7 }
+      { job: 'critical', tier: 'critical', status: 'passed', durationSeconds: 0.5 },
+      { job: 'unit', tier: 'unit', status: 'failed', durationSeconds: 0.7 }
     ])
   })
 

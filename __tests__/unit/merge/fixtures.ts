@@ -14,7 +14,7 @@ export function fixture(name: string): string {
 }
 
 /** A manifest with plausible values; override what the test is about. */
-export function manifest(tier: string, over: Partial<Manifest> & Record<string, unknown> = {}): Manifest {
+export function manifest(tier: string, over: Omit<Partial<Manifest>, 'shard'> & Record<string, unknown> = {}): Manifest {
   return {
     version: 1,
     tier,
@@ -51,7 +51,7 @@ export function testCase(id: string, status: TestStatus = 'passed', durationSeco
 export function tierResult(
   tier: string,
   cases: TestCase[],
-  over: Partial<Manifest> & Record<string, unknown> = {},
+  over: Omit<Partial<Manifest>, 'shard'> & Record<string, unknown> = {},
   extra: Partial<TierResult> = {}
 ): TierResult {
   return {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { Artifacts, DownloadRequest, UploadRequest } from '../../../src/seams/artifacts.js'
 import type { Captured, ProcessOptions, ProcessExec } from '../../../src/seams/exec.js'
 import { setLogSink, type LogSink } from '../../../src/seams/log.js'
 import { parseMergeInputs, type MergeInputs } from '../../../src/inputs/merge-inputs.js'
@@ -14,6 +13,7 @@ import { memoryState } from '../../../src/seams/state.js'
 import { parseJunit } from '../../../src/results/junit.js'
 import { countCases } from '../../../src/results/model.js'
 import { fixture, manifest, MERGE_DIR, testCase } from './fixtures.js'
+import { fakeArtifacts } from '../run/fakes.js'
 
 const PROJECT = `${MERGE_DIR}ids-project`
 const COVERAGE_XML = fs.readFileSync(new URL('../../fixtures/coverage/coverage.xml', import.meta.url), 'utf8')
@@ -30,30 +30,6 @@ afterAll(() => void setLogSink({ info: console.log, warning: console.warn, error
 /** What each fake artifact holds: file name → text. */
 type Stored = Record<string, Record<string, string>>
 
-function fakeArtifacts(stored: Stored): Artifacts & { uploads: UploadRequest[]; files: string[] } {
-  const uploads: UploadRequest[] = []
-  const files: string[] = []
-  return {
-    uploads,
-    files,
-    async downloadTierArtifacts({ prefix, into }: DownloadRequest) {
-      return Object.entries(stored)
-        .filter(([name]) => name.startsWith(prefix))
-        .map(([name, content], i) => {
-          const dir = path.join(into, name)
-          fs.mkdirSync(dir, { recursive: true })
-          for (const [f, text] of Object.entries(content)) fs.writeFileSync(path.join(dir, f), text)
-          return { id: i + 1, name, size: 1, path: dir }
-        })
-    },
-    async uploadResults(r: UploadRequest) {
-      uploads.push(r)
-      files.push(...(fs.readdirSync(r.rootDirectory, { recursive: true }) as string[]))
-      return { id: 99, name: r.name, replaced: false }
-    }
-  }
-}
-
 /** A fake of the process seam that answers as pytest and coverage.py would on the host. */
 function fakeExec(o: { collectFails?: boolean } = {}): ProcessExec & { calls: string[][] } {
   const calls: string[][] = []
@@ -65,7 +41,9 @@ function fakeExec(o: { collectFails?: boolean } = {}): ProcessExec & { calls: st
       calls.push(argv)
       if (argv.includes('--collect-only')) {
         if (o.collectFails) return { exitCode: 2, stdout: fixture('collect-error.txt'), stderr: '' }
-        const marked = argv.lastIndexOf('-m') > argv.indexOf('pytest')
+        // The whole suite is collected with `-m ''` (the project's deselection undone); the excluded tests with `-m <expr>`.
+        const m = argv.lastIndexOf('-m')
+        const marked = m > argv.indexOf('pytest') && argv[m + 1] !== ''
         return ok(fixture(marked ? 'collect-ids-excluded.txt' : 'collect-ids-all.txt'))
       }
       const sub = args[2]
@@ -125,7 +103,7 @@ describe('runMerge', () => {
     readEnvironment({ RUNNER_TEMP: temp, ACTIONS_RUNTIME_TOKEN: 'token', ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/', ...vars }, temp)
 
   it('merges the newest results, names what is missing, combines coverage, audits, reports, uploads, then fails', async () => {
-    const artifacts = fakeArtifacts(stored())
+    const artifacts = fakeArtifacts({ held: stored() })
     const exec = fakeExec()
     const r = await runMerge(inputs(), {
       exec,
@@ -144,9 +122,7 @@ describe('runMerge', () => {
       ['second', 'pytest-second-rerun']
     ])
     expect(logged).toContain('Not merging the artifact pytest-logs: it has no pytest-tier.json')
-    expect(
-      logged.some((l) => l.startsWith('warning: pytest-second (attempt 1) and pytest-second-rerun (attempt 2) both hold second'))
-    ).toBe(true)
+    expect(logged).toContain('pytest-second (attempt 1) is an earlier attempt of second; keeping pytest-second-rerun (attempt 2).')
 
     // 30 distinct tests: the one both tiers ran counts once, with its worse result across tiers.
     expect(mergeOutputs(r)).toMatchObject({
@@ -159,7 +135,7 @@ describe('runMerge', () => {
       gaps: '0',
       overlaps: '1',
       'artifact-name': 'pytest-merged',
-      'artifact-id': '99'
+      'artifact-id': String(artifacts.stored.get('pytest-merged')?.id)
     })
     expect(r.partition).toMatchObject({
       collected: 30,
@@ -174,24 +150,30 @@ describe('runMerge', () => {
     expect(merged.cases).toHaveLength(31)
     const rc = fs.readFileSync(path.join(r.resultsDir, 'coveragerc-merge'), 'utf8')
     expect(rc).toBe(`[paths]\npytest_tier_merge =\n    ${PROJECT}/\n    /app/\n`)
-    expect(exec.calls.map((c) => c.slice(3, 5).join(' ')).filter(Boolean)).toEqual([
-      'combine --rcfile=' + path.join(r.resultsDir, 'coveragerc-merge'),
-      'xml --rcfile=' + path.join(r.resultsDir, 'coveragerc-merge'),
-      'html --rcfile=' + path.join(r.resultsDir, 'coveragerc-merge'),
-      '--collect-only --verbosity=-1',
-      '-m slow or phase_future'
+    const rcfile = path.join(r.resultsDir, 'coveragerc-merge')
+    expect(exec.calls.filter((c) => !c.includes('--collect-only')).map((c) => c.slice(3, 5).join(' '))).toEqual([
+      `combine --rcfile=${rcfile}`,
+      `xml --rcfile=${rcfile}`,
+      `html --rcfile=${rcfile}`
+    ])
+    // The whole suite without the project's own deselection, and the excluded tests.
+    const selections = exec.calls.filter((c) => c.includes('--collect-only')).map((c) => c.slice(3, c.indexOf('--collect-only')))
+    expect(selections.sort()).toEqual([
+      ['-k', '', '-m', 'slow or phase_future'],
+      ['-m', '', '-k', '']
     ])
 
     expect(r.summary).toMatch(/^## pytest merged: failed/)
     expect(fs.readFileSync(path.join(r.resultsDir, 'summary.md'), 'utf8')).toBe(r.summary)
+    // Attempt 2 of the merge replaces its own earlier result.
+    expect(artifacts.removed).toEqual(['pytest-merged'])
     expect(artifacts.uploads).toEqual([
-      { name: 'pytest-merged', files: [r.resultsDir], rootDirectory: r.resultsDir, retentionDays: undefined, runAttempt: 2 }
+      { name: 'pytest-merged', files: [r.resultsDir], rootDirectory: r.resultsDir, retentionDays: undefined }
     ])
-    expect(artifacts.files.sort()).toEqual([
+    expect(Object.keys(artifacts.stored.get('pytest-merged')?.files ?? {}).sort()).toEqual([
       '.coverage',
       'coverage.xml',
       'coveragerc-merge',
-      'htmlcov',
       'junit.xml',
       'partition.json',
       'pytest-merged.json',
@@ -214,7 +196,7 @@ describe('runMerge', () => {
     delete s['pytest-first']
     const r = await runMerge(inputs({ 'expected-tiers': 'second', upload: 'false' }), {
       exec: fakeExec({ collectFails: true }),
-      artifacts: fakeArtifacts(s),
+      artifacts: fakeArtifacts({ held: s }),
       env: jobEnv(),
       state: memoryState()
     })
@@ -222,7 +204,7 @@ describe('runMerge', () => {
     expect(r.partition).toBeUndefined()
     expect(r.artifact).toBeUndefined()
     expect(
-      logged.some((l) => /^warning: pytest --collect-only ended with exit code 2: .*Interrupted: 1 error during collection/.test(l))
+      logged.some((l) => /^warning: pytest --collect-only .*ended with exit code 2: .*Interrupted: 1 error during collection/.test(l))
     ).toBe(true)
     expect(mergeOutputs(r)).toMatchObject({ outcome: 'passed', tests: '1', 'coverage-percent': '', gaps: '' })
   })
@@ -232,7 +214,7 @@ describe('runMerge', () => {
     delete s['pytest-first']
     const r = await runMerge(
       inputs({ 'expected-tiers': 'second', 'require-partition': 'true', 'coverage-fail-under': '50', upload: 'false' }),
-      { exec: fakeExec(), artifacts: fakeArtifacts(s), env: jobEnv(), state: memoryState() }
+      { exec: fakeExec(), artifacts: fakeArtifacts({ held: s }), env: jobEnv(), state: memoryState() }
     )
     expect(r.verdict.outcome).toBe('error')
     expect(r.verdict.message).toMatch(/coverage-fail-under is 50, but no tier uploaded coverage data\./)
@@ -248,7 +230,7 @@ describe('runMerge', () => {
     }
     const r = await runMerge(
       { ...inputs({ upload: 'false' }), runner: 'compose' },
-      { exec, artifacts: fakeArtifacts(stored()), env: jobEnv(), state: memoryState() }
+      { exec, artifacts: fakeArtifacts({ held: stored() }), env: jobEnv(), state: memoryState() }
     )
     expect(r.verdict.outcome).toBe('error')
     expect(r.verdict.message).toMatch(/Coverage could not be combined: .*compose-file.*docker-compose\.test\.yml/)

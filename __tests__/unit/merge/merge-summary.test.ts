@@ -113,9 +113,11 @@ describe('renderMergeSummary', () => {
     expect(md).toContain('71.25 % (min 80 %)')
   })
 
-  it('has a row per tier job, the missing one, and totals', () => {
-    expect(md).toMatch(/\| critical \| 1 \| passed \| 1 \| 1 \| 0 \| 0 \| 0 \| 6\.00 s \|/)
-    expect(md).toMatch(/\| unit \| 2 \| failed \|/)
+  it('has a row per tier job, the missing one, and totals, with xfailed and xpassed apart from skipped', () => {
+    expect(md).toMatch(/\| critical \| 1 \| passed \| 1 \| 1 \| 0 \| 0 \| 0 \| 0 \| 0 \| 6\.00 s \|/)
+    // The row's columns and the totals table above use the same split: skipped 1, xfailed 1.
+    expect(md).toMatch(/\| unit \| 2 \| failed \| 20 \| 10 \| 6 \| 2 \| 1 \| 1 \| 0 \|/)
+    expect(md).toContain('| 20 | 10 | 6 | 2 | 1 | 1 | 0 | 71.25 % (min 80 %) |')
     expect(md).toContain('| integration |  | **missing** |')
     expect(md).toMatch(/\| \*\*Total\*\* \| {2}\| {2}\| \d+ \|/)
   })

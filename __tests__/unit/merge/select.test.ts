@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { isNewer, label, missingTiers, pickNewest, pipelineOrder, shardOf } from '../../../src/merge/select.js'
+import { isNewer, label, missingTiers, pickNewest, pipelineOrder } from '../../../src/merge/select.js'
+import { shardOf } from '../../../src/results/manifest.js'
 import { manifest, tierResult } from './fixtures.js'
 
 describe('shardOf', () => {
@@ -32,13 +33,30 @@ describe('pickNewest', () => {
     }
   })
 
-  it('on the same attempt keeps the later finish, then the later upload', () => {
+  it('orders results of one attempt by finish, then by upload', () => {
     const early = tierResult('unit', [], { finishedAt: '2026-11-29T10:00:10Z' }, { artifactId: 9 })
     const late = tierResult('unit', [], { finishedAt: '2026-11-29T10:05:00Z' }, { artifactId: 3 })
     expect(isNewer(late, early)).toBe(true)
     const a = tierResult('unit', [], {}, { artifactId: 1 })
     const b = tierResult('unit', [], {}, { artifactId: 2 })
-    expect(pickNewest([b, a]).kept).toEqual([b])
+    expect(isNewer(b, a)).toBe(true)
+  })
+
+  it('keeps both results of one attempt: two artifacts uploaded by one attempt are never the same job', () => {
+    const a = tierResult('unit', [], { artifactName: 'pytest-unit' }, { artifactName: 'pytest-unit' })
+    const b = tierResult('unit', [], { artifactName: 'pytest-unit-tests' }, { artifactName: 'pytest-unit-tests' })
+    expect(pickNewest([a, b])).toEqual({ kept: [a, b], superseded: [] })
+  })
+
+  it('keeps every job of a tier (job keys, workflow jobs); only attempts of the same job replace each other', () => {
+    const py311 = tierResult('unit', [], { jobKey: 'python=3.11', job: 'tests' })
+    const py312 = tierResult('unit', [], { jobKey: 'python=3.12', job: 'tests' })
+    const py312again = tierResult('unit', [], { jobKey: 'python=3.12', job: 'tests', runAttempt: 2 })
+    const nightly = tierResult('unit', [], { job: 'nightly' })
+    const { kept, superseded } = pickNewest([py311, py312, nightly, py312again])
+    expect(kept.map(label)).toEqual(['unit [python=3.11]', 'unit [python=3.12]', 'unit'])
+    expect(kept).toContain(py312again)
+    expect(superseded).toEqual([{ result: py312, by: py312again }])
   })
 
   it('keeps different shards and tiers apart, and names the final winner of a chain', () => {
@@ -49,11 +67,11 @@ describe('pickNewest', () => {
     const a2 = { ...tierResult('critical', [], { runAttempt: 2 }) }
     const a3 = { ...tierResult('critical', [], { runAttempt: 3 }) }
     const { kept, superseded } = pickNewest([s1b, s2, a2, a1, a3])
-    expect(kept.map(label)).toEqual(['unit (shard 1/2)', 'unit (shard 2/2)', 'critical'])
+    expect(kept.map(label)).toEqual(['unit 1/2', 'unit 2/2', 'critical'])
     expect(kept).toContain(a3)
     expect(superseded.map((s) => [s.result.manifest.runAttempt, s.by.manifest.runAttempt])).toEqual([
-      [1, 3],
-      [2, 3]
+      [2, 3],
+      [1, 3]
     ])
   })
 })
@@ -65,7 +83,7 @@ describe('missingTiers', () => {
     { ...tierResult('unit', []), shard: { index: 3, total: 3 } }
   ]
   it('names tiers without results and missing shards', () => {
-    expect(missingTiers(['critical', 'unit', 'integration'], got)).toEqual(['unit (shard 2/3)', 'integration'])
+    expect(missingTiers(['critical', 'unit', 'integration'], got)).toEqual(['unit 2/3', 'integration'])
   })
   it('expects nothing with `*` (undefined)', () => {
     expect(missingTiers(undefined, got)).toEqual([])
@@ -81,6 +99,6 @@ describe('pipelineOrder', () => {
       tierResult('critical', []),
       { ...tierResult('unit', []), shard: { index: 1, total: 2 } }
     ]
-    expect(pipelineOrder(r, ['critical', 'unit']).map(label)).toEqual(['critical', 'unit (shard 1/2)', 'unit (shard 2/2)', 'alpha', 'zeta'])
+    expect(pipelineOrder(r, ['critical', 'unit']).map(label)).toEqual(['critical', 'unit 1/2', 'unit 2/2', 'alpha', 'zeta'])
   })
 })

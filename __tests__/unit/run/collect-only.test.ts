@@ -2,23 +2,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { collectOnly } from '../../../src/run/collect-only.js'
 import type { Captured } from '../../../src/seams/exec.js'
-import { xdistMissing } from '../../../src/tiers/collect.js'
 
 // What pytest 7.2 without pytest-xdist prints for `-n 0` (seen on this machine's host pytest).
 const NO_XDIST =
   'ERROR: usage: __main__.py [options] [file_or_dir] [file_or_dir] [...]\n__main__.py: error: unrecognized arguments: -n\n  inifile: /p/pytest.ini\n'
-
-describe('xdistMissing', () => {
-  it.each([
-    [NO_XDIST, true],
-    ['error: unrecognized arguments: -n 0 --dist=load', true],
-    ['error: unrecognized arguments: --port=21211', false],
-    ['error: unrecognized arguments: -nx', false],
-    ['1 test collected', false]
-  ])('%j → %j', (output, missing) => {
-    expect(xdistMissing(output)).toBe(missing)
-  })
-})
 
 describe('collectOnly', () => {
   const runner = (answers: Captured[]) => {

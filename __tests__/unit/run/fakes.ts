@@ -5,7 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseTierInputs, type TierInputs } from '../../../src/inputs/tier-inputs.js'
-import type { Artifacts, UploadedArtifact, UploadRequest } from '../../../src/seams/artifacts.js'
+import type { Artifacts, UploadRequest } from '../../../src/seams/artifacts.js'
 import { readEnvironment, type Environment } from '../../../src/seams/environment.js'
 import type { Captured, ProcessOptions, ProcessExec, Running } from '../../../src/seams/exec.js'
 import { setLogSink, type LogSink } from '../../../src/seams/log.js'
@@ -111,6 +111,8 @@ export interface PytestBehaviour {
   honoursInterrupt?: boolean
   /** Called as it starts, to check what holds at that moment. */
   onStart?: (call: ExecCall) => void
+  /** What it printed (pytest's error line is read from this). */
+  output?: string
 }
 
 /** How the fake Docker and Compose answer; each field replaces one default answer. */
@@ -130,6 +132,8 @@ export interface ComposeBehaviour {
   chown?: Partial<Captured>
   down?: Partial<Captured>
   rm?: Partial<Captured>
+  /** `docker inspect` of a container. */
+  inspect?: Partial<Captured>
 }
 
 /** The fake process seam: it records every call, answers as Docker and Compose would, and plays pytest. */
@@ -196,6 +200,7 @@ export function fakeExec(o: FakeExecOptions = {}): FakeExec {
     if (sub === 'compose') return composeAnswer(call)
     if (sub === 'info') return c.info ?? { stdout: '24.0.7\n' }
     if (sub === 'rm') return c.rm ?? {}
+    if (sub === 'inspect') return c.inspect ?? { exitCode: 1, stderr: 'no such container' }
     if (sub === 'kill') {
       // The container's PID 1 (pytest) gets the signal: SIGINT when asked for it, else SIGKILL.
       deliver?.(call.args[1] === '--signal' ? (call.args[2] as NodeJS.Signals) : 'SIGKILL')
@@ -253,34 +258,82 @@ export function fakeExec(o: FakeExecOptions = {}): FakeExec {
         kill: (signal) => {
           signals.push(signal)
           receive(signal)
-        }
+        },
+        output: () => b.output ?? ''
       }
     }
   }
 }
 
-/** Fake artifacts: uploads are recorded (with the files that existed then) and answered, or rejected with `fail`. */
+/** One stored artifact of the in-memory store: its files (path relative to its root → bytes). */
+export interface StoredArtifact {
+  id: number
+  name: string
+  files: Record<string, Buffer>
+}
+
+/** Fake artifacts: an in-memory store of the run's artifacts, with every upload recorded (and the files it had). */
 export interface FakeArtifacts extends Artifacts {
   uploads: UploadRequest[]
   /** The base names of the files of each upload that existed at the time. */
   uploadedFiles: string[][]
+  /** What the store holds now, by name. */
+  stored: Map<string, StoredArtifact>
+  removed: string[]
 }
 
-/** New fake artifacts; `answer` is what an upload returns. */
-export function fakeArtifacts(o: { fail?: Error; answer?: Partial<UploadedArtifact> } = {}): FakeArtifacts {
+/** Every file under a path (a file or a folder), relative to `root`. */
+function readTree(p: string, root: string, into: Record<string, Buffer>): void {
+  const info = fs.statSync(p)
+  if (info.isDirectory()) for (const e of fs.readdirSync(p)) readTree(path.join(p, e), root, into)
+  else into[path.relative(root, p)] = fs.readFileSync(p)
+}
+
+/**
+ * New fake artifacts. `fail` rejects every upload; `held` are artifacts other jobs already uploaded (name → files
+ * as text), which a second upload of the same name is refused like the service's 409.
+ */
+export function fakeArtifacts(o: { fail?: Error; held?: Record<string, Record<string, string>> } = {}): FakeArtifacts {
   const uploads: UploadRequest[] = []
   const uploadedFiles: string[][] = []
+  const stored = new Map<string, StoredArtifact>()
+  const removed: string[] = []
+  let nextId = 1
+  for (const [name, files] of Object.entries(o.held ?? {})) {
+    stored.set(name, { id: nextId++, name, files: Object.fromEntries(Object.entries(files).map(([f, t]) => [f, Buffer.from(t)])) })
+  }
   return {
     uploads,
     uploadedFiles,
-    async uploadResults(r) {
+    stored,
+    removed,
+    async list() {
+      return [...stored.values()].map((a) => ({ id: a.id, name: a.name, size: 1 })).sort((a, b) => a.name.localeCompare(b.name))
+    },
+    async upload(r) {
       uploads.push(r)
       uploadedFiles.push(r.files.filter((f) => fs.existsSync(f)).map((f) => path.basename(f)))
       if (o.fail) throw o.fail
-      return { id: 7, name: r.name, size: 100, replaced: false, ...o.answer }
+      if (stored.has(r.name)) throw new Error(`Failed to CreateArtifact: (409) an artifact with this name already exists: ${r.name}`)
+      const files: Record<string, Buffer> = {}
+      for (const f of r.files) readTree(f, r.rootDirectory, files)
+      const id = nextId++
+      stored.set(r.name, { id, name: r.name, files })
+      return { id, size: 100 }
     },
-    async downloadTierArtifacts() {
-      throw new Error('a tier run downloads nothing')
+    async remove(name) {
+      removed.push(name)
+      stored.delete(name)
+    },
+    async download(a, into) {
+      const art = stored.get(a.name)
+      if (!art) throw new Error(`no artifact ${a.name}`)
+      const dir = path.join(into, a.name)
+      for (const [f, bytes] of Object.entries(art.files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true })
+        fs.writeFileSync(path.join(dir, f), bytes)
+      }
+      return { ...a, path: dir }
     }
   }
 }

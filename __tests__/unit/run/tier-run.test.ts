@@ -129,7 +129,7 @@ describe('runTier on the runner (runner: host)', () => {
   const KILLED = 'The test process was killed by SIGKILL (often the container ran out of memory or was killed from outside): exit code 137.'
   const NEVER_RAN = (code: number) =>
     expect.stringMatching(
-      new RegExp(`^pytest wrote no report at .*junit\\.xml though the command ended with exit code ${code}: .*never ran pytest`)
+      new RegExp(`^pytest wrote no JUnit report though the test command ended with exit code ${code}: .*never ran pytest`)
     )
   it.each<[string, PytestBehaviour, Record<string, string>, object]>([
     ['0 with a report', { exitCode: 0, junit: 'passing.xml' }, {}, { outcome: 'passed', failed: false }],
@@ -320,7 +320,9 @@ describe('runTier under compose (runner: compose)', () => {
     const { job: j } = job({ pytest: { exitCode: 1 } })
     const run = await runTier(tierInputs({ [Input.Tier]: 'unit' }, j.project), j.deps)
     expect(run.verdict.outcome).toBe('error')
-    expect(run.verdict.message).toContain(`pytest wrote no report at ${run.junitPath} though the command ended with exit code 1`)
+    expect(run.verdict.message).toContain('pytest wrote no JUnit report though the test command ended with exit code 1')
+    // What the merge job shows of it names no path of this runner.
+    expect(run.verdict.message).not.toContain(run.resultsDir)
   })
 
   it(
@@ -355,20 +357,29 @@ describe('runTier under compose (runner: compose)', () => {
       pytest: { exitCode: 0, junit: 'passing.xml' },
       compose: {
         up: { exitCode: 1, stderr: 'dependency failed to start: container example-stub-1 is unhealthy\n' },
-        ps: { stdout: '{"Service":"stub","State":"running","Health":"unhealthy","ExitCode":0}\n' }
+        ps: { stdout: '{"Name":"example-stub-1","Service":"stub","State":"running","Health":"unhealthy","ExitCode":0}\n' },
+        inspect: {
+          stdout: '{"Status":"unhealthy","FailingStreak":3,"Log":[{"ExitCode":1,"Output":"connection refused\\n"}]}\t{"Retries":3}\n'
+        }
       }
     })
     const run = await runTier(tierInputs({ [Input.Tier]: 'unit' }, j.project), j.deps)
     expect(run).toMatchObject({ exitCode: null, timedOut: false, verdict: { outcome: 'error', failed: true }, workingDir: '/app' })
-    expect(run.verdict.message).toBe(
-      "The services that 'test' depends on are not ready (waited up to 180 s): 'stub' is unhealthy. Their logs are above. " +
-        'Compose said: dependency failed to start: container example-stub-1 is unhealthy'
+    // The real reason: the health check ran out of retries (not a wait that ran out of time).
+    expect(run.verdict.message).toMatch(
+      new RegExp(
+        "^The services that 'test' depends on are not ready after \\d+ s: 'stub' is unhealthy: its health check failed 3 time\\(s\\) in a row " +
+          '\\(its retries: 3\\) with exit code 1, the last saying: connection refused\\. Their logs are in the log group above\\. ' +
+          'Compose said: dependency failed to start: container example-stub-1 is unhealthy$'
+      )
     )
+    expect(run.verdict.message).not.toContain('180 s')
     expect(exec.calls.filter((c) => c.kind === 'start')).toEqual([])
     expect(j.events).toEqual(['plan'])
     expect(exec.lines().slice(3)).toEqual([
       `${composeBase(run)} up -d --wait --wait-timeout 180 stub`,
       `${composeBase(run)} ps --all --format json`,
+      'docker inspect --format {{json .State.Health}}\t{{json .Config.Healthcheck}} example-stub-1',
       `${composeBase(run)} logs --no-color --tail 200 stub`
     ])
     expect(logged.lines).toContain('group: Logs of stub')

@@ -7,9 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { createArtifacts } from '../../../src/seams/artifacts.js'
 
-/** The attempt the test's job environment says (GITHUB_RUN_ATTEMPT), as the tier run passes it. */
-const runAttempt = (): number => Number(process.env.GITHUB_RUN_ATTEMPT ?? '1')
-import { output, service, temp, useResultsService } from '../../support/service-hooks.js'
+import { service, temp, useResultsService } from '../../support/service-hooks.js'
 import { runtimeEnv } from '../../support/results-service.js'
 import { zipTextFiles } from '../../support/zip.js'
 
@@ -45,71 +43,43 @@ function fastRetries(): () => void {
 
 useResultsService('artifacts-test-', () => asJob('job-1'))
 
-describe('uploadResults', () => {
-  it('uploads a folder as a zip, hidden files included', async () => {
+describe('upload', () => {
+  it('uploads a folder as a zip, hidden files included, and lists it', async () => {
     const root = await results('unit', { 'junit.xml': '<testsuites/>', '.coverage.unit': 'coverage-data', 'logs/pytest.log': 'log' })
-    const uploaded = await artifacts.uploadResults({
-      name: 'pytest-unit',
-      files: [root],
-      rootDirectory: root,
-      retentionDays: 5,
-      runAttempt: runAttempt()
-    })
+    const uploaded = await artifacts.upload({ name: 'pytest-unit', files: [root], rootDirectory: root, retentionDays: 5 })
 
     const [stored] = service.artifacts()
-    expect(uploaded).toEqual({ id: stored.id, name: 'pytest-unit', size: stored.size, replaced: false })
+    expect(uploaded).toEqual({ id: stored.id, size: stored.size })
     expect(stored).toMatchObject({ name: 'pytest-unit', runId: 'run-1', jobId: 'job-1', retentionDays: 5 })
     expect(zipTextFiles(stored.bytes)).toEqual({
       'junit.xml': '<testsuites/>',
       '.coverage.unit': 'coverage-data',
       'logs/pytest.log': 'log'
     })
+    expect(await artifacts.list()).toEqual([{ id: stored.id, name: 'pytest-unit', size: stored.size }])
   })
 
-  it('replaces the artifact of an earlier attempt instead of failing with 409', async () => {
-    const first = await results('a1', { 'junit.xml': 'attempt 1' })
-    await artifacts.uploadResults({ name: 'pytest-unit', files: [first], rootDirectory: first, runAttempt: runAttempt() })
-    asJob('job-1-attempt-2', { attempt: 2 })
-    const second = await results('a2', { 'junit.xml': 'attempt 2' })
-    const uploaded = await artifacts.uploadResults({
-      name: 'pytest-unit',
-      files: [second],
-      rootDirectory: second,
-      runAttempt: runAttempt()
-    })
-
-    expect(uploaded.replaced).toBe(true)
-    expect(service.artifacts().map((a) => [a.name, zipTextFiles(a.bytes)['junit.xml']])).toEqual([['pytest-unit', 'attempt 2']])
-    expect(service.artifacts({ includeDeleted: true })).toHaveLength(2)
-    expect(service.requests.filter((r) => r.status === 409)).toEqual([])
-    expect(output.join('')).not.toContain('::warning::')
-  })
-
-  it("refuses, keeping the other job's results, when a first attempt finds its name taken", async () => {
+  it("rejects a name another job of the run holds, keeping that job's results", async () => {
     const root = await results('r', { 'junit.xml': 'first job' })
-    await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
+    await artifacts.upload({ name: 'pytest-unit', files: [root], rootDirectory: root })
     asJob('job-2')
     const other = await results('o', { 'junit.xml': 'second job' })
-    await expect(
-      artifacts.uploadResults({ name: 'pytest-unit', files: [other], rootDirectory: other, runAttempt: runAttempt() })
-    ).rejects.toThrow(
-      /An artifact named pytest-unit already exists in this run \(id \d+\), uploaded by another job or step\. Give each job a distinct artifact-name/
-    )
+    await expect(artifacts.upload({ name: 'pytest-unit', files: [other], rootDirectory: other })).rejects.toThrow(/409|already exists/)
     expect(service.artifacts().map((a) => zipTextFiles(a.bytes)['junit.xml'])).toEqual(['first job'])
   })
 
   it('rejects an invalid name before calling the service', async () => {
     const root = await results('r', { 'junit.xml': 'x' })
-    await expect(
-      artifacts.uploadResults({ name: 'pytest:unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
-    ).rejects.toThrow(/artifact name is not valid/)
+    await expect(artifacts.upload({ name: 'pytest:unit', files: [root], rootDirectory: root })).rejects.toThrow(
+      /artifact name is not valid/
+    )
     expect(service.requests.filter((r) => r.rpc === 'CreateArtifact')).toEqual([])
   })
 
   it('rejects a missing file with its path', async () => {
-    await expect(
-      artifacts.uploadResults({ name: 'pytest-unit', files: [path.join(temp, 'nope.xml')], rootDirectory: temp, runAttempt: runAttempt() })
-    ).rejects.toThrow(/nope\.xml: it does not exist/)
+    await expect(artifacts.upload({ name: 'pytest-unit', files: [path.join(temp, 'nope.xml')], rootDirectory: temp })).rejects.toThrow(
+      /nope\.xml: it does not exist/
+    )
   })
 
   it('retries injected 500s and then succeeds', async () => {
@@ -118,7 +88,7 @@ describe('uploadResults', () => {
       service.failNext('CreateArtifact', 2)
       service.failNext('BlobUpload', 1)
       const root = await results('r', { 'junit.xml': 'x' })
-      await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
+      await artifacts.upload({ name: 'pytest-unit', files: [root], rootDirectory: root })
     } finally {
       undo()
     }
@@ -133,9 +103,9 @@ describe('uploadResults', () => {
     try {
       service.failAlways('CreateArtifact')
       const root = await results('r', { 'junit.xml': 'x' })
-      await expect(
-        artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
-      ).rejects.toThrow(/Failed to CreateArtifact: Failed to make request after 5 attempts/)
+      await expect(artifacts.upload({ name: 'pytest-unit', files: [root], rootDirectory: root })).rejects.toThrow(
+        /Failed to CreateArtifact: Failed to make request after 5 attempts/
+      )
     } finally {
       undo()
     }
@@ -147,9 +117,9 @@ describe('uploadResults', () => {
     try {
       service.failAlways('BlobUpload')
       const root = await results('r', { 'junit.xml': 'x' })
-      await expect(
-        artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
-      ).rejects.toThrow(/injected failure of BlobUpload/)
+      await expect(artifacts.upload({ name: 'pytest-unit', files: [root], rootDirectory: root })).rejects.toThrow(
+        /injected failure of BlobUpload/
+      )
     } finally {
       undo()
     }
@@ -162,55 +132,58 @@ describe('uploadResults', () => {
   it('fails at once on a non-retryable status', async () => {
     service.failAlways('CreateArtifact', 403)
     const root = await results('r', { 'junit.xml': 'x' })
-    await expect(
-      artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
-    ).rejects.toThrow(/non-retryable error: Failed request: \(403\)/)
+    await expect(artifacts.upload({ name: 'pytest-unit', files: [root], rootDirectory: root })).rejects.toThrow(
+      /non-retryable error: Failed request: \(403\)/
+    )
   })
 })
 
-describe('downloadTierArtifacts', () => {
-  it("downloads the run's matching artifacts from every job into a folder each", async () => {
+describe('remove', () => {
+  it("deletes the run's artifact of that name, which a later upload may then take", async () => {
+    const root = await results('a1', { 'junit.xml': 'attempt 1' })
+    await artifacts.upload({ name: 'pytest-unit', files: [root], rootDirectory: root })
+    asJob('job-1-attempt-2', { attempt: 2 })
+    await artifacts.remove('pytest-unit')
+    expect(await artifacts.list()).toEqual([])
+    const second = await results('a2', { 'junit.xml': 'attempt 2' })
+    await artifacts.upload({ name: 'pytest-unit', files: [second], rootDirectory: second })
+    expect(service.artifacts().map((a) => zipTextFiles(a.bytes)['junit.xml'])).toEqual(['attempt 2'])
+    expect(service.artifacts({ includeDeleted: true })).toHaveLength(2)
+  })
+})
+
+describe('download', () => {
+  it("downloads one of the run's artifacts into a folder named after it", async () => {
     for (const [job, tier] of [
       ['job-1', 'unit'],
-      ['job-2', 'integration'],
-      ['job-3', 'other']
+      ['job-2', 'integration']
     ]) {
       asJob(job)
       const root = await results(tier, { 'junit.xml': `<${tier}/>`, [`.coverage.${tier}`]: tier })
-      await artifacts.uploadResults({
-        name: tier === 'other' ? 'docs' : `pytest-${tier}`,
-        files: [root],
-        rootDirectory: root,
-        runAttempt: runAttempt()
-      })
+      await artifacts.upload({ name: `pytest-${tier}`, files: [root], rootDirectory: root })
     }
     asJob('job-merge', { attempt: 1 })
     const into = path.join(temp, 'merged')
-    const downloaded = await artifacts.downloadTierArtifacts({ prefix: 'pytest-', into })
-
-    expect(downloaded.map((a) => [a.name, a.path])).toEqual([
-      ['pytest-integration', path.join(into, 'pytest-integration')],
-      ['pytest-unit', path.join(into, 'pytest-unit')]
-    ])
+    const listed = await artifacts.list()
+    expect(listed.map((a) => a.name)).toEqual(['pytest-integration', 'pytest-unit'])
+    const got = await artifacts.download(listed[1], into)
+    expect(got).toEqual({ ...listed[1], path: path.join(into, 'pytest-unit') })
     expect(await readFile(path.join(into, 'pytest-unit', 'junit.xml'), 'utf8')).toBe('<unit/>')
-    expect(await readFile(path.join(into, 'pytest-integration', '.coverage.integration'), 'utf8')).toBe('integration')
-
-    const skipping = await artifacts.downloadTierArtifacts({ prefix: 'pytest-', into: path.join(temp, 'again'), skip: ['pytest-unit'] })
-    expect(skipping.map((a) => a.name)).toEqual(['pytest-integration'])
-    expect(service.requests.filter((r) => r.rpc === 'GetSignedArtifactURL').length).toBe(3)
+    expect(await readFile(path.join(into, 'pytest-unit', '.coverage.unit'), 'utf8')).toBe('unit')
   })
 
-  it('sees the artifacts of earlier attempts of the run, but not of other runs', async () => {
+  it('refuses a name that would be a folder outside the target', async () => {
+    await expect(artifacts.download({ id: 1, name: '../escape', size: 1 }, path.join(temp, 'in'))).rejects.toThrow(
+      /cannot be used as a folder name/
+    )
+  })
+
+  it('lists the artifacts of earlier attempts of the run, but not of other runs', async () => {
     const root = await results('r', { 'junit.xml': 'x' })
-    await artifacts.uploadResults({ name: 'pytest-unit', files: [root], rootDirectory: root, runAttempt: runAttempt() })
+    await artifacts.upload({ name: 'pytest-unit', files: [root], rootDirectory: root })
     asJob('job-x', { runId: 'run-2' })
-    await artifacts.uploadResults({ name: 'pytest-e2e', files: [root], rootDirectory: root, runAttempt: runAttempt() })
+    await artifacts.upload({ name: 'pytest-e2e', files: [root], rootDirectory: root })
     asJob('job-merge-attempt-2', { attempt: 2 })
-    const downloaded = await artifacts.downloadTierArtifacts({ prefix: 'pytest-', into: path.join(temp, 'merged') })
-    expect(downloaded.map((a) => a.name)).toEqual(['pytest-unit'])
-  })
-
-  it('returns nothing when no artifact matches', async () => {
-    expect(await artifacts.downloadTierArtifacts({ prefix: 'pytest-', into: path.join(temp, 'merged') })).toEqual([])
+    expect((await artifacts.list()).map((a) => a.name)).toEqual(['pytest-unit'])
   })
 })

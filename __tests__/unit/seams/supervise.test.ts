@@ -9,7 +9,7 @@ function fakeProcess(o: { honoursInterrupt: boolean }): { running: Running; stop
   return {
     log,
     finish: (c) => finish(c),
-    running: { exited, kill: (s) => log.push(`kill ${s}`) },
+    running: { exited, kill: (s) => log.push(`kill ${s}`), output: () => '' },
     stopper: {
       interrupt: async () => {
         log.push('interrupt')

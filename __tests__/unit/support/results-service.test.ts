@@ -7,8 +7,6 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { createArtifacts } from '../../../src/seams/artifacts.js'
 
-/** The attempt the test's job environment says (GITHUB_RUN_ATTEMPT), as the tier run passes it. */
-const runAttempt = (): number => Number(process.env.GITHUB_RUN_ATTEMPT ?? '1')
 import * as cache from '@actions/cache'
 import { output, service, temp, useResultsService } from '../../support/service-hooks.js'
 import { ResultsService, runtimeEnv, runtimeToken } from '../../support/results-service.js'
@@ -28,12 +26,11 @@ function asJob(jobId: string, extra: { runId?: string; retentionDays?: number } 
 /** Uploads one small file with the real client, as the current job. */
 async function upload(name: string, retentionDays?: number): Promise<void> {
   await writeFile(path.join(temp, 'junit.xml'), '<testsuites/>')
-  await createArtifacts().uploadResults({
+  await createArtifacts().upload({
     name,
     files: [path.join(temp, 'junit.xml')],
     rootDirectory: temp,
-    retentionDays,
-    runAttempt: runAttempt()
+    retentionDays
   })
 }
 

@@ -1,4 +1,4 @@
-import { buildPytestArgv, coverageReportsInProject, resolveTier, type ProjectPytest } from '../../../src/tiers/tier-command.js'
+import { buildPytestArgv, reportsInProject, resolveTier, type ProjectPytest } from '../../../src/tiers/tier-command.js'
 import { BUILTIN_TIERS, BUILTIN_TIER_NAMES } from '../../../src/tiers/builtin.js'
 import { findTier } from '../../../src/tiers/lookup.js'
 
@@ -35,7 +35,12 @@ describe('overrides', () => {
   const unit = findTier(BUILTIN_TIERS, 'unit')
 
   it.each([
-    ['workers replaces -n', { workers: '0' }, ['tests/unit', '-m', 'not integration and not slow', '-n', '0', '--tb=short']],
+    ['workers replaces -n', { workers: '3' }, ['tests/unit', '-m', 'not integration and not slow', '-n', '3', '--tb=short']],
+    [
+      'workers 0 passes no -n (xdist need not be installed)',
+      { workers: '0' },
+      ['tests/unit', '-m', 'not integration and not slow', '--tb=short']
+    ],
     ['markers replaces -m', { markers: 'fast' }, ['tests/unit', '-m', 'fast', '-n', 'auto', '--tb=short']],
     [
       "paths replace the tier's",
@@ -133,16 +138,34 @@ describe('coverage', () => {
     expect(buildPytestArgv(cmd, resolveTier(unit, noOverrides, project), { ...cov, coverage: false }).at(-1)).toBe('--no-cov')
   })
 
-  it('names the reports that addopts would write into the project', () => {
-    expect(
-      coverageReportsInProject({
-        addopts: ['--cov-report=html', '--cov-report=xml', '--cov-report=term-missing', '--cov-report=json:out/c.json'],
-        file: 'setup.cfg',
-        coverageSource: false
-      })
-    ).toEqual([
-      'setup.cfg: addopts has --cov-report=html: pytest-cov writes htmlcov/ into the project folder, which the action cannot redirect.',
-      'setup.cfg: addopts has --cov-report=json:out/c.json: pytest-cov writes out/c.json into the project folder, which the action cannot redirect.'
+  it("sends the reports the project's addopts ask for to the results folder, so that none lands in the project", () => {
+    const project: ProjectPytest = {
+      addopts: ['--cov=pkg', '--cov-report=html', '--cov-report=xml', '--cov-report=term-missing', '--cov-report=lcov:out/c.lcov'],
+      file: 'setup.cfg',
+      coverageSource: false
+    }
+    const harness = { ...cov, coverage: true, coverageReports: '/r/coverage-reports' }
+    const argv = buildPytestArgv(cmd, resolveTier(unit, noOverrides, project), harness)
+    expect(argv.slice(argv.indexOf('cache_dir=/r/.pytest_cache') + 1)).toEqual([
+      '--cov-report=html:/r/coverage-reports/htmlcov',
+      '--cov-report=lcov:/r/coverage-reports/coverage.lcov',
+      '--cov-report=xml:/r/coverage.xml'
     ])
+  })
+
+  it('names the plugin reports that addopts would write into the project, which cannot be redirected', () => {
+    expect(reportsInProject({ addopts: ['--html=report.html', '--cov-report=html'], file: 'pytest.ini', coverageSource: false })).toEqual([
+      'addopts of pytest.ini has --html=report.html: that plugin writes its report into the project folder, which the action cannot redirect.'
+    ])
+  })
+
+  it("passes no -n for a tier without workers, and -n 0 only to turn off the project's own", () => {
+    const none = { ...unit, workers: '0' }
+    expect(buildPytestArgv(cmd, resolveTier(none, noOverrides), cov)).not.toContain('-n')
+    const forced: ProjectPytest = { addopts: ['-n', 'auto'], coverageSource: false }
+    const argv = buildPytestArgv(cmd, resolveTier(none, noOverrides, forced), cov)
+    expect(argv.slice(argv.indexOf('-n'), argv.indexOf('-n') + 2)).toEqual(['-n', '0'])
+    const env: ProjectPytest = { addopts: [], envAddopts: ['-n4'], coverageSource: false }
+    expect(buildPytestArgv(cmd, resolveTier(none, noOverrides, env), cov)).toContain('0')
   })
 })

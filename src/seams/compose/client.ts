@@ -61,38 +61,84 @@ export async function startDependencies(
     log.info('Compose v1 has no `up --wait`: the dependencies are started by `run` itself, as their depends_on conditions say.')
     return
   }
+  const started = Date.now()
   const r = await exec.capture(p.cli.bin, upWaitArgs(p, services, o.waitSeconds), { cwd: p.cwd })
   if (r.exitCode === 0) return
-  const bad = await unhealthyServices(exec, p)
+  const waited = (Date.now() - started) / 1000
+  const bad = await unhealthyServices(exec, p, { waited, waitSeconds: o.waitSeconds })
   const names = bad.length ? bad.map((b) => b.service) : services
   for (const s of names) {
     await log.group(`Logs of ${s}`, async () => {
       await exec.capture(p.cli.bin, [...composeBase(p), 'logs', '--no-color', '--tail', '200', s], { cwd: p.cwd })
     })
   }
-  const states = bad.length ? bad.map((b) => `'${b.service}' ${b.state}`).join(', ') : names.map((n) => `'${n}'`).join(', ')
+  const states = bad.length ? bad.map((b) => `'${b.service}' ${b.state}`).join('; ') : names.map((n) => `'${n}'`).join(', ')
   throw new Error(
-    `The services that '${o.service}' depends on are not ready (waited up to ${o.waitSeconds} s): ${states}. Their logs are above. Compose said: ${lastLines(r.stderr || r.stdout, 3)}`
+    `The services that '${o.service}' depends on are not ready after ${waited.toFixed(0)} s: ${states}. Their logs are in the log group above. Compose said: ${lastLines(r.stderr || r.stdout, 3)}`
   )
 }
 
-async function unhealthyServices(exec: ProcessExec, p: ComposeProject): Promise<{ service: string; state: string }[]> {
+/** A container's health as `docker inspect` reports it. */
+interface Health {
+  Status?: string
+  FailingStreak?: number
+  Log?: { ExitCode?: number; Output?: string }[]
+}
+
+/** Why a dependency is not ready, in words: an exhausted health check (with its last output), an exit, or time. */
+export function notReadyReason(
+  c: { State?: string; Health?: string; ExitCode?: number },
+  health: Health | undefined,
+  o: { waited: number; waitSeconds: number; retries?: number }
+): string {
+  if (c.Health === 'unhealthy') {
+    const last = health?.Log?.at(-1)
+    const output = last?.Output?.trim() ? `, the last saying: ${lastLines(last.Output, 2)}` : ''
+    const streak = health?.FailingStreak ? ` ${health.FailingStreak} time(s) in a row` : ''
+    const retries = o.retries ? ` (its retries: ${o.retries})` : ''
+    return `is unhealthy: its health check failed${streak}${retries}${last?.ExitCode !== undefined ? ` with exit code ${last.ExitCode}` : ''}${output}`
+  }
+  if (c.State === 'running') {
+    return o.waited >= o.waitSeconds - 1 ? `was still starting when the wait of ${o.waitSeconds} s ran out` : 'was still starting'
+  }
+  return `exited with code ${c.ExitCode} before it was ready`
+}
+
+async function unhealthyServices(
+  exec: ProcessExec,
+  p: ComposeProject,
+  o: { waited: number; waitSeconds: number }
+): Promise<{ service: string; state: string }[]> {
   const r = await exec.capture(p.cli.bin, [...composeBase(p), 'ps', '--all', '--format', 'json'], { cwd: p.cwd, silent: true })
   if (r.exitCode !== 0) return []
   // Compose prints one JSON object per line (newer) or a JSON array (older).
   const text = r.stdout.trim()
-  const rows: { Service?: string; State?: string; Health?: string; ExitCode?: number }[] = text.startsWith('[')
+  const rows: { Name?: string; Service?: string; State?: string; Health?: string; ExitCode?: number }[] = text.startsWith('[')
     ? JSON.parse(text)
     : text
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l))
-  return rows
-    .filter(
-      (c) => c.Health === 'unhealthy' || (c.State !== 'running' && c.ExitCode !== 0) || (c.State === 'running' && c.Health === 'starting')
-    )
-    .map((c) => ({
-      service: c.Service ?? '?',
-      state: c.Health === 'unhealthy' ? 'is unhealthy' : c.State === 'running' ? 'was still starting' : `exited with code ${c.ExitCode}`
-    }))
+  const bad = rows.filter(
+    (c) => c.Health === 'unhealthy' || (c.State !== 'running' && c.ExitCode !== 0) || (c.State === 'running' && c.Health === 'starting')
+  )
+  return Promise.all(
+    bad.map(async (c) => {
+      let health: Health | undefined
+      let retries: number | undefined
+      if (c.Name && c.Health === 'unhealthy') {
+        const i = await exec.capture('docker', ['inspect', '--format', '{{json .State.Health}}\t{{json .Config.Healthcheck}}', c.Name], {
+          silent: true
+        })
+        const [h, config] = i.exitCode === 0 ? i.stdout.trim().split('\t') : []
+        try {
+          health = h ? (JSON.parse(h) as Health) : undefined
+          retries = config ? (JSON.parse(config) as { Retries?: number } | null)?.Retries : undefined
+        } catch {
+          health = undefined
+        }
+      }
+      return { service: c.Service ?? '?', state: notReadyReason(c, health, { ...o, retries }) }
+    })
+  )
 }

@@ -15,12 +15,15 @@ export interface ComposeModel {
   workingDir(service: string): string | undefined
   /** Bind mounts of a service, with absolute host sources. */
   binds(service: string): BindMount[]
+  /** The environment a service's containers get (its `environment` and `env_file`s, as compose resolved them). */
+  environment(service: string): Record<string, string>
 }
 
 type Raw = { services?: Record<string, RawService> }
 type RawService = {
   depends_on?: string[] | Record<string, unknown>
   working_dir?: string
+  environment?: Record<string, string | number | boolean | null> | string[]
   volumes?: (string | { type?: string; source?: string; target?: string })[]
 }
 
@@ -37,6 +40,12 @@ export function parseComposeConfig(yamlText: string): ComposeModel {
       return Array.isArray(d) ? d : Object.keys(d)
     },
     workingDir: (s) => get(s).working_dir,
+    environment: (s) => {
+      const e = get(s).environment ?? {}
+      // Compose v2 prints a mapping; v1 may print a list of KEY=VALUE. A variable without a value is left out.
+      const entries = Array.isArray(e) ? e.map((kv) => kv.split(/=(.*)/s)) : Object.entries(e)
+      return Object.fromEntries(entries.filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]))
+    },
     binds: (s) =>
       (get(s).volumes ?? []).flatMap((v): BindMount[] => {
         if (typeof v === 'string') {
