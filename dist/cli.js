@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { I as Input, q as quoteArg, p as processExec, s as shellLine, m as memoryState, a as projectName, l as lastLines, E as ExitCode, r as readEnvironment, K as Key, T as TierKey, b as setLogSink, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE, c as runArgs, u as upWaitArgs, d as downArgs } from './chunks/state.js';
-import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, g as readRegisteredMarkers, U as UnknownTierError, h as expandPaths, i as deselectionOf, j as readOptions, k as projectLayers, n as readProjectPytest, N as NO_DESELECTION, q as hasCov, D as Document, s as NO_PROJECT_PYTEST, t as planTier, v as tierProjectName, w as checkComposeFiles, x as readConfig, T as TIER_LAYER, y as DEPENDENCY_WAIT_SECONDS, z as readReport, A as isFailing, I as InputError, C as ConfigError } from './chunks/report.js';
+import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, g as readRegisteredMarkers, U as UnknownTierError, h as expandPaths, i as deselectionOf, j as readOptions, k as projectLayers, n as readProjectPytest, N as NO_DESELECTION, q as hasCov, D as Document, s as NO_PROJECT_PYTEST, t as planTier, v as tierProjectName, w as checkComposeFiles, x as readConfig, y as presentImage, T as TIER_LAYER, z as DEPENDENCY_WAIT_SECONDS, A as readReport, C as isFailing, I as InputError, E as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
@@ -449,7 +449,7 @@ async function makeCollector(o) {
     return {
         where: o.compose ? `in the compose service '${o.compose.service}'` : 'on this machine',
         pytestCommand: o.pytestCommand,
-        variables: t.variables,
+        environment: () => t.environment(),
         run: (argv) => t.oneOff(argv, {}, { silent: true }),
         collectOnly: collectOnly((argv) => t.oneOff(argv, {}, { silent: true }), o.pytestCommand),
         async close() {
@@ -613,7 +613,7 @@ async function auditCommand(args, io) {
         const shared = config.pytestArgs;
         const excluded = config.exclude.length ? [...shared, '-k', '', '-m', excludedExpression(config.exclude)] : undefined;
         // What the project's own addopts (or PYTEST_ADDOPTS) deselect is part of the suite: tiers without -m inherit it.
-        const by = deselectionOf(readOptions(projectLayers(readProjectPytest(project.cwd, collector.variables.PYTEST_ADDOPTS))));
+        const by = deselectionOf(readOptions(projectLayers(readProjectPytest(project.cwd, (await collector.environment())?.PYTEST_ADDOPTS))));
         const [all, excludedIds, registered, byDefault, ...byTier] = await pool([
             () => collect(collector, [...shared, ...NO_DESELECTION]),
             async () => (excluded ? collect(collector, excluded) : []),
@@ -964,7 +964,7 @@ function placeholderResultsDir(tier) {
 async function planRun(inputs, tiers, env, exec = processExec) {
     const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(inputs.tier);
     if (inputs.runner === 'host') {
-        const plan = await planTier(inputs, { tiers, resultsDir, pytestAddopts: env.variables.PYTEST_ADDOPTS });
+        const plan = await planTier(inputs, { tiers, resultsDir, environment: env.variables });
         const base = { tier: plan.tier, options: plan.options, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings };
         return { ...base, command: plan.argv, steps: [{ what: 'Run pytest on this machine', argv: plan.argv }] };
     }
@@ -977,15 +977,18 @@ async function planRun(inputs, tiers, env, exec = processExec) {
     };
     let model;
     let composeProblem;
+    let image;
     try {
         checkComposeFiles(inputs.composeFiles, inputs.workingDirectory, Input.ComposeFile);
         model = await readConfig(exec, project);
+        // The image's own environment, if it is there already (plan builds and pulls nothing): a run reads it too.
+        image = await presentImage(exec, project, { service: inputs.service, model });
     }
     catch (e) {
         composeProblem = e.message;
     }
-    const pytestAddopts = model?.environment(inputs.service).PYTEST_ADDOPTS;
-    const plan = await planTier(inputs, { tiers, resultsDir, pytestAddopts });
+    const environment = model ? { ...image?.env, ...model.environment(inputs.service) } : undefined;
+    const plan = await planTier(inputs, { tiers, resultsDir, environment });
     const base = { tier: plan.tier, options: plan.options, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings };
     const args = runArgs(project, {
         service: inputs.service,

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { E as parseCommonInputs, F as lines, G as parseBoolean, H as checkNoNul, I as InputError, l as loadProjectConfig, J as withConfigDefaults, p as parseTierInputs, K as sameJob, L as jobLabel, M as manifestIdentity, O as countCases, P as parseManifest, Q as shardOf, R as parseJunit, S as projectCoverageConfig, V as coverageTotals, i as deselectionOf, j as readOptions, k as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, W as SUMMARY_LIMIT_BYTES, X as escapeInline, Y as clip, Z as table, _ as formatSeconds, A as isFailing, $ as codeSpan, a0 as formatPercent, v as tierProjectName, a1 as defaultResultsDir, o as openTarget, n as readProjectPytest, a2 as canUpload, a3 as publish, a4 as createArtifacts, r as runTier, a5 as reportTier, f as findTier, a6 as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
+import { F as parseCommonInputs, G as lines, H as parseBoolean, J as checkNoNul, I as InputError, l as loadProjectConfig, K as withConfigDefaults, p as parseTierInputs, L as sameJob, M as jobLabel, O as manifestIdentity, P as countCases, Q as parseManifest, R as shardOf, S as parseJunit, V as projectCoverageConfig, W as coverageTotals, i as deselectionOf, j as readOptions, k as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, X as SUMMARY_LIMIT_BYTES, Y as escapeInline, Z as clip, _ as table, $ as formatSeconds, C as isFailing, a0 as codeSpan, a1 as formatPercent, v as tierProjectName, a2 as defaultResultsDir, o as openTarget, n as readProjectPytest, a3 as canUpload, a4 as publish, a5 as createArtifacts, r as runTier, a6 as reportTier, f as findTier, a7 as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
 import { e as MergeInput, f as MERGED_ARTIFACT, g as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, h as MODES, i as MANIFEST_FILE, j as MergedFile, k as log, l as lastLines, s as shellLine, n as byteLength, o as clipBytes, t as ARTIFACT_PREFIX, v as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, K as Key, T as TierKey } from './chunks/state.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -125,9 +125,23 @@ function readSettings(raw, workspace) {
 function identityOf(r) {
     return { ...manifestIdentity(r.manifest), shard: r.shard };
 }
-/** How a job is shown: `unit`, `unit [python=3.12]`, `unit 2/4`. */
+/** How a job is shown: `unit`, `unit [python=3.12]`, `unit 2/4`, or `unit (nightly)` beside another `unit`. */
 function label(r) {
-    return jobLabel(identityOf(r));
+    return r.label ?? jobLabel(identityOf(r));
+}
+/**
+ * The results, each job that would look like another (same tier, key and shard: jobs of two workflow jobs, or two
+ * steps of one) labelled with its workflow job, then its artifact, so that every row of the merge is told apart.
+ */
+function withDistinctLabels(results) {
+    const seen = new Map();
+    for (const r of results)
+        seen.set(label(r), (seen.get(label(r)) ?? 0) + 1);
+    const out = results.map((r) => ((seen.get(label(r)) ?? 0) > 1 && r.manifest.job ? { ...r, label: `${label(r)} (${r.manifest.job})` } : r));
+    const again = new Map();
+    for (const r of out)
+        again.set(label(r), (again.get(label(r)) ?? 0) + 1);
+    return out.map((r) => ((again.get(label(r)) ?? 0) > 1 ? { ...r, label: `${label(r)} (${r.artifactName})` } : r));
 }
 /** Whether `a` is newer than `b`: the higher run attempt, then the later finish, then the later upload. */
 function isNewer(a, b) {
@@ -564,10 +578,11 @@ async function combineCoverage(o) {
     fs.mkdirSync(inputsDir, { recursive: true });
     // Containers may run as any user: combine deletes its inputs and writes next to them.
     fs.chmodSync(inputsDir, 0o777);
-    for (const t of o.tiers) {
+    // One file per job, numbered: two jobs of one tier (a matrix) each bring their own data.
+    o.tiers.forEach((t, i) => {
         if (t.coverageData)
-            fs.copyFileSync(t.coverageData, path.join(inputsDir, `.coverage.${label(t).replace(/[^\w.-]+/g, '-')}`));
-    }
+            fs.copyFileSync(t.coverageData, path.join(inputsDir, `.coverage.${i + 1}-${label(t).replace(/[^\w.-]+/g, '-')}`));
+    });
     const read = (f) => {
         const p = path.join(o.projectDir, f);
         return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined;
@@ -811,7 +826,7 @@ function auditSection(input, caps) {
         `${p.covered} ran, **${p.gaps.length} ran in no tier**, ${p.overlaps.length} ran in more than one tier ` +
         `(${formatSeconds(p.extraSeconds)} of test time spent on the repeats).`);
     if (p.deselectedGaps) {
-        out.push(`Of the tests no tier ran, **${p.deselectedGaps.count} are deselected by the project's own ${escapeInline(p.deselectedGaps.by)}**: ` +
+        out.push(`Of the tests no tier ran, **${p.deselectedGaps.count} are deselected by the project's own ${codeSpan(p.deselectedGaps.by)}**: ` +
             `tiers that set no \`-m\` inherit it. Give them a tier, or list their marker under \`exclude\` if leaving them out is meant.`);
     }
     if (p.gaps.length) {
@@ -862,7 +877,8 @@ function notesSection(input) {
             parts.push('combined coverage (data, XML, HTML)');
         if (input.audit?.partition)
             parts.push('the full partition audit');
-        out.push(`- The artifact ${codeSpan(input.artifactName)} holds ${parts.join(', ')}.`);
+        const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0];
+        out.push(`- The artifact ${codeSpan(input.artifactName)} holds ${list}.`);
     }
     return out.length ? ['### Notes', out.join('\n')].join('\n\n') : '';
 }
@@ -940,7 +956,7 @@ async function runMerge(inputs, deps) {
     const { kept, superseded } = pickNewest(read.filter((r) => !isUnreadable(r)));
     for (const s of superseded)
         log.info(`${s.result.artifactName} (attempt ${s.result.manifest.runAttempt}) is an earlier attempt of ${label(s.by)}; keeping ${s.by.artifactName} (attempt ${s.by.manifest.runAttempt}).`);
-    const tiers = pipelineOrder(kept, inputs.expectedTiers);
+    const tiers = withDistinctLabels(pipelineOrder(kept, inputs.expectedTiers));
     const missing = missingTiers(inputs.expectedTiers, tiers);
     const tests = pipelineTests(tiers);
     const report = pipelineReport(tiers, tests);
@@ -1001,7 +1017,7 @@ async function runMerge(inputs, deps) {
         const r = runner;
         await log.group('Audit the partition', async () => {
             try {
-                const project = readProjectPytest(inputs.workingDirectory, r.variables.PYTEST_ADDOPTS);
+                const project = readProjectPytest(inputs.workingDirectory, (await r.environment())?.PYTEST_ADDOPTS);
                 const suite = await collectSuite(r, inputs.pytestCommand, {
                     excludeMarkers: inputs.excludeMarkers,
                     project,

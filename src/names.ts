@@ -61,6 +61,15 @@ export const PYTEST_ENV: Readonly<Record<string, string>> = { PYTHONDONTWRITEBYT
 /** Where the host results folder is mounted inside the test container. */
 export const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results'
 
+/** The module name of the action's pytest plugin, loaded with `-p` (see tiers/pytest-plugin.ts). */
+export const PLUGIN_MODULE = 'pytier_plugin'
+
+/** Folder of the results where the plugin's module is written, put first on the test process's PYTHONPATH. */
+export const PLUGIN_DIR = '.pytier'
+
+/** The JUnit property in which the plugin records an outcome JUnit has no element for. */
+export const OUTCOME_PROPERTY = 'pytier_outcome'
+
 /** File name of the JUnit XML report inside the results folder. */
 export const JUNIT_FILE = 'junit.xml'
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { a4 as loadCleanup, k as log, d as downArgs } from './state.js';
+import { a7 as loadCleanup, k as log, d as downArgs } from './state.js';
 
 /** Removes what a tier run (or a merge) started: quick, idempotent, and it only ever warns. */
 /**

@@ -117,6 +117,12 @@ const State = {
 const PYTEST_ENV = { PYTHONDONTWRITEBYTECODE: '1' };
 /** Where the host results folder is mounted inside the test container. */
 const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results';
+/** The module name of the action's pytest plugin, loaded with `-p` (see tiers/pytest-plugin.ts). */
+const PLUGIN_MODULE = 'pytier_plugin';
+/** Folder of the results where the plugin's module is written, put first on the test process's PYTHONPATH. */
+const PLUGIN_DIR = '.pytier';
+/** The JUnit property in which the plugin records an outcome JUnit has no element for. */
+const OUTCOME_PROPERTY = 'pytier_outcome';
 /** File name of the JUnit XML report inside the results folder. */
 const JUNIT_FILE = 'junit.xml';
 /** File name of the Cobertura XML coverage report inside the results folder. */
@@ -31152,4 +31158,4 @@ function loadCleanup(store) {
     }
 }
 
-export { getDefaultExportFromCjs as $, ANY_TIERS as A, composeBase as B, COVERAGE_REPORTS_DIR as C, DEFAULT_ACTION as D, ExitCode$1 as E, saveCleanup as F, DEFAULT_CONFIG_PATH as G, CriticalKey as H, Input as I, JUNIT_FILE as J, Key as K, DEFAULT_CRITICAL_TIER as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PYTEST_ENV as P, info as Q, RUNNERS as R, warning as S, TierKey as T, setSecret as U, HttpClient as V, WORKFLOW_FILE as W, BearerCredentialHandler as X, HttpCodes as Y, getAugmentedNamespace as Z, commonjsGlobal as _, projectName as a, error as a0, requireTunnel as a1, requireUndici as a2, undiciExports as a3, loadCleanup as a4, getInput as a5, getState as a6, saveState as a7, setOutput as a8, setFailed as a9, summary as aa, group as ab, setLogSink as b, runArgs as c, downArgs as d, MergeInput as e, MERGED_ARTIFACT as f, DEFAULT_EXCLUDE as g, MODES as h, MANIFEST_FILE as i, MergedFile as j, log as k, lastLines as l, memoryState as m, byteLength as n, clipBytes as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, ARTIFACT_PREFIX as t, upWaitArgs as u, MergeOutput as v, coverageDataFile as w, COVERAGE_XML_FILE as x, debug as y, CONTAINER_RESULTS_DIR as z };
+export { HttpCodes as $, ANY_TIERS as A, debug as B, COVERAGE_REPORTS_DIR as C, DEFAULT_ACTION as D, ExitCode$1 as E, OUTCOME_PROPERTY as F, CONTAINER_RESULTS_DIR as G, composeBase as H, Input as I, JUNIT_FILE as J, Key as K, saveCleanup as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PYTEST_ENV as P, DEFAULT_CONFIG_PATH as Q, RUNNERS as R, CriticalKey as S, TierKey as T, DEFAULT_CRITICAL_TIER as U, info as V, WORKFLOW_FILE as W, warning as X, setSecret as Y, HttpClient as Z, BearerCredentialHandler as _, projectName as a, getAugmentedNamespace as a0, commonjsGlobal as a1, getDefaultExportFromCjs as a2, error as a3, requireTunnel as a4, requireUndici as a5, undiciExports as a6, loadCleanup as a7, getInput as a8, getState as a9, saveState as aa, setOutput as ab, setFailed as ac, summary as ad, group as ae, setLogSink as b, runArgs as c, downArgs as d, MergeInput as e, MERGED_ARTIFACT as f, DEFAULT_EXCLUDE as g, MODES as h, MANIFEST_FILE as i, MergedFile as j, log as k, lastLines as l, memoryState as m, byteLength as n, clipBytes as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, ARTIFACT_PREFIX as t, upWaitArgs as u, MergeOutput as v, coverageDataFile as w, PLUGIN_MODULE as x, PLUGIN_DIR as y, COVERAGE_XML_FILE as z };

@@ -1,4 +1,4 @@
-import { a5 as getInput$1, a6 as getState, a7 as saveState, a8 as setOutput, a9 as setFailed, aa as summary, a0 as error, ab as group, S as warning, Q as info } from './state.js';
+import { a8 as getInput$1, a9 as getState, aa as saveState, ab as setOutput, ac as setFailed, ad as summary, a3 as error, ae as group, X as warning, V as info } from './state.js';
 
 /**
  * The action's side of the seams, written through @actions/core: the log sink, the state store, the job summary,

@@ -95,7 +95,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
     const shared = config.pytestArgs
     const excluded = config.exclude.length ? [...shared, '-k', '', '-m', excludedExpression(config.exclude)] : undefined
     // What the project's own addopts (or PYTEST_ADDOPTS) deselect is part of the suite: tiers without -m inherit it.
-    const by = deselectionOf(readOptions(projectLayers(readProjectPytest(project.cwd, collector.variables.PYTEST_ADDOPTS))))
+    const by = deselectionOf(readOptions(projectLayers(readProjectPytest(project.cwd, (await collector.environment())?.PYTEST_ADDOPTS))))
     const [all, excludedIds, registered, byDefault, ...byTier] = await pool<string[] | undefined>(
       [
         () => collect(collector, [...shared, ...NO_DESELECTION]),

@@ -26,7 +26,7 @@ export interface Collector {
   /** The command that starts pytest there. */
   pytestCommand: readonly string[]
   /** The environment pytest gets there, as far as known (PYTEST_ADDOPTS is part of what pytest does). */
-  variables: Readonly<Record<string, string | undefined>>
+  environment(): Promise<Readonly<Record<string, string | undefined>> | undefined>
   /** Runs an argv (the pytest command and its arguments) there and captures what it printed. */
   run(argv: string[]): Promise<Captured>
   /** Collects the node ids a selection (paths, `-m`, arguments) selects; returns what pytest printed. */
@@ -70,7 +70,7 @@ export async function makeCollector(o: CollectorOptions): Promise<Collector> {
   return {
     where: o.compose ? `in the compose service '${o.compose.service}'` : 'on this machine',
     pytestCommand: o.pytestCommand,
-    variables: t.variables,
+    environment: () => t.environment(),
     run: (argv) => t.oneOff(argv, {}, { silent: true }),
     collectOnly: collectOnly((argv) => t.oneOff(argv, {}, { silent: true }), o.pytestCommand),
     async close() {

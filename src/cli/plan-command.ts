@@ -7,7 +7,7 @@ import { readEnvironment, type Environment } from '../seams/environment.js'
 import { projectLayers, TIER_LAYER, type ResolvedTier } from '../tiers/tier-command.js'
 import type { PytestOptions, Sourced } from '../tiers/pytest-options.js'
 import { DEPENDENCY_WAIT_SECONDS } from '../seams/target.js'
-import { checkComposeFiles, readConfig } from '../seams/compose/client.js'
+import { checkComposeFiles, presentImage, readConfig, type ImageConfig } from '../seams/compose/client.js'
 import type { ComposeModel } from '../seams/compose/compose-config.js'
 import { processExec, type ProcessExec } from '../seams/exec.js'
 import type { TierSpec } from '../tiers/builtin.js'
@@ -88,7 +88,7 @@ export async function planRun(
 ): Promise<RunPlan> {
   const resultsDir = inputs.resultsDirectory ?? placeholderResultsDir(inputs.tier)
   if (inputs.runner === 'host') {
-    const plan = await planTier(inputs, { tiers, resultsDir, pytestAddopts: env.variables.PYTEST_ADDOPTS })
+    const plan = await planTier(inputs, { tiers, resultsDir, environment: env.variables })
     const base = { tier: plan.tier, options: plan.options, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings }
     return { ...base, command: plan.argv, steps: [{ what: 'Run pytest on this machine', argv: plan.argv }] }
   }
@@ -101,14 +101,17 @@ export async function planRun(
   }
   let model: ComposeModel | undefined
   let composeProblem: string | undefined
+  let image: ImageConfig | undefined
   try {
     checkComposeFiles(inputs.composeFiles, inputs.workingDirectory, Input.ComposeFile)
     model = await readConfig(exec, project)
+    // The image's own environment, if it is there already (plan builds and pulls nothing): a run reads it too.
+    image = await presentImage(exec, project, { service: inputs.service, model })
   } catch (e) {
     composeProblem = (e as Error).message
   }
-  const pytestAddopts = model?.environment(inputs.service).PYTEST_ADDOPTS
-  const plan = await planTier(inputs, { tiers, resultsDir, pytestAddopts })
+  const environment = model ? { ...image?.env, ...model.environment(inputs.service) } : undefined
+  const plan = await planTier(inputs, { tiers, resultsDir, environment })
   const base = { tier: plan.tier, options: plan.options, pytestArgv: plan.argv, env: plan.env, resultsDir, warnings: plan.warnings }
   const args = runArgs(project, {
     service: inputs.service,

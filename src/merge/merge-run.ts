@@ -21,7 +21,7 @@ import type { MergeInputs } from '../inputs/merge-inputs.js'
 import { writeMergedJunit } from './junit-writer.js'
 import { auditPartition, type Partition } from './partition.js'
 import { downloadTierArtifacts, isUnreadable, readTierArtifact, type Unreadable } from './read.js'
-import { label, missingTiers, pickNewest, pipelineOrder, type TierResult } from './select.js'
+import { label, missingTiers, pickNewest, pipelineOrder, withDistinctLabels, type TierResult } from './select.js'
 import { combineCoverage, collectSuite, type CombinedCoverage } from './steps.js'
 import { renderMergeSummary } from './merge-summary.js'
 import { mergeVerdict, type MergeVerdict } from './verdict.js'
@@ -77,7 +77,7 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     log.info(
       `${s.result.artifactName} (attempt ${s.result.manifest.runAttempt}) is an earlier attempt of ${label(s.by)}; keeping ${s.by.artifactName} (attempt ${s.by.manifest.runAttempt}).`
     )
-  const tiers = pipelineOrder(kept, inputs.expectedTiers)
+  const tiers = withDistinctLabels(pipelineOrder(kept, inputs.expectedTiers))
   const missing = missingTiers(inputs.expectedTiers, tiers)
   const tests = pipelineTests(tiers)
   const report = pipelineReport(tiers, tests)
@@ -146,7 +146,7 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     const r = runner
     await log.group('Audit the partition', async () => {
       try {
-        const project = readProjectPytest(inputs.workingDirectory, r.variables.PYTEST_ADDOPTS)
+        const project = readProjectPytest(inputs.workingDirectory, (await r.environment())?.PYTEST_ADDOPTS)
         const suite = await collectSuite(r, inputs.pytestCommand, {
           excludeMarkers: inputs.excludeMarkers,
           project,

@@ -165,7 +165,7 @@ function auditSection(input: MergeSummaryInput, caps: Caps): string {
   )
   if (p.deselectedGaps) {
     out.push(
-      `Of the tests no tier ran, **${p.deselectedGaps.count} are deselected by the project's own ${escapeInline(p.deselectedGaps.by)}**: ` +
+      `Of the tests no tier ran, **${p.deselectedGaps.count} are deselected by the project's own ${codeSpan(p.deselectedGaps.by)}**: ` +
         `tiers that set no \`-m\` inherit it. Give them a tier, or list their marker under \`exclude\` if leaving them out is meant.`
     )
   }
@@ -230,7 +230,8 @@ function notesSection(input: MergeSummaryInput): string {
     const parts = ['the merged JUnit report']
     if (input.coverage?.totals) parts.push('combined coverage (data, XML, HTML)')
     if (input.audit?.partition) parts.push('the full partition audit')
-    out.push(`- The artifact ${codeSpan(input.artifactName)} holds ${parts.join(', ')}.`)
+    const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]
+    out.push(`- The artifact ${codeSpan(input.artifactName)} holds ${list}.`)
   }
   return out.length ? ['### Notes', out.join('\n')].join('\n\n') : ''
 }

@@ -19,6 +19,8 @@ export interface TierResult {
   reportError?: string
   /** Host path of the coverage data file, when the job collected coverage. */
   coverageData?: string
+  /** How the job is shown when its tier, key and shard alone would not tell it apart (see `withDistinctLabels`). */
+  label?: string
 }
 
 /** A result that lost to a newer one claiming the same tier and shard. */
@@ -38,9 +40,22 @@ export function identityOf(r: Pick<TierResult, 'manifest' | 'shard'>): JobIdenti
   return { ...manifestIdentity(r.manifest), shard: r.shard }
 }
 
-/** How a job is shown: `unit`, `unit [python=3.12]`, `unit 2/4`. */
-export function label(r: Pick<TierResult, 'manifest' | 'shard'>): string {
-  return jobLabel(identityOf(r))
+/** How a job is shown: `unit`, `unit [python=3.12]`, `unit 2/4`, or `unit (nightly)` beside another `unit`. */
+export function label(r: Pick<TierResult, 'manifest' | 'shard' | 'label'>): string {
+  return r.label ?? jobLabel(identityOf(r))
+}
+
+/**
+ * The results, each job that would look like another (same tier, key and shard: jobs of two workflow jobs, or two
+ * steps of one) labelled with its workflow job, then its artifact, so that every row of the merge is told apart.
+ */
+export function withDistinctLabels(results: readonly TierResult[]): TierResult[] {
+  const seen = new Map<string, number>()
+  for (const r of results) seen.set(label(r), (seen.get(label(r)) ?? 0) + 1)
+  const out = results.map((r) => ((seen.get(label(r)) ?? 0) > 1 && r.manifest.job ? { ...r, label: `${label(r)} (${r.manifest.job})` } : r))
+  const again = new Map<string, number>()
+  for (const r of out) again.set(label(r), (again.get(label(r)) ?? 0) + 1)
+  return out.map((r) => ((again.get(label(r)) ?? 0) > 1 ? { ...r, label: `${label(r)} (${r.artifactName})` } : r))
 }
 
 /** Whether `a` is newer than `b`: the higher run attempt, then the later finish, then the later upload. */

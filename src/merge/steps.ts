@@ -48,9 +48,10 @@ export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedC
   fs.mkdirSync(inputsDir, { recursive: true })
   // Containers may run as any user: combine deletes its inputs and writes next to them.
   fs.chmodSync(inputsDir, 0o777)
-  for (const t of o.tiers) {
-    if (t.coverageData) fs.copyFileSync(t.coverageData, path.join(inputsDir, `.coverage.${label(t).replace(/[^\w.-]+/g, '-')}`))
-  }
+  // One file per job, numbered: two jobs of one tier (a matrix) each bring their own data.
+  o.tiers.forEach((t, i) => {
+    if (t.coverageData) fs.copyFileSync(t.coverageData, path.join(inputsDir, `.coverage.${i + 1}-${label(t).replace(/[^\w.-]+/g, '-')}`))
+  })
   const read = (f: string): string | undefined => {
     const p = path.join(o.projectDir, f)
     return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined

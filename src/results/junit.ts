@@ -2,6 +2,7 @@
 import { SaxesParser } from 'saxes'
 import { countCases, isFailing, type TestCase, type TestReport, type TestStatus } from './model.js'
 import { failingLine, makeNodeResolver, type JunitLocation, type LocateOptions, type ResolvedNode } from './nodeid.js'
+import { OUTCOME_PROPERTY } from '../names.js'
 
 /** A JUnit file that is not well-formed, not a JUnit report, or empty; names the file and the position. */
 export class JunitParseError extends Error {
@@ -38,12 +39,15 @@ interface Outcome {
 interface OpenCase {
   attrs: Record<string, string>
   outcomes: Outcome[]
+  /** The outcome the action's pytest plugin recorded as a property, which JUnit has no element for (`xpassed`). */
+  recorded?: string
 }
 
 /**
  * Parses one JUnit XML report as pytest writes it: a `<testsuites>` or bare `<testsuite>` root, junit_family
  * xunit1 (with `file` and `line`) or xunit2, with or without xdist. `<system-out>`, `<system-err>` and
- * `<properties>` are skipped. `counts.durationSeconds` is the sum of the top-level suites' `time` (pytest's
+ * `<properties>` are skipped, but for the outcome the action's pytest plugin records (a non-strict xpass, which
+ * pytest writes as a pass). `counts.durationSeconds` is the sum of the top-level suites' `time` (pytest's
  * session wall time) when present, else the sum of the tests' times.
  *
  * A test that failed (or errored in setup) and then errored in teardown, which pytest writes as two
@@ -83,6 +87,8 @@ export function parseJunit(xml: string, opts: JunitOptions): TestReport {
       if (suiteDepth++ === 0 && a.time !== undefined && Number.isFinite(t)) suiteTime = (suiteTime ?? 0) + t
     } else if (tag.name === 'testcase') {
       open = { attrs: a, outcomes: [] }
+    } else if (open && tag.name === 'property' && a.name === OUTCOME_PROPERTY) {
+      open.recorded = a.value
     } else if (open && !outcome && (tag.name === 'failure' || tag.name === 'error' || tag.name === 'skipped')) {
       outcome = { kind: tag.name, type: a.type, message: a.message?.slice(0, MAX_MESSAGE_CHARS), text: '' }
       text = new Tail(MAX_DETAILS_CHARS)
@@ -130,6 +136,8 @@ function toCase(open: OpenCase, resolveNode: (l: JunitLocation) => ResolvedNode,
   if (failure) status = 'failed'
   else if (error) status = 'error'
   else if (skip) status = skip.type === 'pytest.xfail' ? 'xfailed' : skip.message === LEGACY_XPASS ? 'xpassed' : 'skipped'
+  // pytest writes a non-strict xpass as a plain pass; the action's plugin says what it was.
+  else if (open.recorded === 'xpassed') status = 'xpassed'
 
   const failing = status === 'failed' || status === 'error'
   const details = failing

@@ -13,6 +13,7 @@ import { expandPaths } from '../seams/glob.js'
 import { projectName } from '../seams/compose/argv.js'
 import { findTier } from '../tiers/lookup.js'
 import { jobKeyOf, type JobIdentity } from '../tiers/job.js'
+import { pluginLoads } from '../tiers/pytest-plugin.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { split } from 'shlex'
 import { readOptions, type PytestOptions } from '../tiers/pytest-options.js'
@@ -50,6 +51,8 @@ export interface TierPlan {
   options: PytestOptions
   /** The job this run is: its tier, workflow job, job key (and shard), which name its artifact and merge row. */
   job: JobIdentity
+  /** Whether the run loads the action's pytest plugin (its module is then written into the results folder). */
+  plugin: boolean
 }
 
 /** Where the results folder is as pytest sees it: mounted in the container, or the host folder itself. */
@@ -73,14 +76,24 @@ export function defaultResultsDir(o: { workingDirectory: string; runnerTemp?: st
  */
 export async function planTier(
   inputs: TierInputs,
-  o: { tiers: readonly TierSpec[]; resultsDir: string; pytestAddopts?: string; workflowJob?: string }
+  o: {
+    tiers: readonly TierSpec[]
+    resultsDir: string
+    workflowJob?: string
+    /**
+     * The environment pytest gets where it runs (see `Target.environment`): its PYTEST_ADDOPTS is part of what pytest
+     * does, and knowing its PYTHONPATH lets the action's plugin be added without hiding the project's.
+     */
+    environment?: Readonly<Record<string, string | undefined>>
+  }
 ): Promise<TierPlan> {
-  const project = readProjectPytest(inputs.workingDirectory, o.pytestAddopts)
+  const project = readProjectPytest(inputs.workingDirectory, o.environment?.PYTEST_ADDOPTS)
   const resolved = resolveTier(findTier(o.tiers, inputs.tier), inputs, project)
   const paths = await expandPaths(resolved.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)
   const tier = { ...resolved, paths }
   const resultsPath = resultsPathFor(inputs.runner, o.resultsDir)
-  const { harness, env } = harnessFor(tier, resultsPath)
+  const plugin = o.environment && pluginLoads(inputs.pytestCommand) ? { pythonPath: o.environment.PYTHONPATH } : undefined
+  const { harness, env } = harnessFor(tier, resultsPath, { plugin })
   const argv = buildPytestArgv(inputs.pytestCommand, tier, harness)
   const options = readOptions([...projectLayers(project), { source: TIER_LAYER, args: argv.slice(inputs.pytestCommand.length) }])
   return {
@@ -92,7 +105,8 @@ export async function planTier(
     junitPath: path.join(o.resultsDir, JUNIT_FILE),
     warnings: reportsInProject(project),
     options,
-    job: { tier: tier.name, workflowJob: o.workflowJob ?? '', key: jobKeyOf(inputs) }
+    job: { tier: tier.name, workflowJob: o.workflowJob ?? '', key: jobKeyOf(inputs) },
+    plugin: harness.plugin === true
   }
 }
 

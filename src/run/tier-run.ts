@@ -5,6 +5,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { PLUGIN_DIR } from '../names.js'
+import { PLUGIN_FILE, PLUGIN_SOURCE } from '../tiers/pytest-plugin.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import type { BindMount } from '../seams/compose/compose-config.js'
 import type { Environment } from '../seams/environment.js'
@@ -70,15 +73,28 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     deps.onPlan?.(draft)
     throw e
   }
-  // PYTEST_ADDOPTS where pytest runs (the service's environment) is part of what pytest will do.
-  const pytestAddopts = target.variables.PYTEST_ADDOPTS
-  const plan = pytestAddopts ? await planTier(inputs, { tiers: deps.tiers, resultsDir, pytestAddopts, workflowJob: env.job }) : draft
+  // What pytest gets where it runs (the image's and the service's environment): its PYTEST_ADDOPTS is part of what
+  // pytest does, and its PYTHONPATH is kept behind the plugin's folder.
+  let plan = draft
+  try {
+    const environment = await target.environment()
+    if (environment) plan = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job, environment })
+    else log.info("The test image's environment could not be read: the run goes without the action's pytest plugin.")
+  } catch (e) {
+    deps.onPlan?.(draft)
+    throw e
+  }
   for (const w of plan.warnings) log.warning(w)
   deps.onPlan?.(plan)
 
   fs.mkdirSync(resultsDir, { recursive: true })
   // The test image may run as any user: it must be able to write its results here.
   fs.chmodSync(resultsDir, 0o777)
+  const pluginDir = path.join(resultsDir, PLUGIN_DIR)
+  if (plan.plugin) {
+    fs.mkdirSync(pluginDir, { recursive: true })
+    fs.writeFileSync(path.join(pluginDir, PLUGIN_FILE), PLUGIN_SOURCE)
+  }
   const { tier } = plan
 
   const started = Date.now()
@@ -112,6 +128,8 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   })
   const wallSeconds = (Date.now() - started) / 1000
   await target.release()
+  // The plugin's module is not a result (and results-directory may be inside the checkout).
+  fs.rmSync(pluginDir, { recursive: true, force: true })
   log.info(`pytest ended with exit code ${result.exitCode} after ${wallSeconds.toFixed(1)} s.`)
 
   let verdict = classify(result.exitCode, {

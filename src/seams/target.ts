@@ -5,7 +5,7 @@
 import { log } from './log.js'
 import * as path from 'node:path'
 import { CONTAINER_RESULTS_DIR, Input, PYTEST_ENV, type RunnerKind } from '../names.js'
-import { checkComposeFiles, detectCompose, readConfig, startDependencies } from './compose/client.js'
+import { checkComposeFiles, detectCompose, readConfig, serviceImage, startDependencies, type ImageConfig } from './compose/client.js'
 import type { BindMount } from './compose/compose-config.js'
 import type { Captured, ProcessExec, Running } from './exec.js'
 import type { Environment } from './environment.js'
@@ -19,8 +19,11 @@ export interface Target {
   resultsPath: string
   /** Bind mounts of the test service (container paths map back to host paths through them). */
   binds: BindMount[]
-  /** The environment pytest gets there, as far as the action knows it (the service's, or the runner's). */
-  variables: Readonly<Record<string, string | undefined>>
+  /**
+   * The environment pytest gets there: the image's and the service's under compose (the image is built or pulled
+   * first if it is not there yet), the runner's on the host. Undefined when the image's cannot be read.
+   */
+  environment(): Promise<Readonly<Record<string, string | undefined>> | undefined>
   /** Where the project is as pytest sees it; may start a short container, so call it after the run. */
   locate(): Promise<Location>
   /**
@@ -93,16 +96,22 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
     return o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: opts.silent })
   }
   let located: Location | undefined
+  let image: Promise<ImageConfig | undefined> | undefined
+  const imageConfig = (): Promise<ImageConfig | undefined> => (image ??= serviceImage(o.exec, project, { service: o.service, model }))
 
   return {
     resultsPath: CONTAINER_RESULTS_DIR,
     binds,
-    variables: model.environment(o.service),
+    async environment() {
+      const config = await imageConfig()
+      return config ? { ...config.env, ...model.environment(o.service) } : undefined
+    },
     oneOff,
     async locate() {
       if (located) return located
       const mounted = binds.find((b) => b.source === o.cwd)?.target
-      let workingDir = model.workingDir(o.service)
+      // The service's working_dir, else the image's WORKDIR (code baked into the image runs there).
+      let workingDir = model.workingDir(o.service) ?? (image ? (await image)?.workingDir : undefined)
       if (!workingDir) {
         // Code baked into the image: its WORKDIR is where pytest ran; ask the container itself.
         const r = await oneOff([], {}, { silent: true, entrypoint: 'pwd' })
@@ -144,7 +153,7 @@ export function hostTarget(o: { exec: ProcessExec; cwd: string; hostResults: str
   return {
     resultsPath: o.hostResults,
     binds: [],
-    variables,
+    environment: async () => variables,
     locate: async () => ({ workingDir: o.cwd, projectRoot: o.cwd }),
     oneOff: (argv, env, opts = {}) =>
       o.exec.capture(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...variables, ...PYTEST_ENV, ...env }, silent: opts.silent }),

@@ -1,6 +1,6 @@
 /** Builds the pytest argv for a tier: pure functions, table-tested. */
 import * as posix from 'node:path/posix'
-import { COVERAGE_REPORTS_DIR, COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, PYTEST_ENV } from '../names.js'
+import { COVERAGE_REPORTS_DIR, COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, PLUGIN_DIR, PLUGIN_MODULE, PYTEST_ENV } from '../names.js'
 import type { TierSpec } from './builtin.js'
 import { COVERAGE_FILE_REPORTS, measuresCoverage, readOptions, type ArgLayer } from './pytest-options.js'
 
@@ -99,6 +99,8 @@ export interface HarnessPaths {
   coverageReports?: string
   /** Whether to collect coverage; undefined leaves the tier's arguments as they are. */
   coverage?: boolean
+  /** Load the action's pytest plugin (`-p pytier_plugin`), whose folder the environment puts on PYTHONPATH. */
+  plugin?: boolean
 }
 
 /**
@@ -108,18 +110,22 @@ export interface HarnessPaths {
  */
 export function harnessFor(
   tier: Pick<ResolvedTier, 'name' | 'coverage'>,
-  resultsPath: string
+  resultsPath: string,
+  o: { plugin?: { pythonPath?: string } } = {}
 ): { harness: HarnessPaths; env: Record<string, string> } {
   const at = (f: string): string => posix.join(resultsPath, f)
+  // The plugin's folder goes first on PYTHONPATH; the one the image or service sets stays after it.
+  const pythonPath: Record<string, string> = o.plugin ? { PYTHONPATH: [at(PLUGIN_DIR), o.plugin.pythonPath].filter(Boolean).join(':') } : {}
   return {
     harness: {
       junitPath: at(JUNIT_FILE),
       cacheDir: at('.pytest_cache'),
       coverage: tier.coverage,
       coverageXml: at(COVERAGE_XML_FILE),
-      coverageReports: at(COVERAGE_REPORTS_DIR)
+      coverageReports: at(COVERAGE_REPORTS_DIR),
+      plugin: !!o.plugin
     },
-    env: { ...PYTEST_ENV, ...(tier.coverage ? { COVERAGE_FILE: at(coverageDataFile(tier.name)) } : {}) }
+    env: { ...PYTEST_ENV, ...pythonPath, ...(tier.coverage ? { COVERAGE_FILE: at(coverageDataFile(tier.name)) } : {}) }
   }
 }
 
@@ -166,6 +172,7 @@ export function buildPytestArgv(
   else if (inherited.workers && !noWorkers(inherited.workers.value)) argv.push('-n', '0')
   if (tier.dist) argv.push('--dist', tier.dist)
   argv.push(...tier.args)
+  if (harness.plugin) argv.push('-p', PLUGIN_MODULE)
   argv.push(`--junitxml=${harness.junitPath}`, '-o', `cache_dir=${harness.cacheDir}`)
   const own = readOptions([...layers, { source: TIER_LAYER, args: tier.args }])
   if (harness.coverage === true) {

@@ -41,7 +41,8 @@ const PLAN: TierPlan = {
   resultsPath: '/tmp/pytest-tier-results',
   junitPath: '/runner/temp/pytest-tier/p/junit.xml',
   options: readOptions([{ source: TIER_LAYER, args: ['tests/unit', '-m', 'not integration and not slow', '-n', 'auto'] }]),
-  job: { tier: 'unit', workflowJob: 'tests', key: '' }
+  job: { tier: 'unit', workflowJob: 'tests', key: '' },
+  plugin: false
 }
 
 const PLANNED = {

@@ -54,7 +54,7 @@ describe('collect', () => {
   const collector = (exitCode: number, stdout: string, calls: string[][] = []): Collector => ({
     where: "in the compose service 'test'",
     pytestCommand: ['python', '-m', 'pytest'],
-    variables: {},
+    environment: async () => ({}),
     run: async () => ({ exitCode: 0, stdout: '', stderr: '' }),
     collectOnly: async (args) => {
       calls.push(args)

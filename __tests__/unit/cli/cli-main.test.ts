@@ -136,6 +136,8 @@ describe('plan', () => {
       '/tmp/r:/tmp/pytest-tier-results',
       '-e',
       'PYTHONDONTWRITEBYTECODE=1',
+      '-e',
+      'PYTHONPATH=/tmp/pytest-tier-results/.pytier',
       'test',
       ...plan.pytestArgv
     ])
@@ -145,6 +147,8 @@ describe('plan', () => {
       'pytest',
       'tests/failing',
       '-x',
+      '-p',
+      'pytier_plugin',
       '--junitxml=/tmp/pytest-tier-results/junit.xml',
       '-o',
       'cache_dir=/tmp/pytest-tier-results/.pytest_cache'
@@ -179,6 +183,8 @@ describe('plan', () => {
       '-n',
       'auto',
       '-x',
+      '-p',
+      'pytier_plugin',
       '--junitxml=/tmp/r/junit.xml',
       '-o',
       'cache_dir=/tmp/r/.pytest_cache'

@@ -32,8 +32,11 @@ describe('planRun', () => {
     ])
     expect(plan.steps[0]?.argv.slice(-6)).toEqual(['up', '-d', '--wait', '--wait-timeout', '180', 'stub'])
     expect(plan.steps[1]?.argv).toEqual(plan.command)
-    // Nothing but reading the configuration: no container, no daemon call.
-    expect(exec.lines().every((l) => / config$/.test(l))).toBe(true)
+    // Nothing but reading the configuration and the image's, if it is there: no container, no build, no pull.
+    expect(exec.lines().map((l) => l.replace(/^docker compose -p \S+ -f docker-compose.test.yml /, ''))).toEqual([
+      'config',
+      'docker image inspect --format {{json .Config}} pytier-python:local'
+    ])
   })
 
   it("shows where the -m in force comes from: the project's addopts when the tier sets none", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isNewer, label, missingTiers, pickNewest, pipelineOrder } from '../../../src/merge/select.js'
+import { isNewer, label, missingTiers, pickNewest, pipelineOrder, withDistinctLabels } from '../../../src/merge/select.js'
 import { shardOf } from '../../../src/results/manifest.js'
 import { manifest, tierResult } from './fixtures.js'
 
@@ -100,5 +100,24 @@ describe('pipelineOrder', () => {
       { ...tierResult('unit', []), shard: { index: 1, total: 2 } }
     ]
     expect(pipelineOrder(r, ['critical', 'unit']).map(label)).toEqual(['critical', 'unit 1/2', 'unit 2/2', 'alpha', 'zeta'])
+  })
+})
+
+describe('withDistinctLabels', () => {
+  it('tells apart jobs that look alike by their workflow job, then by their artifact', () => {
+    const r = withDistinctLabels([
+      tierResult('unit', [], { job: 'nightly' }),
+      tierResult('unit', [], { job: 'tests', artifactName: 'pytest-unit-tests' }, { artifactName: 'pytest-unit-tests' }),
+      tierResult('unit', [], { job: 'tests', artifactName: 'pytest-unit-x' }, { artifactName: 'pytest-unit-x' }),
+      tierResult('unit', [], { job: 'tests', jobKey: 'python=3.12' }),
+      tierResult('integration', [], { job: 'tests' })
+    ])
+    expect(r.map(label)).toEqual([
+      'unit (nightly)',
+      'unit (tests) (pytest-unit-tests)',
+      'unit (tests) (pytest-unit-x)',
+      'unit [python=3.12]',
+      'integration'
+    ])
   })
 })

@@ -136,6 +136,14 @@ describe('parseJunit on real pytest 7.2 output', () => {
   })
 })
 
+describe("parseJunit with the action's plugin", () => {
+  it('counts a non-strict xpass, which pytest writes as a pass, from the property the plugin records', () => {
+    const r = parse('xpass-plugin.xml')
+    expect(statuses(r)).toEqual(['t/test_x.py::test_ok passed', 't/test_x.py::test_xfail xfailed', 't/test_x.py::test_xpass xpassed'])
+    expect(r.counts).toMatchObject({ tests: 3, passed: 1, xfailed: 1, xpassed: 1 })
+  })
+})
+
 describe('parseJunit on broken or hostile input', () => {
   it('names the file and the position of a truncated report', () => {
     expect(() => parse('truncated.xml')).toThrow(JunitParseError)

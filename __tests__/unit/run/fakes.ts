@@ -134,6 +134,8 @@ export interface ComposeBehaviour {
   rm?: Partial<Captured>
   /** `docker inspect` of a container. */
   inspect?: Partial<Captured>
+  /** `docker image inspect --format {{json .Config}}` of the test image; default an image with PATH and no WORKDIR. */
+  image?: Partial<Captured>
 }
 
 /** The fake process seam: it records every call, answers as Docker and Compose would, and plays pytest. */
@@ -201,6 +203,7 @@ export function fakeExec(o: FakeExecOptions = {}): FakeExec {
     if (sub === 'info') return c.info ?? { stdout: '24.0.7\n' }
     if (sub === 'rm') return c.rm ?? {}
     if (sub === 'inspect') return c.inspect ?? { exitCode: 1, stderr: 'no such container' }
+    if (sub === 'image' && call.args[1] === 'inspect') return c.image ?? { stdout: '{"Env":["PATH=/usr/bin"],"WorkingDir":""}\n' }
     if (sub === 'kill') {
       // The container's PID 1 (pytest) gets the signal: SIGINT when asked for it, else SIGKILL.
       deliver?.(call.args[1] === '--signal' ? (call.args[2] as NodeJS.Signals) : 'SIGKILL')

@@ -83,7 +83,16 @@ const composeBase = (run: TierRun): string => `docker compose -p ${projectOf(run
 
 describe('runTier on the runner (runner: host)', () => {
   it('plans, calls onPlan, then starts the planned argv with the job’s variables, and passes on exit 0 with a report', async () => {
-    const { exec, job: j } = job({ pytest: { exitCode: 0, junit: 'passing.xml' }, env: { MARKER_VAR: 'kept' } })
+    let plugin = ''
+    const { exec, job: j } = job({
+      pytest: {
+        exitCode: 0,
+        junit: 'passing.xml',
+        // The plugin's module is in the results folder while pytest runs, and gone afterwards.
+        onStart: (c) => void (plugin = fs.readFileSync(path.join(String(c.opts.env?.PYTHONPATH).split(':')[0], 'pytier_plugin.py'), 'utf8'))
+      },
+      env: { MARKER_VAR: 'kept', PYTHONPATH: '/opt/lib' }
+    })
     const run = await runTier(tierInputs(HOST, j.project), j.deps)
 
     expect(j.events).toEqual(['plan', 'start'])
@@ -93,12 +102,21 @@ describe('runTier on the runner (runner: host)', () => {
     expect([call.cmd, ...call.args]).toEqual(j.plans[0].argv)
     expect(j.plans[0].argv).toEqual([
       ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short'],
+      ...['-p', 'pytier_plugin'],
       `--junitxml=${run.resultsDir}/junit.xml`,
       '-o',
       `cache_dir=${run.resultsDir}/.pytest_cache`
     ])
     expect(call.opts.cwd).toBe(j.project)
-    expect(call.opts.env).toMatchObject({ MARKER_VAR: 'kept', RUNNER_TEMP: j.temp, PYTHONDONTWRITEBYTECODE: '1' })
+    // The plugin's folder first on PYTHONPATH, the runner's own after it.
+    expect(call.opts.env).toMatchObject({
+      MARKER_VAR: 'kept',
+      RUNNER_TEMP: j.temp,
+      PYTHONDONTWRITEBYTECODE: '1',
+      PYTHONPATH: `${run.resultsDir}/.pytier:/opt/lib`
+    })
+    expect(plugin).toContain('def pytest_runtest_makereport(item, call):')
+    expect(fs.existsSync(path.join(run.resultsDir, '.pytier'))).toBe(false)
 
     expect(path.dirname(run.resultsDir)).toBe(path.join(j.temp, 'pytest-tier'))
     expect(projectOf(run)).toMatch(/^pytier-unit-42-1-[0-9a-f]{6}$/)
@@ -184,6 +202,7 @@ describe('runTier on the runner (runner: host)', () => {
     expect(exec.calls[0].args).toEqual([
       '-m',
       'pytest',
+      ...['-p', 'pytier_plugin'],
       `--junitxml=${run.resultsDir}/junit.xml`,
       '-o',
       `cache_dir=${run.resultsDir}/.pytest_cache`
@@ -258,19 +277,22 @@ describe('runTier under compose (runner: compose)', () => {
     expect(name).toMatch(/^pytier-unit-42-1-[0-9a-f]{6}$/)
     expect(plan.argv).toEqual([
       ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short'],
+      ...['-p', 'pytier_plugin'],
       `--junitxml=${CONTAINER_RESULTS_DIR}/junit.xml`,
       '-o',
       `cache_dir=${CONTAINER_RESULTS_DIR}/.pytest_cache`
     ])
-    const mount = `-v ${run.resultsDir}:${CONTAINER_RESULTS_DIR} -e PYTHONDONTWRITEBYTECODE=1`
+    const mount = `-v ${run.resultsDir}:${CONTAINER_RESULTS_DIR} -e PYTHONDONTWRITEBYTECODE=1 -e PYTHONPATH=${CONTAINER_RESULTS_DIR}/.pytier`
     expect(exec.lines()).toEqual([
       'docker compose version',
       'docker info --format {{.ServerVersion}}',
       `${composeBase(run)} config`,
+      // The image's own environment: its PYTHONPATH stays behind the plugin's folder.
+      'docker image inspect --format {{json .Config}} pytier-python:local',
       `${composeBase(run)} up -d --wait --wait-timeout 180 stub`,
       `${composeBase(run)} run --rm -T --name ${name}-run ${mount} test ${plan.argv.join(' ')}`
     ])
-    expect(exec.calls.map((c) => c.opts.cwd)).toEqual(Array(5).fill(j.project))
+    expect(exec.calls.map((c) => c.opts.cwd)).toEqual(Array(6).fill(j.project))
     expect(j.events).toEqual(['plan', 'start'])
 
     // The state post needs was there before pytest started.
@@ -307,13 +329,25 @@ describe('runTier under compose (runner: compose)', () => {
     const mount = `-v ${run.resultsDir}:${CONTAINER_RESULTS_DIR} -e PYTHONDONTWRITEBYTECODE=1`
     const oneOff = (n: number, entrypoint: string): string =>
       `${composeBase(run)} run --rm -T --name ${name}-x${n} --no-deps --entrypoint ${entrypoint} ${mount} test`
-    expect(exec.lines().slice(4)).toEqual([
+    expect(exec.lines().slice(5)).toEqual([
       expect.stringContaining(' run --rm -T --name '),
       `${oneOff(1, 'chown')} -R 1001:1002 ${CONTAINER_RESULTS_DIR} /app`,
       oneOff(2, 'pwd')
     ])
-    expect(exec.calls.map((c) => c.kind)).toEqual(['capture', 'capture', 'capture', 'capture', 'start', 'capture', 'capture'])
+    expect(exec.calls.map((c) => c.kind)).toEqual(['capture', 'capture', 'capture', 'capture', 'capture', 'start', 'capture', 'capture'])
     expect(run).toMatchObject({ workingDir: '/srv/app', projectRoot: '/app', verdict: { outcome: 'passed' } })
+  })
+
+  it("takes the image's WORKDIR and PYTHONPATH from the image itself, with no container to ask", async () => {
+    const config = (cwd: string): string => exampleConfig(cwd).replace(/^ {4}working_dir: \/app$/m, '')
+    const image = { stdout: '{"Env":["PATH=/usr/bin","PYTHONPATH=/srv/app/src"],"WorkingDir":"/srv/app"}\n' }
+    const { exec, job: j } = job({ pytest: { exitCode: 0, junit: 'passing.xml' }, compose: { config, image } })
+    const run = await runTier(tierInputs({ [Input.Tier]: 'unit' }, j.project), j.deps)
+    expect(run).toMatchObject({ workingDir: '/srv/app', verdict: { outcome: 'passed' } })
+    expect(exec.lines().filter((l) => l.includes('--entrypoint pwd'))).toEqual([])
+    expect(exec.lines().find((l) => l.includes(`${projectOf(run)}-run`))).toContain(
+      `-e PYTHONPATH=${CONTAINER_RESULTS_DIR}/.pytier:/srv/app/src test`
+    )
   })
 
   it('calls a run whose compose command ends with exit code 1 but wrote no report an error, not a test failure', async () => {
@@ -331,7 +365,7 @@ describe('runTier under compose (runner: compose)', () => {
       const { exec, job: j } = job({ pytest: { junit: 'xunit1.xml' } })
       const run = await runTier(tierInputs({ [Input.Tier]: 'unit', [Input.TimeoutMinutes]: '0.0005' }, j.project), j.deps)
       const name = projectOf(run)
-      expect(exec.lines().slice(5)).toEqual([`docker kill --signal SIGINT ${name}-run`, `docker kill ${name}-run`])
+      expect(exec.lines().slice(6)).toEqual([`docker kill --signal SIGINT ${name}-run`, `docker kill ${name}-run`])
       expect(exec.signals).toEqual(['SIGKILL'])
       expect(run).toMatchObject({ exitCode: 137, timedOut: true, verdict: { outcome: 'timed-out', failed: true } })
     },
@@ -344,7 +378,7 @@ describe('runTier under compose (runner: compose)', () => {
       const emit = (): void => void setTimeout(() => process.emit('SIGTERM', 'SIGTERM'), 5)
       const { exec, job: j } = job({ pytest: { junit: 'xunit1.xml', honoursInterrupt: true, onStart: emit } })
       const run = await runTier(tierInputs({ [Input.Tier]: 'unit', [Input.TimeoutMinutes]: '0.1' }, j.project), j.deps)
-      expect(exec.lines().slice(5)).toEqual([`docker kill --signal SIGINT ${projectOf(run)}-run`])
+      expect(exec.lines().slice(6)).toEqual([`docker kill --signal SIGINT ${projectOf(run)}-run`])
       expect(exec.signals).toEqual([])
       expect(run.verdict).toMatchObject({ outcome: 'error', message: expect.stringContaining('cancelled (SIGTERM)') })
       expect(fs.existsSync(run.junitPath)).toBe(true)
@@ -376,7 +410,7 @@ describe('runTier under compose (runner: compose)', () => {
     expect(run.verdict.message).not.toContain('180 s')
     expect(exec.calls.filter((c) => c.kind === 'start')).toEqual([])
     expect(j.events).toEqual(['plan'])
-    expect(exec.lines().slice(3)).toEqual([
+    expect(exec.lines().slice(4)).toEqual([
       `${composeBase(run)} up -d --wait --wait-timeout 180 stub`,
       `${composeBase(run)} ps --all --format json`,
       'docker inspect --format {{json .State.Health}}\t{{json .Config.Healthcheck}} example-stub-1',

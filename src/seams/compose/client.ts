@@ -142,3 +142,60 @@ async function unhealthyServices(
     })
   )
 }
+
+/** What the test service's image brings: its environment variables and working directory. */
+export interface ImageConfig {
+  env: Record<string, string>
+  workingDir?: string
+}
+
+/** The image compose runs for a service: its `image:`, else the name compose gives an image it builds. */
+function imageName(p: ComposeProject, o: { service: string; model: ComposeModel }): string {
+  return o.model.image(o.service) ?? `${p.name}${p.cli.v2 ? '-' : '_'}${o.service}`
+}
+
+/** The test service's image configuration if the image is already there; nothing is built or pulled. */
+export function presentImage(
+  exec: ProcessExec,
+  p: ComposeProject,
+  o: { service: string; model: ComposeModel }
+): Promise<ImageConfig | undefined> {
+  return inspectImage(exec, imageName(p, o), p.cwd)
+}
+
+/** Reads an image's configuration with `docker image inspect`; undefined when the image is not there. */
+async function inspectImage(exec: ProcessExec, image: string, cwd: string): Promise<ImageConfig | undefined> {
+  const r = await exec.capture('docker', ['image', 'inspect', '--format', '{{json .Config}}', image], { cwd, silent: true })
+  if (r.exitCode !== 0) return undefined
+  try {
+    const config = JSON.parse(r.stdout.trim()) as { Env?: string[] | null; WorkingDir?: string }
+    const env = Object.fromEntries((config.Env ?? []).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]))
+    return { env, workingDir: config.WorkingDir || undefined }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The test service's image configuration. An image that is not there yet is built (a `build` section) or pulled
+ * first, as `compose run` would have done anyway; undefined when it still cannot be read.
+ */
+export async function serviceImage(
+  exec: ProcessExec,
+  p: ComposeProject,
+  o: { service: string; model: ComposeModel }
+): Promise<ImageConfig | undefined> {
+  const found = await presentImage(exec, p, o)
+  if (found) return found
+  const name = imageName(p, o)
+  const sub = o.model.builds(o.service) ? 'build' : 'pull'
+  const r = await log.group(`${sub === 'build' ? 'Build' : 'Pull'} the image of ${o.service}`, () =>
+    exec.capture(p.cli.bin, [...composeBase(p), sub, o.service], { cwd: p.cwd })
+  )
+  if (r.exitCode !== 0) {
+    throw new Error(
+      `Could not ${sub} the image of the service '${o.service}' (exit code ${r.exitCode}): ${lastLines(r.stderr || r.stdout, 5)}`
+    )
+  }
+  return inspectImage(exec, name, p.cwd)
+}

@@ -17,12 +17,18 @@ export interface ComposeModel {
   binds(service: string): BindMount[]
   /** The environment a service's containers get (its `environment` and `env_file`s, as compose resolved them). */
   environment(service: string): Record<string, string>
+  /** The image a service names, if it names one. */
+  image(service: string): string | undefined
+  /** Whether compose builds the service's image (it has a `build` section). */
+  builds(service: string): boolean
 }
 
 type Raw = { services?: Record<string, RawService> }
 type RawService = {
   depends_on?: string[] | Record<string, unknown>
   working_dir?: string
+  image?: string
+  build?: unknown
   environment?: Record<string, string | number | boolean | null> | string[]
   volumes?: (string | { type?: string; source?: string; target?: string })[]
 }
@@ -40,6 +46,8 @@ export function parseComposeConfig(yamlText: string): ComposeModel {
       return Array.isArray(d) ? d : Object.keys(d)
     },
     workingDir: (s) => get(s).working_dir,
+    image: (s) => get(s).image,
+    builds: (s) => get(s).build !== undefined,
     environment: (s) => {
       const e = get(s).environment ?? {}
       // Compose v2 prints a mapping; v1 may print a list of KEY=VALUE. A variable without a value is left out.
