@@ -1,55 +1,60 @@
 import * as path from 'node:path';
-import { F as parseCommonInputs, G as lines, H as parseBoolean, J as checkNoNul, I as InputError, l as loadProjectConfig, K as withConfigDefaults, p as parseTierInputs, L as sameJob, M as jobLabel, O as manifestIdentity, P as countCases, Q as parseManifest, R as shardOf, S as parseJunit, V as projectCoverageConfig, W as coverageTotals, i as deselectionOf, j as readOptions, k as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, X as SUMMARY_LIMIT_BYTES, Y as escapeInline, Z as clip, _ as table, $ as formatSeconds, C as isFailing, a0 as codeSpan, a1 as formatPercent, v as tierProjectName, a2 as defaultResultsDir, o as openTarget, n as readProjectPytest, a3 as canUpload, a4 as publish, a5 as createArtifacts, r as runTier, a6 as reportTier, f as findTier, a7 as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
-import { e as MergeInput, f as MERGED_ARTIFACT, g as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, h as MODES, i as MANIFEST_FILE, j as MergedFile, k as log, l as lastLines, s as shellLine, n as byteLength, o as clipBytes, t as ARTIFACT_PREFIX, v as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, K as Key, T as TierKey } from './chunks/state.js';
+import { F as parseCommonInputs, G as lines, H as parseBoolean, J as checkNoNul, I as InputError, l as loadProjectConfig, K as withConfigDefaults, p as parseTierInputs, L as sameJob, M as jobLabel, O as manifestIdentity, P as countCases, Q as parseManifest, R as shardOf, S as parseJunit, V as projectCoverageConfig, W as coverageTotals, i as deselectionOf, j as readOptions, k as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, X as SUMMARY_LIMIT_BYTES, Y as escapeInline, Z as clip, _ as table, $ as formatSeconds, C as isFailing, a0 as codeSpan, a1 as formatPercent, v as tierProjectName, a2 as defaultResultsDir, a3 as writeMergedJunit, o as openTarget, n as readProjectPytest, a4 as restoreDurations, a5 as saveLearned, a6 as publish, r as runTier, a7 as reportTier, f as findTier, a8 as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
+import { c as MergeInput, e as MERGED_ARTIFACT, f as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, g as MODES, h as MANIFEST_FILE, i as MergedFile, l as lastLines, s as shellLine, j as byteLength, k as clipBytes, n as ARTIFACT_PREFIX, o as MergeOutput, O as Output, r as readEnvironment, p as processExec, K as Key, T as TierKey } from './chunks/state.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import { canUpload } from './chunks/artifacts.js';
+import { l as log, s as setLogSink } from './chunks/log.js';
 import { g as getInput, c as coreState, s as setOutputs, f as fail, w as writeSummary, a as annotate, b as coreLog } from './chunks/toolkit.js';
 import 'node:os';
-import 'fs';
-import 'path';
-import 'assert';
+import './chunks/glob.js';
+import './chunks/core.js';
 import 'os';
 import 'crypto';
-import 'stream';
-import 'util';
-import 'node:path/posix';
-import 'node:stream';
-import 'buffer';
-import 'node:util';
-import 'node:process';
-import 'node:http';
-import 'node:https';
-import 'node:zlib';
-import 'events';
-import 'node:buffer';
-import 'net';
-import 'tls';
-import 'tty';
+import 'fs';
+import 'path';
 import 'http';
 import 'https';
-import 'url';
-import 'fs/promises';
-import 'constants';
-import 'node:url';
-import 'node:fs/promises';
-import 'node:events';
-import 'node:string_decoder';
-import 'zlib';
-import 'node:child_process';
+import 'net';
+import 'tls';
+import 'events';
+import 'assert';
+import 'util';
 import 'node:assert';
 import 'node:net';
+import 'node:http';
+import 'node:stream';
+import 'node:buffer';
+import 'node:util';
 import 'node:querystring';
+import 'node:events';
 import 'node:diagnostics_channel';
 import 'node:tls';
+import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
+import 'node:url';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import 'stream';
+import 'node:path/posix';
+import 'node:child_process';
+import './chunks/poller.js';
+import 'node:process';
+import 'tty';
+import 'url';
+import 'node:https';
+import 'buffer';
+import 'fs/promises';
+import 'constants';
+import 'node:fs/promises';
+import 'node:string_decoder';
+import 'zlib';
 
 /** The merge mode's inputs, read once and validated before anything starts. */
 /** Checks `coverage-fail-under`: a number from 0 to 100. */
@@ -275,89 +280,6 @@ function sumCounts(all) {
     return sum;
 }
 
-/** Writes the merged JUnit XML: one `<testsuite>` per tier job, in the shape pytest itself writes. Pure. */
-// XML 1.0 cannot carry these at all, not even as character references; pytest writes them as `#xHH` text.
-// eslint-disable-next-line no-control-regex
-const ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-function legal(s) {
-    return s.replace(ILLEGAL, (c) => `#x${c
-        .charCodeAt(0)
-        .toString(16)
-        .toUpperCase()
-        .padStart(c.charCodeAt(0) > 0xff ? 4 : 2, '0')}`);
-}
-/** Escapes text content. */
-function escapeText(s) {
-    return legal(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Escapes an attribute value; tabs and line breaks become references so that attribute normalisation keeps them. */
-function escapeAttr(s) {
-    return escapeText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
-}
-function attrs(values) {
-    return Object.entries(values)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => ` ${k}="${escapeAttr(String(v))}"`)
-        .join('');
-}
-const time = (s) => (Number.isFinite(s) ? Math.max(0, s) : 0).toFixed(3);
-/**
- * One `<testcase>`. `line` is written 0-based, as pytest's xunit1 family does, so that `parseJunit` reads back the
- * same 1-based line; xpassed tests are written as passed, as pytest does for a non-strict xfail that passes.
- */
-function testcase(c) {
-    const head = `<testcase${attrs({ classname: c.classname, name: c.name, file: c.file, line: c.line ? c.line - 1 : undefined, time: time(c.durationSeconds) })}`;
-    const message = c.message === undefined ? {} : { message: c.message };
-    switch (c.status) {
-        case 'failed':
-        case 'error': {
-            const tag = c.status === 'failed' ? 'failure' : 'error';
-            return `${head}><${tag}${attrs(message)}>${escapeText(c.details ?? '')}</${tag}></testcase>`;
-        }
-        case 'skipped':
-        case 'xfailed':
-            return `${head}><skipped${attrs({ type: c.status === 'xfailed' ? 'pytest.xfail' : 'pytest.skip', ...message })} /></testcase>`;
-        default:
-            return `${head} />`;
-    }
-}
-function suite(s) {
-    const cases = s.report?.cases ?? [];
-    const n = (f) => cases.filter(f).length;
-    const head = attrs({
-        name: s.name,
-        errors: n((c) => c.status === 'error'),
-        failures: n((c) => c.status === 'failed'),
-        skipped: n((c) => c.status === 'skipped' || c.status === 'xfailed'),
-        tests: cases.length,
-        time: time(s.report?.counts.durationSeconds ?? 0),
-        timestamp: s.timestamp
-    });
-    const props = Object.entries(s.properties ?? {}).map(([name, value]) => `<property${attrs({ name, value })} />`);
-    const body = [
-        props.length ? `<properties>${props.join('')}</properties>` : '',
-        ...cases.map(testcase),
-        s.note ? `<system-err>${escapeText(s.note)}</system-err>` : ''
-    ];
-    return `<testsuite${head}>${body.join('\n')}</testsuite>`;
-}
-/**
- * The merged report. The root's counts are the sums of the suites', as JUnit readers expect; a test that ran in two
- * tiers appears in both suites, once per run; the pipeline's own counts take each test once (see `pipelineCounts`).
- */
-function writeMergedJunit(suites, name = MERGED_ARTIFACT) {
-    const all = suites.flatMap((s) => s.report?.cases ?? []);
-    const root = attrs({
-        name,
-        errors: all.filter((c) => c.status === 'error').length,
-        failures: all.filter((c) => c.status === 'failed').length,
-        skipped: all.filter((c) => c.status === 'skipped' || c.status === 'xfailed').length,
-        tests: all.length,
-        time: time(suites.reduce((sum, s) => sum + (s.report?.counts.durationSeconds ?? 0), 0))
-    });
-    return `<?xml version="1.0" encoding="utf-8"?>\n<testsuites${root}>\n${suites.map(suite).join('\n')}\n</testsuites>\n`;
-}
-
 /**
  * Compares the suite with what the tiers ran. Ids are compared exactly: pytest writes the same node id to its JUnit
  * report (as classname and name) as it prints when collecting. Reports' collection errors (ids without `::`) are
@@ -465,6 +387,11 @@ function readTierArtifact(a, o) {
     const data = inside(a.path, manifest.files?.coverageData);
     if (data)
         result.coverageData = data;
+    const earlier = (Array.isArray(manifest.files?.coverageEarlier) ? manifest.files.coverageEarlier : [])
+        .map((f) => inside(a.path, typeof f === 'string' ? f : undefined))
+        .filter((f) => !!f);
+    if (earlier.length)
+        result.coverageEarlier = earlier;
     return result;
 }
 /** Whether a value is an unreadable artifact rather than a tier result. */
@@ -580,8 +507,11 @@ async function combineCoverage(o) {
     fs.chmodSync(inputsDir, 0o777);
     // One file per job, numbered: two jobs of one tier (a matrix) each bring their own data.
     o.tiers.forEach((t, i) => {
+        const name = `.coverage.${i + 1}-${label(t).replace(/[^\w.-]+/g, '-')}`;
         if (t.coverageData)
-            fs.copyFileSync(t.coverageData, path.join(inputsDir, `.coverage.${i + 1}-${label(t).replace(/[^\w.-]+/g, '-')}`));
+            fs.copyFileSync(t.coverageData, path.join(inputsDir, name));
+        // A re-run attempt of what failed carries the earlier attempts' data: their tests did not run again.
+        t.coverageEarlier?.forEach((f, k) => fs.copyFileSync(f, path.join(inputsDir, `${name}-earlier-${k + 1}`)));
     });
     const read = (f) => {
         const p = path.join(o.projectDir, f);
@@ -729,7 +659,7 @@ function renderMergeSummary(input, opts = {}) {
     return clipBytes(render(input, NONE, ''), limit);
 }
 function render(input, caps, note) {
-    return `${[head(input), note, tiersSection(input), chartSection(input), failuresSection(input, caps), auditSection(input, caps), slowestSection(input, caps), notesSection(input)].filter(Boolean).join('\n\n')}\n`;
+    return `${[head(input), note, tiersSection(input), shardsSection(input), chartSection(input), failuresSection(input, caps), flakySection(input, caps), auditSection(input, caps), slowestSection(input, caps), notesSection(input)].filter(Boolean).join('\n\n')}\n`;
 }
 function head(input) {
     const v = input.verdict;
@@ -775,6 +705,38 @@ function tiersSection(input) {
     const right = header.map((h) => !['Job', 'Outcome'].includes(h));
     const note = '_Per job, each run of a test counts; the totals above count each test once._';
     return [`### Tier jobs (${input.tiers.length})`, table(header, rows, right), note].join('\n\n');
+}
+function shardsSection(input) {
+    const rows = (input.balances ?? []).map((b) => [
+        escapeInline(b.name),
+        String(b.shards),
+        b.actualSeconds.map((s) => formatSeconds(s)).join(' · '),
+        b.maxOverMean.toFixed(2),
+        b.predictionError === undefined ? '—' : `${(b.predictionError * 100).toFixed(0)} %`,
+        b.historyRuns ? `${b.historyRuns} run(s)` : 'none (split by counts)'
+    ]);
+    if (rows.length === 0)
+        return '';
+    const header = ['Sharded tier', 'Shards', 'Test time per shard', 'Max / mean', 'Prediction error', 'History'];
+    return [
+        '### Shard balance',
+        table(header, rows, [false, true, false, true, true, false]),
+        '_Max / mean is 1.00 for a perfect split; the prediction error is the mean of |predicted − actual| / actual._'
+    ].join('\n\n');
+}
+function flakySection(input, caps) {
+    const flaky = input.flaky ?? [];
+    if (flaky.length === 0)
+        return '';
+    const shown = flaky.slice(0, caps.failures);
+    const out = [
+        `### Flaky tests (${flaky.length})`,
+        'Failed in one attempt of their job and passed in the next, on the same commit:',
+        shown.map((f) => `- ${codeSpan(f.id)} (${escapeInline(f.job)})`).join('\n')
+    ];
+    if (flaky.length > shown.length)
+        out.push(more(flaky.length - shown.length, 'flaky test(s)', input));
+    return out.join('\n\n');
 }
 function chartSection(input) {
     const bars = input.tiers.map((t) => ({
@@ -898,7 +860,8 @@ function mergeVerdict(v) {
     const error = (text) => reasons.push({ kind: 'error', text });
     for (const t of v.tiers) {
         const o = t.manifest.outcome;
-        if (o !== 'passed' && !(o === 'no-tests' && v.allowEmpty))
+        // A shard left empty by its plan (more shards than the tier has groups) passes with no tests.
+        if (o !== 'passed' && !(o === 'no-tests' && (v.allowEmpty || t.shard)))
             failed(`${label(t)}: ${o}. ${t.manifest.message}`);
         else if (t.reportError)
             failed(`${label(t)}: ${t.reportError}`);
@@ -908,6 +871,8 @@ function mergeVerdict(v) {
     }
     if (v.tiers.length === 0 && !v.anyExpected)
         failed('No tier uploaded results to merge.');
+    for (const c of v.planConflicts ?? [])
+        failed(c);
     const c = v.coverage;
     if (c.error && c.hadData)
         error(`Coverage could not be combined: ${c.error}`);
@@ -931,6 +896,62 @@ function mergeVerdict(v) {
         ? `All ${v.tiers.length} tier result(s) passed${v.anyExpected ? ' and every expected tier is present' : ''}.`
         : reasons.map((r) => r.text).join(' ');
     return { outcome, failed: outcome !== 'passed', message, reasons };
+}
+
+/** The sharded tiers of a pipeline: which shards belong together, whether they ran one plan, and how even they were. Pure. */
+/** Groups the sharded results by tier, workflow job and job key. */
+function shardedTiers(results) {
+    const groups = new Map();
+    for (const r of results) {
+        if (!r.shard)
+            continue;
+        const key = [r.manifest.tier, r.manifest.job ?? '', r.manifest.jobKey ?? ''].join('\0');
+        const name = r.manifest.jobKey ? `${r.manifest.tier} [${r.manifest.jobKey}]` : r.manifest.tier;
+        const g = groups.get(key) ?? { name, tier: r.manifest.tier, shards: [] };
+        g.shards.push(r);
+        groups.set(key, g);
+    }
+    for (const g of groups.values())
+        g.shards.sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0));
+    return [...groups.values()];
+}
+/**
+ * One sentence per sharded tier whose shards ran different plans (a re-run that split differently loses or repeats
+ * tests), naming each shard with its plan.
+ */
+function planConflicts(tiers) {
+    const out = [];
+    for (const t of tiers) {
+        const plans = new Set(t.shards.map((s) => s.manifest.planId ?? '(none)'));
+        if (plans.size > 1) {
+            const each = t.shards.map((s) => `${label(s)} ran plan ${s.manifest.planId ?? '(none)'}`).join(', ');
+            out.push(`The shards of ${t.name} ran different plans, so some tests may have run twice or not at all: ${each}.`);
+        }
+    }
+    return out;
+}
+/** The balance of each sharded tier. */
+function balances(tiers) {
+    return tiers.map((t) => {
+        const actual = t.shards.map((s) => (s.report?.cases ?? []).reduce((sum, c) => sum + c.durationSeconds, 0));
+        const mean = actual.reduce((a, b) => a + b, 0) / (actual.length || 1);
+        const errors = t.shards
+            .map((s, i) => ({ predicted: s.manifest.predictedSeconds, actual: actual[i] }))
+            .filter((x) => typeof x.predicted === 'number' && x.actual > 0)
+            .map((x) => Math.abs(x.predicted - x.actual) / x.actual);
+        return {
+            name: t.name,
+            shards: t.shards.length,
+            actualSeconds: actual,
+            maxOverMean: mean > 0 ? Math.max(...actual) / mean : 1,
+            ...(errors.length ? { predictionError: errors.reduce((a, b) => a + b, 0) / errors.length } : {}),
+            historyRuns: t.shards[0]?.manifest.historyRuns
+        };
+    });
+}
+/** Every flaky test of the run (failed in an attempt of its job, passed in the next), with its job. */
+function flakyTests(results) {
+    return results.flatMap((r) => (Array.isArray(r.manifest.flaky) ? r.manifest.flaky : []).map((id) => ({ id: String(id), job: label(r) })));
 }
 
 /**
@@ -960,6 +981,9 @@ async function runMerge(inputs, deps) {
     const missing = missingTiers(inputs.expectedTiers, tiers);
     const tests = pipelineTests(tiers);
     const report = pipelineReport(tiers, tests);
+    const sharded = shardedTiers(tiers);
+    const conflicts = planConflicts(sharded);
+    const flaky = flakyTests(tiers);
     log.info(`Merging ${tiers.length} tier result(s): ${tiers.map(label).join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''}.`);
     const junitPath = path.join(resultsDir, MergedFile.Junit);
     fs.writeFileSync(junitPath, writeMergedJunit(tiers.map((t) => ({
@@ -1046,8 +1070,11 @@ async function runMerge(inputs, deps) {
             error: coverageError,
             hadData: withData.length > 0
         },
-        audit: { partition, error: partition ? undefined : auditError, required: inputs.requirePartition }
+        audit: { partition, error: partition ? undefined : auditError, required: inputs.requirePartition },
+        planConflicts: conflicts
     });
+    // The shards of a tier each know their part: here their durations come together and are learned for the next run.
+    await learnSharded(sharded, deps, env);
     const summary = renderMergeSummary({
         verdict,
         tiers,
@@ -1060,16 +1087,52 @@ async function runMerge(inputs, deps) {
             ? { totals: coverage?.totals, failUnder: inputs.coverageFailUnder, error: coverageError }
             : undefined,
         audit: { partition, error: auditError, excludeMarkers: inputs.excludeMarkers },
+        balances: balances(sharded),
+        flaky,
         artifactName: inputs.upload ? inputs.artifactName : undefined
     });
     fs.writeFileSync(path.join(resultsDir, MergedFile.Summary), summary);
     if (partition)
         fs.writeFileSync(path.join(resultsDir, MergedFile.Audit), `${JSON.stringify({ excludeMarkers: inputs.excludeMarkers, ...partition }, null, 2)}\n`);
     fs.writeFileSync(path.join(resultsDir, MergedFile.Manifest), `${JSON.stringify(mergedManifest({ verdict, counts: report.counts, tiers, missing, coverage, partition, env }), null, 2)}\n`);
-    const result = { verdict, counts: report.counts, tiers, missing, coverage, partition, resultsDir, junitPath, summary };
+    const result = { verdict, counts: report.counts, tiers, missing, coverage, partition, resultsDir, junitPath, summary, flaky };
     if (inputs.upload && canUpload(env))
         result.artifact = await upload(inputs, resultsDir, deps.artifacts, env.runAttempt);
     return result;
+}
+/** Learns the durations of each sharded tier from all its shards; only a line in the log when it cannot. */
+async function learnSharded(sharded, deps, env) {
+    const cache = sharded.length ? deps.cache?.() : undefined;
+    if (!cache)
+        return;
+    const store = { cache, workspace: env.workspace };
+    // One tier's shards of several job keys (a matrix) are one tier's durations: learned once, from all of them.
+    const byTier = new Map();
+    for (const t of sharded)
+        byTier.set(t.tier, [...(byTier.get(t.tier) ?? []), ...t.shards]);
+    for (const [tier, shards] of byTier) {
+        try {
+            const cases = shards.flatMap((s) => s.report?.cases ?? []).filter((c) => c.id.includes('::'));
+            if (cases.length === 0)
+                continue;
+            const session = shards.reduce((sum, s) => sum + (s.report?.counts.durationSeconds ?? 0), 0);
+            const testSeconds = cases.reduce((sum, c) => sum + c.durationSeconds, 0);
+            const overheads = shards.map((s) => s.manifest.wallSeconds - (s.report?.counts.durationSeconds ?? s.manifest.wallSeconds));
+            const { durations } = await restoreDurations(tier, store);
+            await saveLearned({
+                ...store,
+                tier,
+                previous: durations,
+                measured: new Map(cases.map((c) => [c.id, c.durationSeconds])),
+                overheadSeconds: overheads.reduce((a, b) => a + b, 0) / overheads.length,
+                speedup: session > 0 ? testSeconds / session : undefined,
+                runKey: [env.runId, env.runAttempt, env.job, 'merge', tier].join('/')
+            });
+        }
+        catch (e) {
+            log.info(`The durations of ${tier}'s shards could not be kept: ${e.message}`);
+        }
+    }
 }
 async function upload(inputs, dir, artifacts, runAttempt) {
     return log.group(`Upload the merged results as ${inputs.artifactName}`, async () => {
@@ -1131,6 +1194,45 @@ function mergedManifest(o) {
     };
 }
 
+/**
+ * The cache seam, over @actions/cache (loaded only when a cache is used): where the action keeps what it learns
+ * between workflow runs. Caching is an optimisation: an unavailable service, a miss or a failed save is a line in the
+ * log, never a failed job. Only an invalid key (over 512 characters, a comma) throws.
+ */
+/** The real cache, through @actions/cache and the runner's cache service. */
+function createCache() {
+    const client = import('./chunks/cache.js');
+    return {
+        async save(key, paths) {
+            const cache = await client;
+            if (!cache.isFeatureAvailable()) {
+                log.info('The cache service is not available here: what this run measured is not kept.');
+                return false;
+            }
+            try {
+                return (await cache.saveCache(paths, key)) !== -1;
+            }
+            catch (e) {
+                log.info(`Could not save ${key} in the cache: ${e.message}`);
+                return false;
+            }
+        },
+        async restore(prefixes, paths) {
+            const cache = await client;
+            if (!cache.isFeatureAvailable() || prefixes.length === 0)
+                return undefined;
+            try {
+                // The first prefix doubles as the key: no entry has exactly that key, so the prefixes are what match.
+                return await cache.restoreCache(paths, prefixes[0], prefixes);
+            }
+            catch (e) {
+                log.info(`Could not restore from the cache: ${e.message}`);
+                return undefined;
+            }
+        }
+    };
+}
+
 /** The action's outputs of both modes, mapped from what the tier run and the merge return: pure functions. */
 /** What is known before the tier runs: set at once, so that they exist whatever happens next. */
 function planOutputs(plan) {
@@ -1156,6 +1258,8 @@ function tierOutputs(run, reported) {
         out[Output.CoveragePercent] = formatPercent(reported.coveragePercent);
     if (reported.coveragePath)
         out[Output.CoveragePath] = reported.coveragePath;
+    if (run.rerun)
+        out[Output.Flaky] = run.rerun.flaky.join('\n');
     return { ...out, ...artifactOutputs(reported.artifact) };
 }
 /** The merge's outputs: the distinct tests' counts, coverage, outcome and where the results are. */
@@ -1171,6 +1275,7 @@ function mergeOutputs(r) {
     };
     if (r.coverage)
         out[Output.CoveragePath] = r.coverage.xml;
+    out[Output.Flaky] = [...new Set(r.flaky.map((f) => f.id))].join('\n');
     return { ...out, ...artifactOutputs(r.artifact) };
 }
 function countOutputs(c) {
@@ -1197,7 +1302,15 @@ function artifactOutputs(a) {
 /** Runs the main step. Never throws: every error ends as a failed step with its message. */
 async function runAction(deps = {}) {
     setLogSink(coreLog);
-    const d = { exec: processExec, state: coreState, env: readEnvironment(), artifacts: async () => createArtifacts(), ...deps };
+    // The artifact and cache clients are loaded only when a step needs them: they are most of the bundle.
+    const d = {
+        exec: processExec,
+        state: coreState,
+        env: readEnvironment(),
+        artifacts: async () => (await import('./chunks/artifacts.js')).createArtifacts(),
+        cache: () => createCache(),
+        ...deps
+    };
     try {
         const settings = readSettings(getInput, d.env.workspace);
         if (settings.mode === 'merge')
@@ -1216,9 +1329,11 @@ async function tier(inputs, config, d) {
         tiers: config.tiers,
         state: d.state,
         env: d.env,
+        artifacts: d.env.actionsRuntime ? d.artifacts : undefined,
+        cache: d.cache,
         onPlan: (plan) => setOutputs(planOutputs(plan))
     });
-    const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env });
+    const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env, cache: d.cache });
     annotate(reported.annotations);
     await writeSummary(reported.summary);
     setOutputs(tierOutputs(run, reported));
@@ -1229,7 +1344,7 @@ async function tier(inputs, config, d) {
 }
 /** The merge mode: one verdict from the tier jobs' results (docs/merge.md). */
 async function merge(inputs, d) {
-    const result = await runMerge(inputs, { exec: d.exec, artifacts: await d.artifacts(), env: d.env, state: d.state });
+    const result = await runMerge(inputs, { exec: d.exec, artifacts: await d.artifacts(), env: d.env, state: d.state, cache: d.cache });
     await writeSummary(result.summary);
     setOutputs(mergeOutputs(result));
     if (result.verdict.failed)

@@ -1,9 +1,10 @@
 import { c as cleanUp } from './chunks/cleanup.js';
-import { b as setLogSink, r as readEnvironment, p as processExec } from './chunks/state.js';
+import { r as readEnvironment, p as processExec } from './chunks/state.js';
+import { s as setLogSink } from './chunks/log.js';
 import { b as coreLog, c as coreState } from './chunks/toolkit.js';
 import 'node:fs';
 import 'node:path';
-import 'node:child_process';
+import './chunks/core.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -36,6 +37,7 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import 'node:child_process';
 
 /** The action's post step: removes whatever main started, as its saved state says. Never fails the job. */
 /** Runs the post step with the runner's state, or the given seams. */

@@ -25,7 +25,9 @@ export const Input = {
   ArtifactName: 'artifact-name',
   RetentionDays: 'retention-days',
   JobKey: 'job-key',
-  Matrix: 'matrix'
+  Matrix: 'matrix',
+  Shard: 'shard',
+  RerunFailed: 'rerun-failed'
 } as const
 
 /** Output names, as declared in action.yml. */
@@ -47,7 +49,8 @@ export const Output = {
   ArtifactId: 'artifact-id',
   ArtifactName: 'artifact-name',
   CoveragePath: 'coverage-path',
-  CoveragePercent: 'coverage-percent'
+  CoveragePercent: 'coverage-percent',
+  Flaky: 'flaky'
 } as const
 
 /** Keys of the state that main saves for post. Nothing secret goes here. */
@@ -69,6 +72,28 @@ export const PLUGIN_DIR = '.pytier'
 
 /** The JUnit property in which the plugin records an outcome JUnit has no element for. */
 export const OUTCOME_PROPERTY = 'pytier_outcome'
+
+/** The cache key prefix of the durations a tier's runs taught (`pytier-durations-v1-<tier>-<run>`). */
+export const DURATIONS_CACHE_PREFIX = 'pytier-durations-v1-'
+
+/** The artifact name prefix of a run's plan of a tier's split; not `pytest-`, so a merge does not read it as results. */
+export const PLAN_ARTIFACT_PREFIX = 'pytier-plan-'
+
+/** Files of the results folder that a shard's plugin reads and writes. */
+export const ShardFile = {
+  /** The plan of the split (durations, grouping). */
+  Plan: 'shard-plan.json',
+  /** What the plugin kept and the time it predicted. */
+  Report: 'shard.json',
+  /** The tests a re-run attempt runs again. */
+  Only: 'rerun.json'
+} as const
+
+/** On a re-run attempt of what failed: the earlier attempts' coverage data files, carried in the artifact. */
+export const EARLIER_COVERAGE_PREFIX = '.coverage-earlier.'
+
+/** On a re-run attempt of what failed: pytest's own report of the tests it ran again (junit.xml holds the whole). */
+export const RERUN_JUNIT_FILE = 'junit-rerun.xml'
 
 /** File name of the JUnit XML report inside the results folder. */
 export const JUNIT_FILE = 'junit.xml'
@@ -176,7 +201,9 @@ export const TierKey = {
   TimeoutMinutes: 'timeout-minutes',
   Coverage: 'coverage',
   AllowEmpty: 'allow-empty',
-  Needs: 'needs'
+  Needs: 'needs',
+  Shards: 'shards',
+  ShardBy: 'shard-by'
 } as const
 
 /** Names of the keys of the `critical` section. */

@@ -128,6 +128,12 @@ describe('merging the tier jobs of one workflow run', () => {
   it('attempt 2 re-runs data-pipeline (same artifact, replaced) and business-logic (under another name); the merge passes', async () => {
     const dp = await tierJob('data-pipeline', 2)
     expect(dp.outputs.outcome).toBe('passed')
+    // Only the test that failed ran again (now without --runxfail it is an xfail: it failed, then did not: flaky),
+    // and the attempt's report still holds the whole tier, the earlier passes laid under the new result.
+    expect(dp.stdout).toContain('Re-running only the 1 test(s) that failed or errored in the earlier attempt 1 (pytest-data-pipeline).')
+    expect(dp.stdout).toMatch(/collected \d+ items \/ \d+ deselected \/ 1 selected|1 selected/)
+    expect(dp.outputs).toMatchObject({ tests: '24', failed: '0' })
+    expect(dp.outputs.flaky).toMatch(/^tests\/unit\/d3_storage\/test_d3_storage\.py::\S+$/)
     const bl = await tierJob('business-logic', 2, { 'artifact-name': 'pytest-business-logic-retry' })
     expect(bl.outputs.outcome).toBe('passed')
     // The re-run replaced its artifact: one live artifact per name, the first attempt's deleted.

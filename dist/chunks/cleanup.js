@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { a7 as loadCleanup, k as log, d as downArgs } from './state.js';
+import { Y as loadCleanup, d as downArgs } from './state.js';
+import { l as log } from './log.js';
 
 /** Removes what a tier run (or a merge) started: quick, idempotent, and it only ever warns. */
 /**

@@ -1,4 +1,4 @@
-import { a8 as getInput$1, a9 as getState, aa as saveState, ab as setOutput, ac as setFailed, ad as summary, a3 as error, ae as group, X as warning, V as info } from './state.js';
+import { g as getInput$1, a as getState, s as saveState, b as setOutput, c as setFailed, d as summary, e as error, f as group, w as warning, i as info } from './core.js';
 
 /**
  * The action's side of the seams, written through @actions/core: the log sink, the state store, the job summary,

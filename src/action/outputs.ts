@@ -30,6 +30,7 @@ export function tierOutputs(run: TierRun, reported: TierReport): Record<string, 
   }
   if (reported.coveragePercent !== undefined) out[Output.CoveragePercent] = formatPercent(reported.coveragePercent)
   if (reported.coveragePath) out[Output.CoveragePath] = reported.coveragePath
+  if (run.rerun) out[Output.Flaky] = run.rerun.flaky.join('\n')
   return { ...out, ...artifactOutputs(reported.artifact) }
 }
 
@@ -45,6 +46,7 @@ export function mergeOutputs(r: MergeResult): Record<string, string> {
     [MergeOutput.Overlaps]: r.partition ? String(r.partition.overlaps.length) : ''
   }
   if (r.coverage) out[Output.CoveragePath] = r.coverage.xml
+  out[Output.Flaky] = [...new Set(r.flaky.map((f) => f.id))].join('\n')
   return { ...out, ...artifactOutputs(r.artifact) }
 }
 

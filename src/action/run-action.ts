@@ -11,7 +11,8 @@ import { runMerge } from '../merge/merge-run.js'
 import { Input, Key, Output, TierKey } from '../names.js'
 import { reportTier } from '../run/report.js'
 import { runTier } from '../run/tier-run.js'
-import { createArtifacts, type Artifacts } from '../seams/artifacts.js'
+import type { Artifacts } from '../seams/artifacts.js'
+import { createCache, type Cache } from '../seams/cache.js'
 import { readEnvironment, type Environment } from '../seams/environment.js'
 import { processExec, type ProcessExec } from '../seams/exec.js'
 import { log, setLogSink } from '../seams/log.js'
@@ -27,12 +28,21 @@ export interface ActionDeps {
   state: StateStore
   env: Environment
   artifacts: () => Promise<Artifacts>
+  cache: () => Cache
 }
 
 /** Runs the main step. Never throws: every error ends as a failed step with its message. */
 export async function runAction(deps: Partial<ActionDeps> = {}): Promise<void> {
   setLogSink(coreLog)
-  const d: ActionDeps = { exec: processExec, state: coreState, env: readEnvironment(), artifacts: async () => createArtifacts(), ...deps }
+  // The artifact and cache clients are loaded only when a step needs them: they are most of the bundle.
+  const d: ActionDeps = {
+    exec: processExec,
+    state: coreState,
+    env: readEnvironment(),
+    artifacts: async () => (await import('../seams/artifacts.js')).createArtifacts(),
+    cache: () => createCache(),
+    ...deps
+  }
   try {
     const settings = readSettings(getInput, d.env.workspace)
     if (settings.mode === 'merge') return await merge(settings.inputs, d)
@@ -50,9 +60,11 @@ async function tier(inputs: TierInputs, config: ProjectConfig, d: ActionDeps): P
     tiers: config.tiers,
     state: d.state,
     env: d.env,
+    artifacts: d.env.actionsRuntime ? d.artifacts : undefined,
+    cache: d.cache,
     onPlan: (plan) => setOutputs(planOutputs(plan))
   })
-  const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env })
+  const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env, cache: d.cache })
   annotate(reported.annotations)
   await writeSummary(reported.summary)
   setOutputs(tierOutputs(run, reported))
@@ -62,7 +74,7 @@ async function tier(inputs: TierInputs, config: ProjectConfig, d: ActionDeps): P
 
 /** The merge mode: one verdict from the tier jobs' results (docs/merge.md). */
 async function merge(inputs: MergeInputs, d: ActionDeps): Promise<void> {
-  const result = await runMerge(inputs, { exec: d.exec, artifacts: await d.artifacts(), env: d.env, state: d.state })
+  const result = await runMerge(inputs, { exec: d.exec, artifacts: await d.artifacts(), env: d.env, state: d.state, cache: d.cache })
   await writeSummary(result.summary)
   setOutputs(mergeOutputs(result))
   if (result.verdict.failed) fail(result.verdict.message)

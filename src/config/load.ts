@@ -104,6 +104,8 @@ function tierFields(r: Raw<typeof TierKey>): Partial<TierSpec> {
   set('coverage', TierKey.Coverage)
   set('allowEmpty', TierKey.AllowEmpty)
   set('needs', TierKey.Needs)
+  set('shards', TierKey.Shards)
+  set('shardBy', TierKey.ShardBy)
   return out
 }
 

@@ -1,16 +1,11 @@
 /** Checks of single input values: each throws an InputError naming the input, the value and what is allowed. */
 import { Input } from '../names.js'
+import { InputError } from '../shared/errors.js'
 
 /** Reads one raw input by name; `core.getInput` in the action, a map in tests and the CLI. */
 export type InputReader = (name: string) => string
 
-/** An error in what the user gave: names the input, the value and what is allowed. */
-export class InputError extends Error {
-  constructor(input: string, value: string, allowed: string) {
-    super(`Input '${input}': ${JSON.stringify(value)} is not valid; ${allowed}.`)
-    this.name = 'InputError'
-  }
-}
+export { InputError }
 
 /** The values of `-n`. */
 const WORKERS_RE = /^(auto|logical|\d+)$/

@@ -12,6 +12,21 @@ export interface TierInputs extends CommonInputs, TierOverrides {
   jobKey?: string
   /** The job's matrix values (`matrix`, which defaults to the workflow's `toJSON(matrix)`), if it is a matrix job. */
   matrix?: Record<string, unknown>
+  /** On a re-run attempt, run only the tests that failed in the previous attempt of this job (`rerun-failed`). */
+  rerunFailed: boolean
+}
+
+/** Reads the `shard` input: `i/N`, or `i` alone (then N is the tier's `shards`), 1 ≤ i ≤ N ≤ 256. */
+export function parseShard(value: string): { index: number; total?: number } | undefined {
+  const v = value.trim()
+  if (v === '') return undefined
+  const m = /^(\d{1,3})(?:\/(\d{1,3}))?$/.exec(v)
+  const index = Number(m?.[1])
+  const total = m?.[2] === undefined ? undefined : Number(m[2])
+  if (!m || index < 1 || (total !== undefined && (total < 1 || total > 256 || index > total))) {
+    throw new InputError(Input.Shard, v, "allowed is 'i/N' with 1 ≤ i ≤ N ≤ 256 (or 'i' alone when the tier sets shards)")
+  }
+  return total === undefined ? { index } : { index, total }
 }
 
 /** Reads the `matrix` input: a JSON object, or `null`/empty outside a matrix. */
@@ -49,6 +64,8 @@ export function parseTierInputs(get: InputReader, workspace: string): TierInputs
     tier,
     jobKey: jobKey ? checkNoNul([jobKey], Input.JobKey)[0] : undefined,
     matrix: parseMatrix(get(Input.Matrix)),
+    shard: parseShard(get(Input.Shard)),
+    rerunFailed: parseBoolean(get(Input.RerunFailed).trim() || 'true', Input.RerunFailed),
     ...common,
     workers: workers ? checkWorkers(workers) : undefined,
     markers: markers ? checkNoNul([markers], Input.Markers)[0] : undefined,

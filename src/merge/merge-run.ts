@@ -18,7 +18,7 @@ import type { Counts } from '../results/model.js'
 import { pipelineReport, pipelineTests } from './combine.js'
 import { formatPercent } from '../results/coverage-xml.js'
 import type { MergeInputs } from '../inputs/merge-inputs.js'
-import { writeMergedJunit } from './junit-writer.js'
+import { writeMergedJunit } from '../results/junit-writer.js'
 import { auditPartition, type Partition } from './partition.js'
 import { downloadTierArtifacts, isUnreadable, readTierArtifact, type Unreadable } from './read.js'
 import { label, missingTiers, pickNewest, pipelineOrder, withDistinctLabels, type TierResult } from './select.js'
@@ -26,6 +26,9 @@ import { combineCoverage, collectSuite, type CombinedCoverage } from './steps.js
 import { renderMergeSummary } from './merge-summary.js'
 import { mergeVerdict, type MergeVerdict } from './verdict.js'
 import { publish } from '../run/publish.js'
+import { restoreDurations, saveLearned } from '../run/durations-store.js'
+import type { Cache } from '../seams/cache.js'
+import { balances, flakyTests, planConflicts, shardedTiers, type ShardedTier } from './shards.js'
 
 /** What the merge depends on: one seam per side effect. */
 export interface MergeDeps {
@@ -35,6 +38,8 @@ export interface MergeDeps {
   env: Environment
   /** Where the compose target saves its cleanup state, before it starts anything. */
   state: StateStore
+  /** The cache where the durations of sharded tiers are learned; absent where there is none. */
+  cache?: () => Cache
 }
 
 /** The merge's results. */
@@ -51,6 +56,8 @@ export interface MergeResult {
   junitPath: string
   /** The job summary, in Markdown (also written to the results folder). */
   summary: string
+  /** Tests that failed in one attempt of their job and passed in the next, across the run. */
+  flaky: { id: string; job: string }[]
   artifact?: UploadedArtifact
 }
 
@@ -81,6 +88,9 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
   const missing = missingTiers(inputs.expectedTiers, tiers)
   const tests = pipelineTests(tiers)
   const report = pipelineReport(tiers, tests)
+  const sharded = shardedTiers(tiers)
+  const conflicts = planConflicts(sharded)
+  const flaky = flakyTests(tiers)
   log.info(
     `Merging ${tiers.length} tier result(s): ${tiers.map(label).join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''}.`
   )
@@ -173,8 +183,11 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
       error: coverageError,
       hadData: withData.length > 0
     },
-    audit: { partition, error: partition ? undefined : auditError, required: inputs.requirePartition }
+    audit: { partition, error: partition ? undefined : auditError, required: inputs.requirePartition },
+    planConflicts: conflicts
   })
+  // The shards of a tier each know their part: here their durations come together and are learned for the next run.
+  await learnSharded(sharded, deps, env)
   const summary = renderMergeSummary({
     verdict,
     tiers,
@@ -188,6 +201,8 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
         ? { totals: coverage?.totals, failUnder: inputs.coverageFailUnder, error: coverageError }
         : undefined,
     audit: { partition, error: auditError, excludeMarkers: inputs.excludeMarkers },
+    balances: balances(sharded),
+    flaky,
     artifactName: inputs.upload ? inputs.artifactName : undefined
   })
   fs.writeFileSync(path.join(resultsDir, MergedFile.Summary), summary)
@@ -201,9 +216,40 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     `${JSON.stringify(mergedManifest({ verdict, counts: report.counts, tiers, missing, coverage, partition, env }), null, 2)}\n`
   )
 
-  const result: MergeResult = { verdict, counts: report.counts, tiers, missing, coverage, partition, resultsDir, junitPath, summary }
+  const result: MergeResult = { verdict, counts: report.counts, tiers, missing, coverage, partition, resultsDir, junitPath, summary, flaky }
   if (inputs.upload && canUpload(env)) result.artifact = await upload(inputs, resultsDir, deps.artifacts, env.runAttempt)
   return result
+}
+
+/** Learns the durations of each sharded tier from all its shards; only a line in the log when it cannot. */
+async function learnSharded(sharded: readonly ShardedTier[], deps: MergeDeps, env: Environment): Promise<void> {
+  const cache = sharded.length ? deps.cache?.() : undefined
+  if (!cache) return
+  const store = { cache, workspace: env.workspace }
+  // One tier's shards of several job keys (a matrix) are one tier's durations: learned once, from all of them.
+  const byTier = new Map<string, TierResult[]>()
+  for (const t of sharded) byTier.set(t.tier, [...(byTier.get(t.tier) ?? []), ...t.shards])
+  for (const [tier, shards] of byTier) {
+    try {
+      const cases = shards.flatMap((s) => s.report?.cases ?? []).filter((c) => c.id.includes('::'))
+      if (cases.length === 0) continue
+      const session = shards.reduce((sum, s) => sum + (s.report?.counts.durationSeconds ?? 0), 0)
+      const testSeconds = cases.reduce((sum, c) => sum + c.durationSeconds, 0)
+      const overheads = shards.map((s) => s.manifest.wallSeconds - (s.report?.counts.durationSeconds ?? s.manifest.wallSeconds))
+      const { durations } = await restoreDurations(tier, store)
+      await saveLearned({
+        ...store,
+        tier,
+        previous: durations,
+        measured: new Map(cases.map((c) => [c.id, c.durationSeconds])),
+        overheadSeconds: overheads.reduce((a, b) => a + b, 0) / overheads.length,
+        speedup: session > 0 ? testSeconds / session : undefined,
+        runKey: [env.runId, env.runAttempt, env.job, 'merge', tier].join('/')
+      })
+    } catch (e) {
+      log.info(`The durations of ${tier}'s shards could not be kept: ${(e as Error).message}`)
+    }
+  }
 }
 
 async function upload(inputs: MergeInputs, dir: string, artifacts: Artifacts, runAttempt: number): Promise<UploadedArtifact | undefined> {

@@ -10,6 +10,7 @@ import { overlapsByTiers, type Partition } from './partition.js'
 import type { Unreadable } from './read.js'
 import { label, type Superseded, type TierResult } from './select.js'
 import type { MergeVerdict } from './verdict.js'
+import type { Balance } from './shards.js'
 
 /** What the summary says. */
 export interface MergeSummaryInput {
@@ -27,6 +28,10 @@ export interface MergeSummaryInput {
   audit?: { partition?: Partition; error?: string; excludeMarkers: readonly string[] }
   /** The merged artifact, where the full lists are. */
   artifactName?: string
+  /** How even each sharded tier's shards were. */
+  balances?: readonly Balance[]
+  /** Tests that failed in one attempt of their job and passed in the next. */
+  flaky?: readonly { id: string; job: string }[]
 }
 
 /** How many items each list shows. */
@@ -61,7 +66,7 @@ export function renderMergeSummary(input: MergeSummaryInput, opts: { limitBytes?
 }
 
 function render(input: MergeSummaryInput, caps: Caps, note: string): string {
-  return `${[head(input), note, tiersSection(input), chartSection(input), failuresSection(input, caps), auditSection(input, caps), slowestSection(input, caps), notesSection(input)].filter(Boolean).join('\n\n')}\n`
+  return `${[head(input), note, tiersSection(input), shardsSection(input), chartSection(input), failuresSection(input, caps), flakySection(input, caps), auditSection(input, caps), slowestSection(input, caps), notesSection(input)].filter(Boolean).join('\n\n')}\n`
 }
 
 function head(input: MergeSummaryInput): string {
@@ -114,6 +119,37 @@ function tiersSection(input: MergeSummaryInput): string {
   const right = header.map((h) => !['Job', 'Outcome'].includes(h))
   const note = '_Per job, each run of a test counts; the totals above count each test once._'
   return [`### Tier jobs (${input.tiers.length})`, table(header, rows, right), note].join('\n\n')
+}
+
+function shardsSection(input: MergeSummaryInput): string {
+  const rows = (input.balances ?? []).map((b) => [
+    escapeInline(b.name),
+    String(b.shards),
+    b.actualSeconds.map((s) => formatSeconds(s)).join(' · '),
+    b.maxOverMean.toFixed(2),
+    b.predictionError === undefined ? '—' : `${(b.predictionError * 100).toFixed(0)} %`,
+    b.historyRuns ? `${b.historyRuns} run(s)` : 'none (split by counts)'
+  ])
+  if (rows.length === 0) return ''
+  const header = ['Sharded tier', 'Shards', 'Test time per shard', 'Max / mean', 'Prediction error', 'History']
+  return [
+    '### Shard balance',
+    table(header, rows, [false, true, false, true, true, false]),
+    '_Max / mean is 1.00 for a perfect split; the prediction error is the mean of |predicted − actual| / actual._'
+  ].join('\n\n')
+}
+
+function flakySection(input: MergeSummaryInput, caps: Caps): string {
+  const flaky = input.flaky ?? []
+  if (flaky.length === 0) return ''
+  const shown = flaky.slice(0, caps.failures)
+  const out = [
+    `### Flaky tests (${flaky.length})`,
+    'Failed in one attempt of their job and passed in the next, on the same commit:',
+    shown.map((f) => `- ${codeSpan(f.id)} (${escapeInline(f.job)})`).join('\n')
+  ]
+  if (flaky.length > shown.length) out.push(more(flaky.length - shown.length, 'flaky test(s)', input))
+  return out.join('\n\n')
 }
 
 function chartSection(input: MergeSummaryInput): string {

@@ -67,6 +67,10 @@ export function readTierArtifact(a: DownloadedArtifact, o: ReadOptions): TierRes
   }
   const data = inside(a.path, manifest.files?.coverageData)
   if (data) result.coverageData = data
+  const earlier = (Array.isArray(manifest.files?.coverageEarlier) ? manifest.files.coverageEarlier : [])
+    .map((f) => inside(a.path, typeof f === 'string' ? f : undefined))
+    .filter((f): f is string => !!f)
+  if (earlier.length) result.coverageEarlier = earlier
   return result
 }
 

@@ -19,6 +19,8 @@ export interface TierResult {
   reportError?: string
   /** Host path of the coverage data file, when the job collected coverage. */
   coverageData?: string
+  /** Host paths of the earlier attempts' coverage data a re-run attempt carried on. */
+  coverageEarlier?: string[]
   /** How the job is shown when its tier, key and shard alone would not tell it apart (see `withDistinctLabels`). */
   label?: string
 }

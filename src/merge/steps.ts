@@ -50,7 +50,10 @@ export async function combineCoverage(o: CoverageStepOptions): Promise<CombinedC
   fs.chmodSync(inputsDir, 0o777)
   // One file per job, numbered: two jobs of one tier (a matrix) each bring their own data.
   o.tiers.forEach((t, i) => {
-    if (t.coverageData) fs.copyFileSync(t.coverageData, path.join(inputsDir, `.coverage.${i + 1}-${label(t).replace(/[^\w.-]+/g, '-')}`))
+    const name = `.coverage.${i + 1}-${label(t).replace(/[^\w.-]+/g, '-')}`
+    if (t.coverageData) fs.copyFileSync(t.coverageData, path.join(inputsDir, name))
+    // A re-run attempt of what failed carries the earlier attempts' data: their tests did not run again.
+    t.coverageEarlier?.forEach((f, k) => fs.copyFileSync(f, path.join(inputsDir, `${name}-earlier-${k + 1}`)))
   })
   const read = (f: string): string | undefined => {
     const p = path.join(o.projectDir, f)

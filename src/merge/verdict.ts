@@ -30,6 +30,8 @@ export interface VerdictInput {
   allowEmpty: boolean
   coverage: { percent?: number; failUnder?: number; error?: string; hadData: boolean }
   audit: { partition?: Partition; error?: string; required: boolean }
+  /** Sharded tiers whose shards ran different plans, one sentence each. */
+  planConflicts?: readonly string[]
 }
 
 /**
@@ -45,13 +47,15 @@ export function mergeVerdict(v: VerdictInput): MergeVerdict {
 
   for (const t of v.tiers) {
     const o = t.manifest.outcome
-    if (o !== 'passed' && !(o === 'no-tests' && v.allowEmpty)) failed(`${label(t)}: ${o}. ${t.manifest.message}`)
+    // A shard left empty by its plan (more shards than the tier has groups) passes with no tests.
+    if (o !== 'passed' && !(o === 'no-tests' && (v.allowEmpty || t.shard))) failed(`${label(t)}: ${o}. ${t.manifest.message}`)
     else if (t.reportError) failed(`${label(t)}: ${t.reportError}`)
   }
   if (v.missing.length) {
     failed(`No results from ${v.missing.join(', ')}: the job was skipped, cancelled or failed before uploading its results.`)
   }
   if (v.tiers.length === 0 && !v.anyExpected) failed('No tier uploaded results to merge.')
+  for (const c of v.planConflicts ?? []) failed(c)
 
   const c = v.coverage
   if (c.error && c.hadData) error(`Coverage could not be combined: ${c.error}`)

@@ -45,8 +45,21 @@ export interface Manifest {
   files: {
     junit?: string
     coverageData?: string
+    /**
+     * On a re-run attempt of what failed: the coverage data of the earlier attempts, whose tests did not run again.
+     * The merge combines them with this attempt's.
+     */
+    coverageEarlier?: string[]
     coverageXml?: string
   }
+  /** A shard's plan: its id (every shard of a tier in a run must have the same), its history, the time it predicted. */
+  planId?: string
+  historyRuns?: number
+  predictedSeconds?: number
+  /** On a re-run attempt: why it ran what it ran, and how many tests it ran again (null: all). */
+  rerun?: { reason: string; ran: number | null }
+  /** Tests that failed in the previous attempt of this job and passed in this one. */
+  flaky?: string[]
   /**
    * Where the project's root was as the tests saw it (a container path such as `/app`, or the host path under
    * runner: host): coverage data holds absolute paths under it, which `coverage combine` must remap.

@@ -28,6 +28,10 @@ export interface SummaryInput {
   verdictMessage?: string
   /** The run's total coverage percentage, when it collected coverage. */
   coveragePercent?: number
+  /** Lines on how the run was split or re-run, shown under the verdict. */
+  notes?: string[]
+  /** Tests that failed in the previous attempt and pass now. */
+  flaky?: string[]
 }
 
 /** Limits of the rendering. */
@@ -76,6 +80,13 @@ export function renderSummary(input: SummaryInput, opts: SummaryOptions = {}): s
 function headSection(input: SummaryInput): string {
   const out = [`## pytest tier ${escapeInline(input.tier)}: ${escapeInline(input.outcome)}`]
   if (input.verdictMessage) out.push(escapeInline(input.verdictMessage))
+  for (const n of input.notes ?? []) out.push(escapeInline(n))
+  if (input.flaky?.length) {
+    out.push(
+      `**Flaky (${input.flaky.length})**: failed in the previous attempt, passed in this one:\n\n` +
+        input.flaky.map((id) => `- ${codeSpan(id)}`).join('\n')
+    )
+  }
   const r = input.report
   if (r) {
     const c = r.counts

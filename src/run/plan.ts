@@ -14,6 +14,7 @@ import { projectName } from '../seams/compose/argv.js'
 import { findTier } from '../tiers/lookup.js'
 import { jobKeyOf, type JobIdentity } from '../tiers/job.js'
 import { pluginLoads } from '../tiers/pytest-plugin.js'
+import { InputError } from '../shared/errors.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { split } from 'shlex'
 import { readOptions, type PytestOptions } from '../tiers/pytest-options.js'
@@ -85,6 +86,8 @@ export async function planTier(
      * does, and knowing its PYTHONPATH lets the action's plugin be added without hiding the project's.
      */
     environment?: Readonly<Record<string, string | undefined>>
+    /** Run only the tests `rerun.json` lists (a re-run attempt of what failed). */
+    rerun?: boolean
   }
 ): Promise<TierPlan> {
   const project = readProjectPytest(inputs.workingDirectory, o.environment?.PYTEST_ADDOPTS)
@@ -93,7 +96,14 @@ export async function planTier(
   const tier = { ...resolved, paths }
   const resultsPath = resultsPathFor(inputs.runner, o.resultsDir)
   const plugin = o.environment && pluginLoads(inputs.pytestCommand) ? { pythonPath: o.environment.PYTHONPATH } : undefined
-  const { harness, env } = harnessFor(tier, resultsPath, { plugin })
+  if (tier.shard && !pluginLoads(inputs.pytestCommand)) {
+    throw new InputError(
+      Input.PytestCommand,
+      inputs.pytestCommand.join(' '),
+      "a shard is kept by the action's pytest plugin, which this command cannot load (tox and nox build environments of their own): start pytest with python -m pytest, pytest, poetry run pytest or the like"
+    )
+  }
+  const { harness, env } = harnessFor(tier, resultsPath, { plugin, rerun: o.rerun })
   const argv = buildPytestArgv(inputs.pytestCommand, tier, harness)
   const options = readOptions([...projectLayers(project), { source: TIER_LAYER, args: argv.slice(inputs.pytestCommand.length) }])
   return {
@@ -105,7 +115,7 @@ export async function planTier(
     junitPath: path.join(o.resultsDir, JUNIT_FILE),
     warnings: reportsInProject(project),
     options,
-    job: { tier: tier.name, workflowJob: o.workflowJob ?? '', key: jobKeyOf(inputs) },
+    job: { tier: tier.name, workflowJob: o.workflowJob ?? '', key: jobKeyOf(inputs), ...(tier.shard ? { shard: tier.shard } : {}) },
     plugin: harness.plugin === true
   }
 }

@@ -5,14 +5,15 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, MANIFEST_FILE } from '../names.js'
+import { COVERAGE_XML_FILE, coverageDataFile, EARLIER_COVERAGE_PREFIX, JUNIT_FILE, MANIFEST_FILE } from '../names.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import { selectAnnotations, type Annotation } from '../results/annotations.js'
 import { coverageTotals } from '../results/coverage-xml.js'
-import { parseJunit } from '../results/junit.js'
 import { MANIFEST_VERSION, type Manifest } from '../results/manifest.js'
 import type { TestReport } from '../results/model.js'
-import { makePathMapper } from '../results/pathmap.js'
+import { readJunitFile } from './junit-file.js'
+import type { Cache } from '../seams/cache.js'
+import { restoreDurations, saveLearned } from './durations-store.js'
 import { renderSummary } from '../results/tier-summary.js'
 import { canUpload, type Artifacts, type UploadedArtifact } from '../seams/artifacts.js'
 import type { Environment } from '../seams/environment.js'
@@ -30,6 +31,8 @@ export interface ReportDeps {
   /** The artifact seam; created only when an upload is due. */
   artifacts: () => Promise<Artifacts>
   env: Environment
+  /** The cache where learned durations are kept; absent where there is none. */
+  cache?: () => Cache
 }
 
 /** A reported run: everything the action shows, sets and decides on. */
@@ -60,9 +63,7 @@ export interface TierReport {
 export function readReport(run: TierRun, workspace: string): { report?: TestReport; problem?: string; missing?: boolean } {
   if (!fs.existsSync(run.junitPath)) return { missing: true }
   try {
-    const mapPath = makePathMapper({ binds: run.binds, workingDir: run.workingDir, hostRoot: workspace })
-    const fileExists = (p: string): boolean => fs.existsSync(path.join(workspace, p))
-    return { report: parseJunit(fs.readFileSync(run.junitPath, 'utf8'), { fileName: JUNIT_FILE, mapPath, fileExists }) }
+    return { report: readJunitFile(run.junitPath, run, workspace) }
   } catch (e) {
     return { problem: `The JUnit report could not be read: ${(e as Error).message}` }
   }
@@ -101,7 +102,8 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
 
   const files = resultFiles(run)
   const coveragePath = files.coverageXml ? path.join(run.resultsDir, files.coverageXml) : undefined
-  const coveragePercent = coveragePath ? readCoveragePercent(coveragePath) : undefined
+  // A re-run of what failed measured only those tests: its total is not the tier's (the merge combines the attempts).
+  const coveragePercent = coveragePath && !run.rerun?.ids ? readCoveragePercent(coveragePath) : undefined
   const upload = inputs.upload && canUpload(env)
   const summary = renderSummary({
     tier: jobLabel(run.job),
@@ -113,7 +115,9 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
     report,
     artifactName: upload ? artifactName : undefined,
     verdictMessage: note ? `${verdict.message} ${note}` : verdict.message,
-    coveragePercent
+    coveragePercent,
+    notes: runNotes(run, report),
+    flaky: run.rerun?.flaky
   })
 
   const finishedAt = new Date()
@@ -139,11 +143,21 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
     runAttempt: env.runAttempt,
     job: env.job,
     files,
-    projectRoot: run.projectRoot
+    projectRoot: run.projectRoot,
+    ...(run.shardPlan
+      ? {
+          planId: run.shardPlan.plan.planId,
+          historyRuns: run.shardPlan.plan.historyRuns,
+          predictedSeconds: run.shardReport?.predictedSeconds
+        }
+      : {}),
+    ...(run.rerun ? { rerun: { reason: run.rerun.reason, ran: run.rerun.ids?.length ?? null }, flaky: run.rerun.flaky } : {})
   }
   writeManifest(run.resultsDir, manifest)
 
-  const uploaded = upload ? await uploadResults(run, manifest, inputs, deps) : {}
+  // What the run measured is learned while the results upload.
+  const nothing: { artifact?: UploadedArtifact; clash?: string } = {}
+  const [uploaded] = await Promise.all([upload ? uploadResults(run, manifest, inputs, deps) : nothing, learnFromRun(run, report, deps)])
   if (uploaded.artifact) manifest.artifactName = uploaded.artifact.name
   // A name held by another job is a setup error: the step fails with the fix, instead of passing without an artifact.
   const final: Verdict = !uploaded.clash
@@ -164,6 +178,51 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
   }
 }
 
+/** Lines for the summary about how the run was split or re-run. */
+function runNotes(run: TierRun, report: TestReport | undefined): string[] {
+  const notes: string[] = []
+  const shard = run.job.shard
+  if (shard && run.shardPlan) {
+    const p = run.shardPlan.plan
+    const history = p.historyRuns ? `the durations of ${p.historyRuns} earlier run(s)` : 'no history yet, so split by test counts'
+    const predicted = run.shardReport?.predictedSeconds
+    const actual = report ? report.cases.reduce((sum, c) => sum + c.durationSeconds, 0) : undefined
+    notes.push(
+      `Shard ${shard.index}/${shard.total} of plan ${p.planId} (by ${p.shardBy}; ${history}): ` +
+        `${run.shardReport?.selected ?? '?'} of the tier's ${run.shardReport?.collected ?? '?'} test(s); ` +
+        `test time predicted ${predicted === undefined ? '?' : `${predicted.toFixed(1)} s`}, actual ${actual === undefined ? '?' : `${actual.toFixed(1)} s`}.`
+    )
+  }
+  if (run.rerun) notes.push(run.rerun.reason)
+  return notes
+}
+
+/**
+ * Learns the durations of a whole, unsharded run of the tier (a shard knows only its part: the merge job learns
+ * those), and keeps them in the cache for the next run's shards. A failure to learn is only a line in the log.
+ */
+async function learnFromRun(run: TierRun, report: TestReport | undefined, deps: ReportDeps): Promise<void> {
+  const cache = deps.cache?.()
+  if (!cache || !report || run.job.shard || run.rerun?.ids || !['passed', 'failed'].includes(run.verdict.outcome)) return
+  const store = { cache, workspace: deps.env.workspace }
+  try {
+    const { durations } = await restoreDurations(run.tier.name, store)
+    const measured = new Map(report.cases.filter((c) => c.id.includes('::')).map((c) => [c.id, c.durationSeconds]))
+    const testSeconds = [...measured.values()].reduce((a, b) => a + b, 0)
+    await saveLearned({
+      ...store,
+      tier: run.tier.name,
+      previous: durations,
+      measured,
+      overheadSeconds: Math.max(0, run.wallSeconds - report.counts.durationSeconds),
+      speedup: report.counts.durationSeconds > 0 ? testSeconds / report.counts.durationSeconds : undefined,
+      runKey: [deps.env.runId, deps.env.runAttempt, deps.env.job, run.job.key].join('/')
+    })
+  } catch (e) {
+    log.info(`What this run measured could not be kept: ${(e as Error).message}`)
+  }
+}
+
 /** The total of a coverage.xml; a report that cannot be read is a warning, not a failed run. */
 function readCoveragePercent(file: string): number | undefined {
   try {
@@ -176,7 +235,16 @@ function readCoveragePercent(file: string): number | undefined {
 
 function resultFiles(run: TierRun): Manifest['files'] {
   const has = (f: string): string | undefined => (fs.existsSync(path.join(run.resultsDir, f)) ? f : undefined)
-  return { junit: has(JUNIT_FILE), coverageData: has(coverageDataFile(run.tier.name)), coverageXml: has(COVERAGE_XML_FILE) }
+  const earlier = fs
+    .readdirSync(run.resultsDir)
+    .filter((f) => f.startsWith(EARLIER_COVERAGE_PREFIX))
+    .sort()
+  return {
+    junit: has(JUNIT_FILE),
+    coverageData: has(coverageDataFile(run.tier.name)),
+    coverageXml: has(COVERAGE_XML_FILE),
+    ...(earlier.length ? { coverageEarlier: earlier } : {})
+  }
 }
 
 /** Uploads the results under the job's artifact name; a name clash is returned (it fails the step), other errors only warn. */
@@ -186,7 +254,12 @@ async function uploadResults(
   inputs: TierInputs,
   deps: ReportDeps
 ): Promise<{ artifact?: UploadedArtifact; clash?: string }> {
-  const files = [MANIFEST_FILE, ...Object.values(manifest.files).filter((f): f is string => !!f)].map((f) => path.join(run.resultsDir, f))
+  const files = [
+    MANIFEST_FILE,
+    ...Object.values(manifest.files)
+      .flat()
+      .filter((f): f is string => !!f)
+  ].map((f) => path.join(run.resultsDir, f))
   const runAttempt = deps.env.runAttempt
   return log.group(`Upload the results of ${jobLabel(run.job)}`, async () => {
     try {

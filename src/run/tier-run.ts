@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { PLUGIN_DIR } from '../names.js'
+import { EARLIER_COVERAGE_PREFIX, PLUGIN_DIR, RERUN_JUNIT_FILE, ShardFile } from '../names.js'
 import { PLUGIN_FILE, PLUGIN_SOURCE } from '../tiers/pytest-plugin.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import type { BindMount } from '../seams/compose/compose-config.js'
@@ -16,6 +16,15 @@ import { log } from '../seams/log.js'
 import type { StateStore } from '../seams/state.js'
 import { supervise } from '../seams/supervise.js'
 import { openTarget, type Location, type Target } from '../seams/target.js'
+import type { Artifacts } from '../seams/artifacts.js'
+import type { Cache } from '../seams/cache.js'
+import { obtainPlan, type PlanOrigin } from './durations-store.js'
+import { decideRerun, findPreviousAttempt, layOver, type PreviousAttempt, type RerunDecision } from './rerun.js'
+import { parseShardReport, type ShardPlan, type ShardReport } from '../tiers/durations.js'
+import { artifactCandidates, jobLabel, type Shard } from '../tiers/job.js'
+import type { TestReport } from '../results/model.js'
+import { writeMergedJunit } from '../results/junit-writer.js'
+import { readJunitFile } from './junit-file.js'
 import { lastLines } from '../shared/text.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { classify, type Verdict } from '../tiers/outcome.js'
@@ -33,6 +42,12 @@ export interface TierRun extends TierPlan, Location {
   verdict: Verdict
   /** Bind mounts of the test service, to map container paths back to the host. */
   binds: BindMount[]
+  /** The plan the shard kept its part of, and where it came from. */
+  shardPlan?: { plan: ShardPlan; origin: PlanOrigin }
+  /** What the plugin reported it kept (a shard, or a re-run of what failed) and predicted. */
+  shardReport?: ShardReport
+  /** On a re-run attempt: what ran again and why, and the tests that failed before and pass now. */
+  rerun?: { reason: string; ids?: string[]; flaky: string[]; previous?: string }
 }
 
 /** What a tier run depends on: one seam per side effect. */
@@ -43,6 +58,10 @@ export interface TierRunDeps {
   /** Where the cleanup state is saved before anything starts. */
   state: StateStore
   env: Environment
+  /** The run's artifacts (a shard's plan, a re-run's previous attempt); absent outside GitHub Actions. */
+  artifacts?: () => Promise<Artifacts>
+  /** The cache of learned durations; absent where there is none. */
+  cache?: () => Cache
   /** Called once the plan is known, before anything is checked or started (the action sets its outputs here). */
   onPlan?: (plan: TierPlan) => void
   /** Milliseconds between SIGINT and SIGKILL when the run is stopped; default GRACE_MS. */
@@ -58,6 +77,8 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   // Bad input fails here, before any Docker command.
   const draft = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job })
   let target: Target
+  let plan = draft
+  let rerun: RerunDecision & { previous?: PreviousAttempt } = { reason: '' }
   try {
     target = await openTarget({
       ...inputs,
@@ -68,19 +89,16 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
       state: deps.state,
       env
     })
+    // What pytest gets where it runs (the image's and the service's environment): its PYTEST_ADDOPTS is part of
+    // what pytest does, and its PYTHONPATH is kept behind the plugin's folder.
+    const environment = await target.environment()
+    if (environment) {
+      if (env.runAttempt > 1 && inputs.rerunFailed && deps.artifacts) rerun = await earlierAttempt(inputs, draft, deps, resultsDir)
+      plan = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job, environment, rerun: !!rerun.ids })
+    } else log.info("The test image's environment could not be read: the run goes without the action's pytest plugin.")
+    if (plan.tier.shard && !plan.plugin) throw new Error("A shard is kept by the action's pytest plugin, which cannot be loaded here.")
   } catch (e) {
     // A missing compose file or an unreachable daemon still leaves the plan's outputs.
-    deps.onPlan?.(draft)
-    throw e
-  }
-  // What pytest gets where it runs (the image's and the service's environment): its PYTEST_ADDOPTS is part of what
-  // pytest does, and its PYTHONPATH is kept behind the plugin's folder.
-  let plan = draft
-  try {
-    const environment = await target.environment()
-    if (environment) plan = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job, environment })
-    else log.info("The test image's environment could not be read: the run goes without the action's pytest plugin.")
-  } catch (e) {
     deps.onPlan?.(draft)
     throw e
   }
@@ -95,18 +113,27 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     fs.mkdirSync(pluginDir, { recursive: true })
     fs.writeFileSync(path.join(pluginDir, PLUGIN_FILE), PLUGIN_SOURCE)
   }
+  if (rerun.ids) fs.writeFileSync(path.join(resultsDir, ShardFile.Only), JSON.stringify(rerun.ids))
   const { tier } = plan
 
   const started = Date.now()
+  let shardPlan: TierRun['shardPlan']
   const finish = async (r: Pick<TierRun, 'exitCode' | 'timedOut' | 'verdict'>): Promise<TierRun> => ({
     ...plan,
     ...r,
     wallSeconds: (Date.now() - started) / 1000,
     binds: target.binds,
+    ...(shardPlan ? { shardPlan } : {}),
+    ...(rerun.reason ? { rerun: { reason: rerun.reason, ids: rerun.ids, flaky: [], previous: rerun.previous?.artifactName } } : {}),
     ...(await target.locate())
   })
   try {
-    await log.group('Start the services the tests need', () => target.startDependencies())
+    // The shard's plan is read (or made) while the services start.
+    const [, made] = await Promise.all([
+      log.group('Start the services the tests need', () => target.startDependencies()),
+      tier.shard && !rerun.ids ? shardPlanOf(tier.shard, plan, deps, resultsDir) : undefined
+    ])
+    shardPlan = made
   } catch (e) {
     // The plan is known and the results folder exists: report this like any other outcome, then fail.
     return finish({
@@ -117,7 +144,7 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   }
 
   let output = ''
-  const result = await log.group(`Run the ${tier.name} tier`, async () => {
+  const result = await log.group(`Run the ${jobLabel(plan.job)} tier`, async () => {
     const { running, stopper } = target.start(plan.argv, plan.env)
     const supervised = await supervise(running, stopper, {
       timeoutMs: tier.timeoutMinutes * 60_000,
@@ -132,6 +159,8 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   fs.rmSync(pluginDir, { recursive: true, force: true })
   log.info(`pytest ended with exit code ${result.exitCode} after ${wallSeconds.toFixed(1)} s.`)
 
+  const reportFile = path.join(resultsDir, ShardFile.Report)
+  const shardReport = fs.existsSync(reportFile) ? parseShardReport(fs.readFileSync(reportFile, 'utf8')) : undefined
   let verdict = classify(result.exitCode, {
     timedOut: result.timedOut,
     allowEmpty: tier.allowEmpty,
@@ -150,6 +179,95 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
         `pytest wrote no JUnit report though the test command ended with exit code ${result.exitCode}: the command most likely ` +
         `never ran pytest (compose's own errors also end with exit code 1)${said ? `. Its output ends with: ${said}` : ''}.`
     }
+  } else if (result.exitCode === 5 && tier.shard && shardReport?.selected === 0 && shardReport.collected > 0) {
+    // More shards than the tier has groups: this one is empty by design, not a broken selection.
+    verdict = {
+      outcome: 'no-tests',
+      failed: false,
+      message:
+        `Shard ${tier.shard.index}/${tier.shard.total} has no tests: the tier's ${shardReport.collected} test(s) make ` +
+        `${shardReport.groups ?? '?'} group(s) by ${tier.shardBy} for ${tier.shard.total} shards, so some shards are empty; this one passes.`
+    }
   }
-  return { ...(await finish({ exitCode: result.exitCode, timedOut: result.timedOut, verdict })), wallSeconds }
+  const done = await finish({ exitCode: result.exitCode, timedOut: result.timedOut, verdict })
+  if (rerun.ids && rerun.previous?.report && fs.existsSync(plan.junitPath)) layOverReport(done, rerun.previous.report, env.workspace)
+  return { ...done, wallSeconds, ...(shardReport ? { shardReport } : {}) }
+}
+
+/** The previous attempt of this job and what this attempt runs again; a failure to look only means a whole run. */
+async function earlierAttempt(
+  inputs: TierInputs,
+  draft: TierPlan,
+  deps: TierRunDeps,
+  resultsDir: string
+): Promise<RerunDecision & { previous?: PreviousAttempt }> {
+  const scratch = `${resultsDir}-earlier`
+  try {
+    const artifacts = await (deps.artifacts as () => Promise<Artifacts>)()
+    const previous = await findPreviousAttempt({
+      artifacts,
+      candidates: artifactCandidates(draft.job, inputs.artifactName),
+      job: draft.job,
+      runAttempt: deps.env.runAttempt,
+      scratch,
+      junit: { fileExists: (p) => fs.existsSync(path.join(deps.env.workspace, p)) }
+    })
+    const decision = decideRerun(previous)
+    log.info(decision.reason)
+    // The earlier attempts' coverage travels on with this one's: its passing tests do not run again.
+    if (decision.ids && previous?.coverageFiles.length) {
+      fs.mkdirSync(resultsDir, { recursive: true })
+      previous.coverageFiles.forEach((f, i) => fs.copyFileSync(f, path.join(resultsDir, `${EARLIER_COVERAGE_PREFIX}${i + 1}`)))
+    }
+    return { ...decision, previous }
+  } catch (e) {
+    const reason = `The earlier attempt's results could not be read (${(e as Error).message}): the whole selection runs.`
+    log.info(reason)
+    return { reason }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/** The shard's plan: this run's, or one made now from the learned durations; written where the plugin reads it. */
+async function shardPlanOf(shard: Shard, plan: TierPlan, deps: TierRunDeps, resultsDir: string): Promise<TierRun['shardPlan']> {
+  const scratch = `${resultsDir}-plan`
+  try {
+    const artifacts = deps.env.actionsRuntime && deps.artifacts ? await deps.artifacts() : undefined
+    const cache = deps.cache?.()
+    const got = await obtainPlan({
+      tier: plan.tier.name,
+      key: plan.job.key,
+      shards: shard.total,
+      shardBy: plan.tier.shardBy,
+      runId: deps.env.runId,
+      artifacts,
+      store: cache ? { cache, workspace: deps.env.workspace } : undefined,
+      scratch
+    })
+    fs.writeFileSync(path.join(resultsDir, ShardFile.Plan), JSON.stringify(got.plan))
+    const history = got.plan.historyRuns ? `the durations of ${got.plan.historyRuns} earlier run(s)` : 'no history: split by test counts'
+    log.info(
+      `Shard ${shard.index}/${shard.total} of plan ${got.plan.planId} (${got.origin === 'run' ? "this run's" : 'made now'}; ${history}).`
+    )
+    return got
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/** Writes the attempt's whole report: the earlier attempt's results with this attempt's laid over them. */
+function layOverReport(run: TierRun, previous: TestReport, workspace: string): void {
+  let fresh: TestReport
+  try {
+    fresh = readJunitFile(run.junitPath, run, workspace)
+  } catch {
+    return // the report step says the report is broken
+  }
+  if (!run.rerun) return
+  const { report, flaky } = layOver(previous, fresh)
+  fs.copyFileSync(run.junitPath, path.join(run.resultsDir, RERUN_JUNIT_FILE))
+  fs.writeFileSync(run.junitPath, writeMergedJunit([{ name: 'pytest', report }], 'pytest'))
+  run.rerun.flaky = flaky
+  if (flaky.length) log.info(`${flaky.length} test(s) failed in the earlier attempt and pass now (flaky): ${flaky.join(', ')}`)
 }

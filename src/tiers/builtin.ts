@@ -1,4 +1,5 @@
 /** The built-in tiers: the proposal's seven, exactly as its table gives them. */
+import type { ShardBy } from './durations.js'
 
 /** What one tier runs. Paths may hold globs, expanded relative to the working directory. */
 export interface TierSpec {
@@ -24,6 +25,10 @@ export interface TierSpec {
   allowEmpty?: boolean
   /** Tiers this one waits for in a generated workflow. */
   needs?: string[]
+  /** How many shard jobs split the tier; unset or 1: one job. */
+  shards?: number
+  /** What stays together in one shard; default `file`. */
+  shardBy?: ShardBy
 }
 
 const TB = '--tb=short'

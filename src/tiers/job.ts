@@ -29,13 +29,20 @@ function valueText(v: unknown): string {
 }
 
 /**
- * The job key: the `job-key` input when given, else the matrix values that do not name the tier itself (a matrix
- * over tiers alone needs no key: the tier tells its jobs apart).
+ * The job key: the `job-key` input when given, else the matrix values that name neither the tier nor the shard (a
+ * matrix over tiers and shards alone needs no key: the tier and the shard tell its jobs apart, and the shards of one
+ * tier must share a key to share a plan).
  */
-export function jobKeyOf(o: { jobKey?: string; matrix?: Record<string, unknown>; tier: string }): string {
+export function jobKeyOf(o: {
+  jobKey?: string
+  matrix?: Record<string, unknown>
+  tier: string
+  shard?: { index: number; total?: number }
+}): string {
   if (o.jobKey) return o.jobKey
+  const shardTexts = o.shard ? [String(o.shard.index), `${o.shard.index}/${o.shard.total ?? ''}`] : []
   return Object.entries(o.matrix ?? {})
-    .filter(([, v]) => valueText(v) !== o.tier)
+    .filter(([k, v]) => valueText(v) !== o.tier && k !== 'shard' && !shardTexts.includes(valueText(v)))
     .map(([k, v]) => `${k}=${valueText(v)}`)
     .join(', ')
 }

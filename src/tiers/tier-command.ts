@@ -1,8 +1,22 @@
 /** Builds the pytest argv for a tier: pure functions, table-tested. */
 import * as posix from 'node:path/posix'
-import { COVERAGE_REPORTS_DIR, COVERAGE_XML_FILE, coverageDataFile, JUNIT_FILE, PLUGIN_DIR, PLUGIN_MODULE, PYTEST_ENV } from '../names.js'
+import {
+  COVERAGE_REPORTS_DIR,
+  COVERAGE_XML_FILE,
+  coverageDataFile,
+  Input,
+  JUNIT_FILE,
+  PLUGIN_DIR,
+  PLUGIN_MODULE,
+  PYTEST_ENV,
+  ShardFile
+} from '../names.js'
 import type { TierSpec } from './builtin.js'
-import { COVERAGE_FILE_REPORTS, measuresCoverage, readOptions, type ArgLayer } from './pytest-options.js'
+import { DEFAULT_SHARD_BY, type ShardBy } from './durations.js'
+import type { Shard } from './job.js'
+import { InputError } from '../shared/errors.js'
+import { COVERAGE_FILE_REPORTS, measuresCoverage, readOptions, usesWorkers, type ArgLayer } from './pytest-options.js'
+import { PluginOption } from './pytest-plugin.js'
 
 /** A tier with the user's overrides applied; paths may still hold globs. */
 export interface ResolvedTier {
@@ -20,6 +34,10 @@ export interface ResolvedTier {
   coverage: boolean
   /** What the project's own pytest configuration says, as far as the run depends on it. */
   project: ProjectPytest
+  /** The shard this job runs, when the tier is split over several jobs. */
+  shard?: Shard
+  /** What stays together in one shard. */
+  shardBy: ShardBy
 }
 
 /**
@@ -67,12 +85,17 @@ export interface TierOverrides {
   allowEmpty: boolean
   /** Replaces the tier's coverage setting. */
   coverage?: boolean | 'auto'
+  /** The shard this job runs: `index` of `total` (unset: the tier's `shards`). */
+  shard?: { index: number; total?: number }
 }
 
 /** Applies overrides to a tier: an override replaces, `pytestArgs` appends. */
 export function resolveTier(tier: TierSpec, o: TierOverrides, project: ProjectPytest = NO_PROJECT_PYTEST): ResolvedTier {
   const args = [...tier.args, ...o.pytestArgs]
+  const shard = resolveShard(tier, o.shard)
   return {
+    ...(shard ? { shard } : {}),
+    shardBy: tier.shardBy ?? DEFAULT_SHARD_BY,
     name: tier.name,
     paths: o.paths ?? tier.paths,
     markers: o.markers ?? tier.markers,
@@ -85,6 +108,21 @@ export function resolveTier(tier: TierSpec, o: TierOverrides, project: ProjectPy
     coverage: coverageOn(o.coverage ?? tier.coverage, [...projectLayers(project), { source: TIER_LAYER, args }]),
     project
   }
+}
+
+/** The shard a job runs: the input's, with the tier's `shards` as N when the input gives none; none for N = 1. */
+function resolveShard(tier: TierSpec, shard: TierOverrides['shard']): Shard | undefined {
+  if (!shard) return undefined
+  const total = shard.total ?? tier.shards
+  if (total === undefined) {
+    throw new InputError(
+      Input.Shard,
+      String(shard.index),
+      `the tier '${tier.name}' sets no shards: write the shard as i/N (e.g. ${shard.index}/4), or set shards in its configuration`
+    )
+  }
+  if (shard.index > total) throw new InputError(Input.Shard, `${shard.index}/${total}`, `allowed is a shard from 1 to ${total}`)
+  return total > 1 ? { index: shard.index, total } : undefined
 }
 
 /** What the harness adds so that results land in the results folder and nothing is written to the project. */
@@ -101,6 +139,10 @@ export interface HarnessPaths {
   coverage?: boolean
   /** Load the action's pytest plugin (`-p pytier_plugin`), whose folder the environment puts on PYTHONPATH. */
   plugin?: boolean
+  /** With the plugin: the shard to keep, and where the plan is and the plugin's report goes, as pytest sees them. */
+  shard?: { shard: Shard; plan: string; report: string }
+  /** With the plugin: a file listing the only tests to run (a re-run of what failed), and where its report goes. */
+  only?: { file: string; report: string }
 }
 
 /**
@@ -109,9 +151,9 @@ export interface HarnessPaths {
  * tier-specific name there, so that several tiers' files can later be combined.
  */
 export function harnessFor(
-  tier: Pick<ResolvedTier, 'name' | 'coverage'>,
+  tier: Pick<ResolvedTier, 'name' | 'coverage' | 'shard'>,
   resultsPath: string,
-  o: { plugin?: { pythonPath?: string } } = {}
+  o: { plugin?: { pythonPath?: string }; rerun?: boolean } = {}
 ): { harness: HarnessPaths; env: Record<string, string> } {
   const at = (f: string): string => posix.join(resultsPath, f)
   // The plugin's folder goes first on PYTHONPATH; the one the image or service sets stays after it.
@@ -123,7 +165,12 @@ export function harnessFor(
       coverage: tier.coverage,
       coverageXml: at(COVERAGE_XML_FILE),
       coverageReports: at(COVERAGE_REPORTS_DIR),
-      plugin: !!o.plugin
+      plugin: !!o.plugin,
+      // A re-run runs the tests that failed before, which were all of this shard: no split again.
+      ...(o.plugin && o.rerun ? { only: { file: at(ShardFile.Only), report: at(ShardFile.Report) } } : {}),
+      ...(o.plugin && tier.shard && !o.rerun
+        ? { shard: { shard: tier.shard, plan: at(ShardFile.Plan), report: at(ShardFile.Report) } }
+        : {})
     },
     env: { ...PYTEST_ENV, ...pythonPath, ...(tier.coverage ? { COVERAGE_FILE: at(coverageDataFile(tier.name)) } : {}) }
   }
@@ -172,7 +219,17 @@ export function buildPytestArgv(
   else if (inherited.workers && !noWorkers(inherited.workers.value)) argv.push('-n', '0')
   if (tier.dist) argv.push('--dist', tier.dist)
   argv.push(...tier.args)
-  if (harness.plugin) argv.push('-p', PLUGIN_MODULE)
+  if (harness.plugin) {
+    argv.push('-p', PLUGIN_MODULE)
+    const own = readOptions([...layers, { source: TIER_LAYER, args: argv.slice(command.length) }])
+    // xdist's worksteal balances uneven tests best; the plugin asks for it where xdist has it and nobody chose.
+    if (usesWorkers(own) && !own.dist) argv.push(PluginOption.Worksteal)
+    if (harness.shard) {
+      const { shard, plan, report } = harness.shard
+      argv.push(`${PluginOption.Shard}=${shard.index}/${shard.total}`, `${PluginOption.Plan}=${plan}`, `${PluginOption.Report}=${report}`)
+    }
+    if (harness.only) argv.push(`${PluginOption.Only}=${harness.only.file}`, `${PluginOption.Report}=${harness.only.report}`)
+  }
   argv.push(`--junitxml=${harness.junitPath}`, '-o', `cache_dir=${harness.cacheDir}`)
   const own = readOptions([...layers, { source: TIER_LAYER, args: tier.args }])
   if (harness.coverage === true) {

@@ -22,7 +22,8 @@ const PLAN: TierPlan = {
     timeoutMinutes: 10,
     allowEmpty: false,
     coverage: false,
-    project: NO_PROJECT_PYTEST
+    project: NO_PROJECT_PYTEST,
+    shardBy: 'file'
   },
   warnings: [],
   argv: [
@@ -177,6 +178,7 @@ describe('mergeOutputs', () => {
     counts: COUNTS,
     tiers: [],
     missing: ['integration', 'delivery'],
+    flaky: [],
     resultsDir: '/r',
     junitPath: '/r/junit.xml',
     summary: ''
@@ -203,7 +205,8 @@ describe('mergeOutputs', () => {
     xfailed: '1',
     xpassed: '1',
     'junit-path': '/r/junit.xml',
-    'missing-tiers': 'integration\ndelivery'
+    'missing-tiers': 'integration\ndelivery',
+    flaky: ''
   }
 
   it.each<[string, Partial<MergeResult>, Record<string, string>]>([
@@ -257,6 +260,7 @@ describe('the outputs of both modes', () => {
       resultsDir: '/r',
       junitPath: '/r/j',
       summary: '',
+      flaky: [],
       coverage: {
         totals: { linesValid: 1, linesCovered: 1, branchesValid: 0, branchesCovered: 0, percent: 100 },
         dataFile: '',

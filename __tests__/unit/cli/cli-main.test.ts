@@ -185,6 +185,7 @@ describe('plan', () => {
       '-x',
       '-p',
       'pytier_plugin',
+      '--pytier-worksteal',
       '--junitxml=/tmp/r/junit.xml',
       '-o',
       'cache_dir=/tmp/r/.pytest_cache'

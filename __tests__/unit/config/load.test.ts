@@ -168,7 +168,7 @@ const invalid: [string, string[]][] = [
   [
     'unknown-tier-key.yml',
     [
-      'unknown-tier-key.yml:3:5: tiers.unit.worker: unknown key; allowed: description, paths, markers, workers, dist, args, timeout-minutes, coverage, allow-empty, needs.'
+      'unknown-tier-key.yml:3:5: tiers.unit.worker: unknown key; allowed: description, paths, markers, workers, dist, args, timeout-minutes, shards, shard-by, coverage, allow-empty, needs.'
     ]
   ],
   [

@@ -23,8 +23,34 @@ describe('parseTierInputs', () => {
       coverage: undefined,
       upload: true,
       artifactName: undefined,
-      retentionDays: undefined
+      retentionDays: undefined,
+      jobKey: undefined,
+      matrix: undefined,
+      shard: undefined,
+      rerunFailed: true
     })
+  })
+
+  it.each([
+    ['2/4', { index: 2, total: 4 }],
+    ['3', { index: 3 }],
+    ['1/1', { index: 1, total: 1 }]
+  ])('reads the shard %s', (shard, expected) => {
+    expect(parseTierInputs(read({ tier: 'unit', shard }), '/ws').shard).toEqual(expected)
+  })
+
+  it.each(['0/4', '5/4', '2/0', 'a/b', '1/257', '2 of 4', '-1'])('refuses the shard %s, naming the input and what is allowed', (shard) => {
+    expect(() => parseTierInputs(read({ tier: 'unit', shard }), '/ws')).toThrow(
+      `Input 'shard': ${JSON.stringify(shard)} is not valid; allowed is 'i/N' with 1 ≤ i ≤ N ≤ 256`
+    )
+  })
+
+  it('reads the matrix values, and refuses anything but a JSON object', () => {
+    expect(parseTierInputs(read({ tier: 'unit', matrix: '{"python":"3.12"}' }), '/ws').matrix).toEqual({ python: '3.12' })
+    expect(parseTierInputs(read({ tier: 'unit', matrix: 'null' }), '/ws').matrix).toBeUndefined()
+    expect(() => parseTierInputs(read({ tier: 'unit', matrix: '[1]' }), '/ws')).toThrow(
+      /^Input 'matrix': "\[1\]" is not valid; allowed is a JSON object/
+    )
   })
 
   it('reads every input', () => {

@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseTierInputs, type TierInputs } from '../../../src/inputs/tier-inputs.js'
 import type { Artifacts, UploadRequest } from '../../../src/seams/artifacts.js'
+import type { Cache } from '../../../src/seams/cache.js'
 import { readEnvironment, type Environment } from '../../../src/seams/environment.js'
 import type { Captured, ProcessOptions, ProcessExec, Running } from '../../../src/seams/exec.js'
 import { setLogSink, type LogSink } from '../../../src/seams/log.js'
@@ -337,6 +338,45 @@ export function fakeArtifacts(o: { fail?: Error; held?: Record<string, Record<st
         fs.writeFileSync(path.join(dir, f), bytes)
       }
       return { ...a, path: dir }
+    }
+  }
+}
+
+/** A fake cache: entries in memory, restored by prefix (newest first), paths relative to `workspace`. */
+export interface FakeCache extends Cache {
+  entries: { key: string; files: Record<string, string> }[]
+  saves: string[]
+}
+
+/** New fake cache over a workspace folder. */
+export function fakeCache(workspace: string): FakeCache {
+  const entries: FakeCache['entries'] = []
+  const saves: string[] = []
+  return {
+    entries,
+    saves,
+    async save(key, paths) {
+      saves.push(key)
+      if (entries.some((e) => e.key === key)) return false
+      const files: Record<string, string> = {}
+      for (const p of paths) {
+        const rel = path.isAbsolute(p) ? path.relative(workspace, p) : p
+        if (fs.existsSync(path.join(workspace, rel))) files[rel] = fs.readFileSync(path.join(workspace, rel), 'utf8')
+      }
+      entries.push({ key, files })
+      return true
+    },
+    async restore(prefixes) {
+      for (const prefix of prefixes) {
+        const hit = [...entries].reverse().find((e) => e.key.startsWith(prefix))
+        if (!hit) continue
+        for (const [p, text] of Object.entries(hit.files)) {
+          fs.mkdirSync(path.dirname(path.join(workspace, p)), { recursive: true })
+          fs.writeFileSync(path.join(workspace, p), text)
+        }
+        return hit.key
+      }
+      return undefined
     }
   }
 }

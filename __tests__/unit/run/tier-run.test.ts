@@ -102,7 +102,7 @@ describe('runTier on the runner (runner: host)', () => {
     expect([call.cmd, ...call.args]).toEqual(j.plans[0].argv)
     expect(j.plans[0].argv).toEqual([
       ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short'],
-      ...['-p', 'pytier_plugin'],
+      ...['-p', 'pytier_plugin', '--pytier-worksteal'],
       `--junitxml=${run.resultsDir}/junit.xml`,
       '-o',
       `cache_dir=${run.resultsDir}/.pytest_cache`
@@ -277,7 +277,7 @@ describe('runTier under compose (runner: compose)', () => {
     expect(name).toMatch(/^pytier-unit-42-1-[0-9a-f]{6}$/)
     expect(plan.argv).toEqual([
       ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short'],
-      ...['-p', 'pytier_plugin'],
+      ...['-p', 'pytier_plugin', '--pytier-worksteal'],
       `--junitxml=${CONTAINER_RESULTS_DIR}/junit.xml`,
       '-o',
       `cache_dir=${CONTAINER_RESULTS_DIR}/.pytest_cache`

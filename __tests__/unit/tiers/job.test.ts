@@ -9,7 +9,10 @@ describe('jobKeyOf', () => {
     [{ tier: 'unit', matrix: { tier: 'unit' } }, ''],
     [{ tier: 'unit', matrix: { tier: 'unit', python: '3.12', db: 'pg15' } }, 'python=3.12, db=pg15'],
     [{ tier: 'unit', matrix: { os: { name: 'ubuntu', v: 24 } } }, 'os={"name":"ubuntu","v":24}'],
-    [{ tier: 'unit', jobKey: 'nightly', matrix: { python: '3.12' } }, 'nightly']
+    [{ tier: 'unit', jobKey: 'nightly', matrix: { python: '3.12' } }, 'nightly'],
+    // The shards of a tier share a key (and so a plan): the shard is not part of it.
+    [{ tier: 'unit', matrix: { tier: 'unit', shard: 2, python: '3.12' }, shard: { index: 2 } }, 'python=3.12'],
+    [{ tier: 'unit', matrix: { part: '2/4' }, shard: { index: 2, total: 4 } }, '']
   ])('%j → %j', (o, key) => {
     expect(jobKeyOf(o)).toBe(key)
   })

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
-import { escapeAttr, escapeText, writeMergedJunit } from '../../../src/merge/junit-writer.js'
+import { escapeAttr, escapeText, writeMergedJunit } from '../../../src/results/junit-writer.js'
 import { parseJunit } from '../../../src/results/junit.js'
 import { countCases, type TestCase } from '../../../src/results/model.js'
-import { junitText } from '../results/fixtures.js'
-import { fixture, MERGE_DIR, testCase } from './fixtures.js'
+import { junitText } from './fixtures.js'
+import { fixture, MERGE_DIR, testCase } from '../merge/fixtures.js'
 
 const fileExists = (p: string): boolean => existsSync(`${MERGE_DIR}ids-project/${p}`)
 const normal = (cases: TestCase[]): unknown[] =>

@@ -1,6 +1,6 @@
-/** Writes the merged JUnit XML: one `<testsuite>` per tier job, in the shape pytest itself writes. Pure. */
-import { MERGED_ARTIFACT } from '../names.js'
-import type { TestCase, TestReport } from '../results/model.js'
+/** Writes JUnit XML in the shape pytest itself writes: one `<testsuite>` per tier job (or one for a tier's run). Pure. */
+import { MERGED_ARTIFACT, OUTCOME_PROPERTY } from '../names.js'
+import type { TestCase, TestReport } from './model.js'
 
 /** One tier job's suite. */
 export interface SuiteInput {
@@ -53,7 +53,8 @@ const time = (s: number): string => (Number.isFinite(s) ? Math.max(0, s) : 0).to
 
 /**
  * One `<testcase>`. `line` is written 0-based, as pytest's xunit1 family does, so that `parseJunit` reads back the
- * same 1-based line; xpassed tests are written as passed, as pytest does for a non-strict xfail that passes.
+ * same 1-based line; an xpassed test is written as a pass, as pytest does for a non-strict xfail that passes, with
+ * the property the action's plugin records for it, so that `parseJunit` reads it back as xpassed.
  */
 function testcase(c: TestCase): string {
   const head = `<testcase${attrs({ classname: c.classname, name: c.name, file: c.file, line: c.line ? c.line - 1 : undefined, time: time(c.durationSeconds) })}`
@@ -67,6 +68,8 @@ function testcase(c: TestCase): string {
     case 'skipped':
     case 'xfailed':
       return `${head}><skipped${attrs({ type: c.status === 'xfailed' ? 'pytest.xfail' : 'pytest.skip', ...message })} /></testcase>`
+    case 'xpassed':
+      return `${head}><properties><property${attrs({ name: OUTCOME_PROPERTY, value: 'xpassed' })} /></properties></testcase>`
     default:
       return `${head} />`
   }

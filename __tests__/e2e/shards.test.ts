@@ -1,0 +1,149 @@
+/**
+ * Shards and re-runs end to end: the bundled action with real Docker, Compose and pytest, the local stand-in of
+ * GitHub's results service behind the real @actions/artifact and @actions/cache clients. A tier run once teaches the
+ * durations; the next run's shards share one plan made from them, together run exactly the tier, and balance; a
+ * re-run attempt of a shard splits alike; more shards than files leave an empty shard that passes; a re-run attempt
+ * of a failed job runs only what failed, names the flaky test and still reports the whole tier.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { parseJunit } from '../../src/results/junit.js'
+import { leftovers, newJob, projectOf, requireDocker, runMainAndPost, type Job, type StepResult } from '../support/action.js'
+import { plainCollect, plainCounts, plainPytest } from '../support/plain.js'
+import { ResultsService, runtimeEnv } from '../support/results-service.js'
+
+const SHARDED = '__tests__/e2e/projects/sharded'
+
+let service: ResultsService
+beforeAll(async () => {
+  requireDocker()
+  service = await ResultsService.start()
+})
+afterAll(() => service.close())
+
+/** One job of a workflow run: the results service's environment, GITHUB_JOB `workflowJob`. */
+function jobEnv(job: Job, o: { runId: string; jobId: string; workflowJob: string; attempt?: number }): Record<string, string> {
+  return runtimeEnv(service, { ...o, workspace: job.workspace, runnerTemp: job.runnerTemp })
+}
+
+async function step(job: Job, inputs: Record<string, string>, env: Record<string, string>): Promise<StepResult> {
+  const { main, post } = await runMainAndPost(job, inputs, { env })
+  expect(post.code).toBe(0)
+  if (main.state.cleanup) expect(leftovers(projectOf(main))).toEqual([])
+  return main
+}
+
+/** The ids and per-test seconds of a step's JUnit report. */
+function junit(main: StepResult): { ids: string[]; seconds: number } {
+  const r = parseJunit(fs.readFileSync(main.outputs['junit-path'] as string, 'utf8'), { fileName: 'junit.xml' })
+  return { ids: r.cases.map((c) => c.id), seconds: r.cases.reduce((s, c) => s + c.durationSeconds, 0) }
+}
+
+/** The manifest a step wrote beside its report. */
+function manifestOf(main: StepResult): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(path.dirname(main.outputs['junit-path'] as string), 'pytest-tier.json'), 'utf8'))
+}
+
+describe('a tier split over shards from learned durations', () => {
+  const job = newJob(SHARDED)
+  let whole: string[] = []
+  let shards: StepResult[] = []
+
+  it('run 1: the tier in one job, as plain pytest runs it, teaches its durations', async () => {
+    const main = await step(job, { tier: 'all' }, jobEnv(job, { runId: '4101', jobId: 'all', workflowJob: 'all' }))
+    const plain = plainCounts(plainPytest(job.workspace, ['-m', 'not flaky_once and not broken']).stdout)
+    expect(main.outputs).toMatchObject({ outcome: 'passed', tests: String(plain.tests) })
+    whole = junit(main).ids.sort()
+    expect(whole).toEqual(plainCollect(job.workspace, ['-m', 'not flaky_once and not broken']).sort())
+    expect(service.caches().map((c) => c.key)).toEqual([expect.stringMatching(/^pytier-durations-v1-all-/)])
+  })
+
+  it('run 2: three shards at once share one plan made from them, run every test exactly once, and balance', async () => {
+    const shard = (i: number): Promise<StepResult> => {
+      // Each job its own workspace, as on GitHub: the shards run at once.
+      const own = newJob(SHARDED)
+      return step(
+        own,
+        { tier: 'all', shard: String(i), matrix: JSON.stringify({ shard: i }) },
+        jobEnv(own, { runId: '4102', jobId: `all-${i}`, workflowJob: 'all' })
+      )
+    }
+    shards = await Promise.all([1, 2, 3].map(shard))
+    expect(shards.map((s) => s.outputs.outcome)).toEqual(['passed', 'passed', 'passed'])
+    expect(shards.map((s) => s.outputs['artifact-name'])).toEqual(['pytest-all-1of3', 'pytest-all-2of3', 'pytest-all-3of3'])
+    const ran = shards.flatMap((s) => junit(s).ids)
+    expect(ran.sort()).toEqual(whole)
+    const manifests = shards.map(manifestOf)
+    expect(new Set(manifests.map((m) => m.planId)).size).toBe(1)
+    expect(manifests.map((m) => m.historyRuns)).toEqual([1, 1, 1])
+    // Whole files stay together: test_mod_3's module fixture is paid once.
+    const files = shards.map((s) => new Set(junit(s).ids.map((id) => id.split('::')[0])))
+    for (const [i, a] of files.entries()) for (const b of files.slice(i + 1)) expect([...a].filter((f) => b.has(f))).toEqual([])
+    // Balanced by what run 1 measured: the longest shard's tests within 15 % of the mean.
+    const seconds = shards.map((s) => junit(s).seconds)
+    const mean = seconds.reduce((a, b) => a + b, 0) / seconds.length
+    expect(Math.max(...seconds) / mean).toBeLessThan(1.15)
+    expect(shards[0]?.summary).toMatch(
+      /Shard 1\/3 of plan \S+ \(by file; the durations of 1 earlier run\(s\)\): \d+ of the tier's \d+ test\(s\)/
+    )
+    expect(service.artifacts().filter((a) => a.name.startsWith('pytier-plan-'))).toHaveLength(1)
+  })
+
+  it("run 2's merge: every shard present, one plan, the balance shown, and the shards' durations learned", async () => {
+    const before = service.caches().length
+    const own = newJob(SHARDED)
+    const merge = await step(
+      own,
+      { mode: 'merge', 'expected-tiers': 'all' },
+      jobEnv(own, { runId: '4102', jobId: 'merge', workflowJob: 'merge' })
+    )
+    expect(merge.outputs).toMatchObject({ outcome: 'passed', tests: String(whole.length), overlaps: '0' })
+    expect(merge.summary).toMatch(/### Shard balance[\s\S]*\| all \| 3 \| [^|]+ \| 1\.\d\d \| \d+ % \| 1 run\(s\) \|/)
+    expect(merge.stdout).toMatch(/Kept the durations of 2 run\(s\) of all \(\d+ tests\)/)
+    expect(service.caches().length).toBe(before + 1)
+  })
+
+  it('a re-run attempt of one shard splits as the run did, running exactly the same tests', async () => {
+    const own = newJob(SHARDED)
+    const again = await step(
+      own,
+      { tier: 'all', shard: '2', matrix: JSON.stringify({ shard: 2 }) },
+      jobEnv(own, { runId: '4102', jobId: 'all-2-attempt-2', workflowJob: 'all', attempt: 2 })
+    )
+    expect(again.outputs.outcome).toBe('passed')
+    expect(manifestOf(again).planId).toBe(manifestOf(shards[1] as StepResult).planId)
+    expect(junit(again).ids.sort()).toEqual(junit(shards[1] as StepResult).ids.sort())
+    expect(again.stdout).toContain("this run's")
+  })
+
+  it('more shards than files: the empty shard passes with no tests and says why', async () => {
+    const own = newJob(SHARDED)
+    const main = await step(
+      own,
+      { tier: 'all', shard: '2/2', paths: 'tests/test_mod_5.py' },
+      jobEnv(own, { runId: '4103', jobId: 'all-2', workflowJob: 'all' })
+    )
+    expect(main.code).toBe(0)
+    expect(main.outputs.outcome).toBe('no-tests')
+    expect(main.stdout).toContain("Shard 2/2 has no tests: the tier's 1 test(s) make 1 group(s) by file for 2 shards")
+  })
+})
+
+describe('a re-run attempt runs only what failed', () => {
+  it('runs the two failed tests again, names the flaky one, and still reports the whole tier', async () => {
+    const job = newJob(SHARDED)
+    const env = (attempt: number) => jobEnv(job, { runId: '4201', jobId: `flaky-${attempt}`, workflowJob: 'flaky', attempt })
+    const first = await step(job, { tier: 'flaky' }, env(1))
+    expect(first.outputs).toMatchObject({ outcome: 'failed', tests: '3', failed: '2' })
+
+    const second = await step(job, { tier: 'flaky' }, env(2))
+    expect(second.stdout).toContain('Re-running only the 2 test(s) that failed or errored in the earlier attempt 1 (pytest-flaky).')
+    expect(second.stdout).toMatch(/ 2 selected/)
+    // The whole tier, as plain pytest counts it, with the new results laid over the earlier ones.
+    const plain = plainCounts(plainPytest(job.workspace, ['-m', 'flaky_once or broken']).stdout)
+    expect(second.outputs).toMatchObject({ outcome: 'failed', tests: String(plain.tests), failed: '1', passed: '2' })
+    expect(second.outputs.flaky).toBe('tests/test_flaky.py::test_flaky_once')
+    expect(second.summary).toContain('**Flaky (1)**')
+    expect(manifestOf(second)).toMatchObject({ flaky: ['tests/test_flaky.py::test_flaky_once'], rerun: { ran: 2 } })
+  })
+})

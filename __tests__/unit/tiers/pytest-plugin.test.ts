@@ -1,0 +1,102 @@
+/**
+ * The split the plugin computes inside pytest, run with the host's Debian python3 and pytest (installed by
+ * .ci/setup.sh; the test fails, never skips, without them): every test in exactly one shard, groups kept whole,
+ * longest groups spread first, the same answer whatever order the tests come in.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { PLUGIN_FILE, PLUGIN_SOURCE, pluginLoads } from '../../../src/tiers/pytest-plugin.js'
+
+const PYTHON = '/usr/bin/python3'
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-plugin-'))
+fs.writeFileSync(path.join(dir, PLUGIN_FILE), PLUGIN_SOURCE)
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+type Part = [string[], number]
+
+/** Calls the plugin's `split` in Python and returns its parts. */
+function split(ids: string[], shards: number, by: string, durations: Record<string, number> = {}): Part[] {
+  const code = 'import json, sys, pytier_plugin as p; a = json.load(sys.stdin); print(json.dumps(p.split(*a)))'
+  const r = spawnSync(PYTHON, ['-c', code], {
+    cwd: dir,
+    input: JSON.stringify([ids, shards, by, durations]),
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' }
+  })
+  if (r.status !== 0) throw new Error(`${PYTHON} failed (${r.status ?? r.error?.message}): ${r.stderr}`)
+  return JSON.parse(r.stdout) as Part[]
+}
+
+/** A suite: `files` files of `perFile` tests, two classes in every third file. */
+function suite(files: number, perFile: number): string[] {
+  const ids: string[] = []
+  for (let f = 0; f < files; f++) {
+    for (let t = 0; t < perFile; t++)
+      ids.push(f % 3 === 0 ? `tests/test_${f}.py::TestC${t % 2}::test_${t}` : `tests/test_${f}.py::test_${t}[p-${t}]`)
+  }
+  return ids
+}
+
+describe("the plugin's split", () => {
+  const ids = suite(23, 7)
+
+  it.each([
+    ['file', 4],
+    ['class', 5],
+    ['test', 8]
+  ])('by %s into %i shards: every test exactly once, each group in one shard', (by, shards) => {
+    const parts = split(ids, shards, by)
+    expect(parts).toHaveLength(shards)
+    expect(parts.flatMap((p) => p[0]).sort()).toEqual([...ids].sort())
+    const group = (id: string): string => {
+      const p = id.split('::')
+      return by === 'test' ? id : by === 'class' && p.length > 2 ? p.slice(0, -1).join('::') : (p[0] as string)
+    }
+    const home = new Map<string, number>()
+    parts.forEach(([members], k) => {
+      for (const id of members) {
+        const g = group(id)
+        expect(home.get(g) ?? k).toBe(k)
+        home.set(g, k)
+      }
+    })
+  })
+
+  it('gives the same split whatever order the tests were collected in', () => {
+    const a = split(ids, 4, 'file', { [ids[0] as string]: 3 })
+    const b = split([...ids].reverse(), 4, 'file', { [ids[0] as string]: 3 })
+    expect(b.map(([m, t]) => [[...m].sort(), t])).toEqual(a.map(([m, t]) => [[...m].sort(), t]))
+  })
+
+  it('balances by learned durations, estimating unknown tests from their file, then the suite', () => {
+    const durations = Object.fromEntries(ids.map((id, i) => [id, i % 5 === 0 ? 9 : 0.5]))
+    delete durations[ids[3] as string]
+    const parts = split(ids, 4, 'file', durations)
+    const loads = parts.map((p) => p[1])
+    const mean = loads.reduce((x, y) => x + y, 0) / loads.length
+    expect(Math.max(...loads) / mean).toBeLessThan(1.1)
+  })
+
+  it('splits by test count without history, and leaves shards empty when there are fewer groups than shards', () => {
+    expect(split(ids, 2, 'test').map((p) => p[0].length)).toEqual([81, 80])
+    const few = split(['a.py::t1', 'a.py::t2', 'b.py::t1'], 4, 'file')
+    expect(few.map((p) => p[0].length).sort()).toEqual([0, 0, 1, 2])
+  })
+})
+
+describe('pluginLoads', () => {
+  it.each([
+    [['python', '-m', 'pytest'], true],
+    [['/usr/bin/python3.11', '-m', 'pytest'], true],
+    [['pytest'], true],
+    [['poetry', 'run', 'pytest'], true],
+    [['tox', '-e', 'py'], false],
+    [['nox'], false],
+    [['make', 'test'], false]
+  ])('%j → %j', (command, loads) => {
+    expect(pluginLoads(command)).toBe(loads)
+  })
+})
