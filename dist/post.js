@@ -4,6 +4,7 @@ import { s as setLogSink } from './chunks/log.js';
 import { b as coreLog, c as coreState } from './chunks/toolkit.js';
 import 'node:fs';
 import 'node:path';
+import 'node:os';
 import './chunks/core.js';
 import 'os';
 import 'crypto';

@@ -116,6 +116,24 @@ describe('a tier split over shards from learned durations', () => {
     expect(again.stdout).toContain("this run's")
   })
 
+  it.each([
+    ['1', '0', /auto: no xdist, the container's CPU limit \(cpus: 1\) allow\(s\) one worker only/],
+    // On a machine of 2 CPUs or more: the limit, or the machine, allows 2, and 5 s of known tests are worth 2.
+    ['2', '2', /auto: 2 workers, (the container's CPU limit \(cpus: 2\)|the machine's 2 CPU\(s\)); 42 test\(s\) of \d+\.\d s known/]
+  ])('workers: auto in a container with cpus: %s runs %s xdist worker(s), and says why', async (cpus, workers, reason) => {
+    const own = newJob(SHARDED)
+    fs.writeFileSync(path.join(own.workspace, 'docker-compose.cpus.yml'), `services:\n  test:\n    cpus: ${cpus}\n`)
+    const main = await step(
+      own,
+      { tier: 'all', workers: 'auto', 'compose-file': 'docker-compose.test.yml\ndocker-compose.cpus.yml' },
+      jobEnv(own, { runId: `4104${cpus}`, jobId: 'all', workflowJob: 'all' })
+    )
+    expect(main.outputs).toMatchObject({ outcome: 'passed', workers, tests: String(whole.length) })
+    expect(main.summary).toMatch(reason)
+    if (workers === '0') expect(JSON.parse(main.outputs.command as string)).not.toContain('-n')
+    else expect(main.stdout).toMatch(/gw1 \[/)
+  })
+
   it('more shards than files: the empty shard passes with no tests and says why', async () => {
     const own = newJob(SHARDED)
     const main = await step(

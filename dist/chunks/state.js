@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { l as log } from './log.js';
 import { h as getExecOutput } from './core.js';
 import { spawn } from 'node:child_process';
@@ -21,7 +22,8 @@ function readEnvironment(vars = process.env, cwd = process.cwd()) {
         job: vars.GITHUB_JOB ?? '',
         actionsRuntime: !!vars.ACTIONS_RUNTIME_TOKEN && !!vars.ACTIONS_RESULTS_URL,
         user: uid !== undefined && gid !== undefined ? { uid, gid } : undefined,
-        variables: { ...vars }
+        variables: { ...vars },
+        cpus: os.availableParallelism()
     };
 }
 
@@ -375,4 +377,4 @@ function loadCleanup(store) {
     }
 }
 
-export { ANY_TIERS as A, composeBase as B, COVERAGE_REPORTS_DIR as C, DEFAULT_ACTION as D, ExitCode as E, saveCleanup as F, PLAN_ARTIFACT_PREFIX as G, DURATIONS_CACHE_PREFIX as H, Input as I, JUNIT_FILE as J, Key as K, EARLIER_COVERAGE_PREFIX as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PLUGIN_MODULE as P, RERUN_JUNIT_FILE as Q, RUNNERS as R, ShardFile as S, TierKey as T, DEFAULT_CONFIG_PATH as U, CriticalKey as V, WORKFLOW_FILE as W, DEFAULT_CRITICAL_TIER as X, loadCleanup as Y, projectName as a, runArgs as b, MergeInput as c, downArgs as d, MERGED_ARTIFACT as e, DEFAULT_EXCLUDE as f, MODES as g, MANIFEST_FILE as h, MergedFile as i, byteLength as j, clipBytes as k, lastLines as l, memoryState as m, ARTIFACT_PREFIX as n, MergeOutput as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, OUTCOME_PROPERTY as t, upWaitArgs as u, PYTEST_ENV as v, coverageDataFile as w, PLUGIN_DIR as x, COVERAGE_XML_FILE as y, CONTAINER_RESULTS_DIR as z };
+export { ANY_TIERS as A, composeBase as B, COVERAGE_REPORTS_DIR as C, DEFAULT_ACTION as D, ExitCode as E, saveCleanup as F, DURATIONS_CACHE_PREFIX as G, PLAN_ARTIFACT_PREFIX as H, Input as I, JUNIT_FILE as J, Key as K, EARLIER_COVERAGE_PREFIX as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PLUGIN_MODULE as P, RERUN_JUNIT_FILE as Q, RUNNERS as R, ShardFile as S, TierKey as T, DEFAULT_CONFIG_PATH as U, CriticalKey as V, WORKFLOW_FILE as W, DEFAULT_CRITICAL_TIER as X, loadCleanup as Y, projectName as a, runArgs as b, MergeInput as c, downArgs as d, MERGED_ARTIFACT as e, DEFAULT_EXCLUDE as f, MODES as g, MANIFEST_FILE as h, MergedFile as i, byteLength as j, clipBytes as k, lastLines as l, memoryState as m, ARTIFACT_PREFIX as n, MergeOutput as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, OUTCOME_PROPERTY as t, upWaitArgs as u, PYTEST_ENV as v, coverageDataFile as w, PLUGIN_DIR as x, COVERAGE_XML_FILE as y, CONTAINER_RESULTS_DIR as z };

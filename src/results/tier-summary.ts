@@ -16,6 +16,8 @@ export interface SummaryInput {
   command: readonly string[]
   /** The xdist worker count as given (`auto`, `4`); empty when the run had no xdist. */
   workers: string
+  /** How `workers: auto` was sized, when the action sized it. */
+  workersReason?: string
   /** The `-m` expression in force and where it came from (the tier, or the project's addopts), if any. */
   markers?: { value: string; source: string }
   /** Wall time of the whole test command, as the action measured it. */
@@ -101,7 +103,8 @@ function headSection(input: SummaryInput): string {
   } else {
     out.push('No JUnit report was written, so there are no per-test results.')
   }
-  const workers = input.workers && input.workers !== '0' ? `${escapeInline(input.workers)} (xdist)` : 'none (no xdist)'
+  const sized = input.workersReason ? `; ${escapeInline(input.workersReason)}` : ''
+  const workers = input.workers && input.workers !== '0' ? `${escapeInline(input.workers)} (xdist${sized})` : `none (no xdist${sized})`
   const coverage = input.coveragePercent === undefined ? '' : ` · **Coverage:** ${formatPercent(input.coveragePercent)} %`
   const m = input.markers
   const markers = m

@@ -105,6 +105,8 @@ export interface PlanRequest {
   artifacts?: Artifacts
   /** The cache; undefined when it cannot be used (then the plan is made without history). */
   store?: StoreOptions
+  /** The durations already restored for this run, if they were (then the cache is not asked again). */
+  restored?: Promise<{ durations?: Durations; key?: string }>
   /** A folder for downloads. */
   scratch: string
   /** How long to wait for the plan another shard is uploading; default 60 s. */
@@ -122,7 +124,7 @@ export async function obtainPlan(r: PlanRequest): Promise<{ plan: ShardPlan; ori
   const existing = r.artifacts ? await readPlanArtifact(r.artifacts, name, r.scratch) : undefined
   if (existing) return { plan: checkPlan(existing, r), origin: 'run' }
 
-  const restored = r.store ? await restoreDurations(r.tier, r.store) : {}
+  const restored = r.restored ? await r.restored : r.store ? await restoreDurations(r.tier, r.store) : {}
   const plan = makePlan({ tier: r.tier, shards: r.shards, shardBy: r.shardBy, durations: restored.durations, runId: r.runId })
   if (!r.artifacts) return { plan, origin: 'local', historyKey: restored.key }
 

@@ -14,6 +14,7 @@ import { projectName } from '../seams/compose/argv.js'
 import { findTier } from '../tiers/lookup.js'
 import { jobKeyOf, type JobIdentity } from '../tiers/job.js'
 import { pluginLoads } from '../tiers/pytest-plugin.js'
+import { sizeWorkers, type CpuLimit, type KnownTests } from '../tiers/workers.js'
 import { InputError } from '../shared/errors.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { split } from 'shlex'
@@ -54,6 +55,8 @@ export interface TierPlan {
   job: JobIdentity
   /** Whether the run loads the action's pytest plugin (its module is then written into the results folder). */
   plugin: boolean
+  /** How `workers: auto` was sized, when it was. */
+  workersReason?: string
 }
 
 /** Where the results folder is as pytest sees it: mounted in the container, or the host folder itself. */
@@ -88,10 +91,16 @@ export async function planTier(
     environment?: Readonly<Record<string, string | undefined>>
     /** Run only the tests `rerun.json` lists (a re-run attempt of what failed). */
     rerun?: boolean
+    /** What sizes `workers: auto`: the CPUs where pytest runs, and what is known of the tests it will run. */
+    sizing?: { cpus: CpuLimit; known?: KnownTests }
   }
 ): Promise<TierPlan> {
   const project = readProjectPytest(inputs.workingDirectory, o.environment?.PYTEST_ADDOPTS)
-  const resolved = resolveTier(findTier(o.tiers, inputs.tier), inputs, project)
+  const spec = findTier(o.tiers, inputs.tier)
+  const resolvedAuto = resolveTier(spec, inputs, project)
+  // `auto` is sized here, for the container: xdist's own auto counts the host's cores.
+  const sized = resolvedAuto.workers === 'auto' && o.sizing ? sizeWorkers(o.sizing.cpus, o.sizing.known) : undefined
+  const resolved = sized ? { ...resolvedAuto, workers: sized.workers } : resolvedAuto
   const paths = await expandPaths(resolved.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)
   const tier = { ...resolved, paths }
   const resultsPath = resultsPathFor(inputs.runner, o.resultsDir)
@@ -116,7 +125,8 @@ export async function planTier(
     warnings: reportsInProject(project),
     options,
     job: { tier: tier.name, workflowJob: o.workflowJob ?? '', key: jobKeyOf(inputs), ...(tier.shard ? { shard: tier.shard } : {}) },
-    plugin: harness.plugin === true
+    plugin: harness.plugin === true,
+    ...(sized ? { workersReason: sized.reason } : {})
   }
 }
 

@@ -110,6 +110,7 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
     outcome: verdict.outcome,
     command: run.argv,
     workers: run.options.workers?.value ?? '',
+    workersReason: run.workersReason,
     markers: run.options.markers,
     wallSeconds: run.wallSeconds,
     report,

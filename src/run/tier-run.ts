@@ -18,9 +18,10 @@ import { supervise } from '../seams/supervise.js'
 import { openTarget, type Location, type Target } from '../seams/target.js'
 import type { Artifacts } from '../seams/artifacts.js'
 import type { Cache } from '../seams/cache.js'
-import { obtainPlan, type PlanOrigin } from './durations-store.js'
+import { obtainPlan, restoreDurations, type PlanOrigin } from './durations-store.js'
 import { decideRerun, findPreviousAttempt, layOver, type PreviousAttempt, type RerunDecision } from './rerun.js'
-import { parseShardReport, type ShardPlan, type ShardReport } from '../tiers/durations.js'
+import { parseShardReport, type Durations, type ShardPlan, type ShardReport } from '../tiers/durations.js'
+import type { KnownTests } from '../tiers/workers.js'
 import { artifactCandidates, jobLabel, type Shard } from '../tiers/job.js'
 import type { TestReport } from '../results/model.js'
 import { writeMergedJunit } from '../results/junit-writer.js'
@@ -76,6 +77,11 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
   // Bad input fails here, before any Docker command.
   const draft = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job })
+  // What earlier runs taught sizes `auto` and plans a shard: restored while the compose setup is checked.
+  const cache = (draft.tier.workers === 'auto' || draft.tier.shard) && deps.cache ? deps.cache() : undefined
+  const history: Promise<{ durations?: Durations; key?: string }> | undefined = cache
+    ? restoreDurations(draft.tier.name, { cache, workspace: env.workspace }).catch(() => ({}))
+    : undefined
   let target: Target
   let plan = draft
   let rerun: RerunDecision & { previous?: PreviousAttempt } = { reason: '' }
@@ -94,7 +100,9 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     const environment = await target.environment()
     if (environment) {
       if (env.runAttempt > 1 && inputs.rerunFailed && deps.artifacts) rerun = await earlierAttempt(inputs, draft, deps, resultsDir)
-      plan = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job, environment, rerun: !!rerun.ids })
+      const known = knownTests((await history)?.durations, draft.tier.shard)
+      const sizing = { cpus: target.cpus, ...(known ? { known } : {}) }
+      plan = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job, environment, rerun: !!rerun.ids, sizing })
     } else log.info("The test image's environment could not be read: the run goes without the action's pytest plugin.")
     if (plan.tier.shard && !plan.plugin) throw new Error("A shard is kept by the action's pytest plugin, which cannot be loaded here.")
   } catch (e) {
@@ -131,7 +139,7 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     // The shard's plan is read (or made) while the services start.
     const [, made] = await Promise.all([
       log.group('Start the services the tests need', () => target.startDependencies()),
-      tier.shard && !rerun.ids ? shardPlanOf(tier.shard, plan, deps, resultsDir) : undefined
+      tier.shard && !rerun.ids ? shardPlanOf(tier.shard, plan, deps, resultsDir, history) : undefined
     ])
     shardPlan = made
   } catch (e) {
@@ -230,7 +238,13 @@ async function earlierAttempt(
 }
 
 /** The shard's plan: this run's, or one made now from the learned durations; written where the plugin reads it. */
-async function shardPlanOf(shard: Shard, plan: TierPlan, deps: TierRunDeps, resultsDir: string): Promise<TierRun['shardPlan']> {
+async function shardPlanOf(
+  shard: Shard,
+  plan: TierPlan,
+  deps: TierRunDeps,
+  resultsDir: string,
+  restored?: Promise<{ durations?: Durations; key?: string }>
+): Promise<TierRun['shardPlan']> {
   const scratch = `${resultsDir}-plan`
   try {
     const artifacts = deps.env.actionsRuntime && deps.artifacts ? await deps.artifacts() : undefined
@@ -243,6 +257,7 @@ async function shardPlanOf(shard: Shard, plan: TierPlan, deps: TierRunDeps, resu
       runId: deps.env.runId,
       artifacts,
       store: cache ? { cache, workspace: deps.env.workspace } : undefined,
+      restored,
       scratch
     })
     fs.writeFileSync(path.join(resultsDir, ShardFile.Plan), JSON.stringify(got.plan))
@@ -254,6 +269,14 @@ async function shardPlanOf(shard: Shard, plan: TierPlan, deps: TierRunDeps, resu
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true })
   }
+}
+
+/** What is known of the tests a run will run: the tier's learned durations, a shard's share of them. */
+function knownTests(durations: Durations | undefined, shard: Shard | undefined): KnownTests | undefined {
+  const seconds = Object.values(durations?.tests ?? {})
+  if (!durations || seconds.length === 0) return undefined
+  const share = shard ? shard.total : 1
+  return { count: Math.ceil(seconds.length / share), seconds: seconds.reduce((a, b) => a + b, 0) / share }
 }
 
 /** Writes the attempt's whole report: the earlier attempt's results with this attempt's laid over them. */

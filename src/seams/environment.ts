@@ -2,6 +2,7 @@
  * The job's environment, read once: the only module that reads `process.env`. Everything else receives an
  * `Environment`, so that tests and the CLI hand in their own instead of changing the process's.
  */
+import * as os from 'node:os'
 
 /** What the action needs to know about the job it runs in. */
 export interface Environment {
@@ -28,6 +29,8 @@ export interface Environment {
   user?: { uid: number; gid: number }
   /** Every variable, for processes started on the runner itself (`runner: host`). */
   variables: Readonly<Record<string, string | undefined>>
+  /** The runner's CPUs (what `workers: auto` may use on the host, when Docker does not say its own). */
+  cpus: number
 }
 
 /** Reads the environment of this process. Pass `vars` and `cwd` to describe another one. */
@@ -48,6 +51,7 @@ export function readEnvironment(
     job: vars.GITHUB_JOB ?? '',
     actionsRuntime: !!vars.ACTIONS_RUNTIME_TOKEN && !!vars.ACTIONS_RESULTS_URL,
     user: uid !== undefined && gid !== undefined ? { uid, gid } : undefined,
-    variables: { ...vars }
+    variables: { ...vars },
+    cpus: os.availableParallelism()
   }
 }

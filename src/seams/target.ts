@@ -5,7 +5,8 @@
 import { log } from './log.js'
 import * as path from 'node:path'
 import { CONTAINER_RESULTS_DIR, Input, PYTEST_ENV, type RunnerKind } from '../names.js'
-import { checkComposeFiles, detectCompose, readConfig, serviceImage, startDependencies, type ImageConfig } from './compose/client.js'
+import { checkComposeFiles, openCompose, serviceImage, startDependencies, type ImageConfig } from './compose/client.js'
+import type { CpuLimit } from '../tiers/workers.js'
 import type { BindMount } from './compose/compose-config.js'
 import type { Captured, ProcessExec, Running } from './exec.js'
 import type { Environment } from './environment.js'
@@ -19,6 +20,8 @@ export interface Target {
   resultsPath: string
   /** Bind mounts of the test service (container paths map back to host paths through them). */
   binds: BindMount[]
+  /** The CPUs pytest may use there: the machine's, and the container's limits as compose sets them. */
+  cpus: CpuLimit
   /**
    * The environment pytest gets there: the image's and the service's under compose (the image is built or pulled
    * first if it is not there yet), the runner's on the host. Undefined when the image's cannot be read.
@@ -62,14 +65,15 @@ export interface ComposeTargetOptions {
   state: StateStore
   /** The runner's user: files the containers write are handed back to it when it is not root. */
   user?: Environment['user']
+  /** The runner's CPUs, when Docker does not say how many it has. */
+  runnerCpus?: number
 }
 
 /** Validates the compose setup (files, CLI, daemon, service), saves cleanup state and returns the target. */
 export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
   checkComposeFiles(o.files, o.cwd, Input.ComposeFile)
-  const cli = await detectCompose(o.exec, o.cwd)
+  const { cli, model, hostCpus } = await openCompose(o.exec, { name: o.projectName, files: o.files, cwd: o.cwd })
   const project: ComposeProject = { cli, name: o.projectName, files: o.files, cwd: o.cwd }
-  const model = await readConfig(o.exec, project)
   if (!model.services.includes(o.service)) {
     throw new Error(
       `Input '${Input.Service}': the service '${o.service}' is not defined in ${o.files.join(', ')}; allowed are: ${model.services.join(', ') || '(none)'}.`
@@ -102,6 +106,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
   return {
     resultsPath: CONTAINER_RESULTS_DIR,
     binds,
+    cpus: { hostCpus: hostCpus ?? o.runnerCpus ?? 1, ...model.cpuLimit(o.service) },
     async environment() {
       const config = await imageConfig()
       return config ? { ...config.env, ...model.environment(o.service) } : undefined
@@ -153,6 +158,7 @@ export function hostTarget(o: { exec: ProcessExec; cwd: string; hostResults: str
   return {
     resultsPath: o.hostResults,
     binds: [],
+    cpus: { hostCpus: o.env.cpus },
     environment: async () => variables,
     locate: async () => ({ workingDir: o.cwd, projectRoot: o.cwd }),
     oneOff: (argv, env, opts = {}) =>
@@ -193,7 +199,8 @@ export async function openTarget(o: TargetRequest): Promise<Target> {
     projectName: o.projectName,
     hostResults: o.hostResults,
     state: o.state,
-    user: o.env.user
+    user: o.env.user,
+    runnerCpus: o.env.cpus
   })
 }
 

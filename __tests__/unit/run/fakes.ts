@@ -88,7 +88,8 @@ export function jobEnv(temp: string, vars: Record<string, string | undefined> = 
     ACTIONS_RUNTIME_TOKEN: 'token',
     ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/'
   }
-  return readEnvironment({ ...base, ...vars }, temp)
+  // Four CPUs, whatever this machine has, so that `workers: auto` sizes alike everywhere.
+  return { ...readEnvironment({ ...base, ...vars }, temp), cpus: 4 }
 }
 
 /** One call the fake process seam received. */

@@ -101,7 +101,7 @@ describe('runTier on the runner (runner: host)', () => {
     expect(call.kind).toBe('start')
     expect([call.cmd, ...call.args]).toEqual(j.plans[0].argv)
     expect(j.plans[0].argv).toEqual([
-      ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short'],
+      ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', '4', '--tb=short'],
       ...['-p', 'pytier_plugin', '--pytier-worksteal'],
       `--junitxml=${run.resultsDir}/junit.xml`,
       '-o',
@@ -276,7 +276,7 @@ describe('runTier under compose (runner: compose)', () => {
 
     expect(name).toMatch(/^pytier-unit-42-1-[0-9a-f]{6}$/)
     expect(plan.argv).toEqual([
-      ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', 'auto', '--tb=short'],
+      ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', '4', '--tb=short'],
       ...['-p', 'pytier_plugin', '--pytier-worksteal'],
       `--junitxml=${CONTAINER_RESULTS_DIR}/junit.xml`,
       '-o',
@@ -285,7 +285,7 @@ describe('runTier under compose (runner: compose)', () => {
     const mount = `-v ${run.resultsDir}:${CONTAINER_RESULTS_DIR} -e PYTHONDONTWRITEBYTECODE=1 -e PYTHONPATH=${CONTAINER_RESULTS_DIR}/.pytier`
     expect(exec.lines()).toEqual([
       'docker compose version',
-      'docker info --format {{.ServerVersion}}',
+      'docker info --format {{.ServerVersion}} {{.NCPU}}',
       `${composeBase(run)} config`,
       // The image's own environment: its PYTHONPATH stays behind the plugin's folder.
       'docker image inspect --format {{json .Config}} pytier-python:local',
@@ -336,6 +336,17 @@ describe('runTier under compose (runner: compose)', () => {
     ])
     expect(exec.calls.map((c) => c.kind)).toEqual(['capture', 'capture', 'capture', 'capture', 'capture', 'start', 'capture', 'capture'])
     expect(run).toMatchObject({ workingDir: '/srv/app', projectRoot: '/app', verdict: { outcome: 'passed' } })
+  })
+
+  it("sizes workers: auto for the container's CPU limit in compose, and says how", async () => {
+    const config = (cwd: string): string => exampleConfig(cwd).replace(/^( {4}working_dir: \/app)$/m, '$1\n    cpus: 1.5')
+    const { job: j } = job({ pytest: { exitCode: 0, junit: 'passing.xml' }, compose: { config, info: { stdout: '24.0.7 16\n' } } })
+    const run = await runTier(tierInputs({ [Input.Tier]: 'unit' }, j.project), j.deps)
+    expect(run.argv).not.toContain('-n')
+    expect(run.workersReason).toBe("auto: no xdist, the container's CPU limit (cpus: 1.5) allow(s) one worker only")
+    const wide = job({ pytest: { exitCode: 0, junit: 'passing.xml' }, compose: { info: { stdout: '24.0.7 16\n' } } })
+    const all = await runTier(tierInputs({ [Input.Tier]: 'unit' }, wide.job.project), wide.job.deps)
+    expect(all.argv.slice(all.argv.indexOf('-n'), all.argv.indexOf('-n') + 2)).toEqual(['-n', '16'])
   })
 
   it("takes the image's WORKDIR and PYTHONPATH from the image itself, with no container to ask", async () => {

@@ -72,7 +72,7 @@ describe('composeTarget', () => {
     await expect(composeTarget(options)).rejects.toThrow(
       "Input 'service': the service 'web' is not defined in docker-compose.test.yml; allowed are: stub, test."
     )
-    expect(exec.lines()).toEqual(['docker compose version', 'docker info --format {{.ServerVersion}}', `${BASE} config`])
+    expect(exec.lines()).toEqual(['docker compose version', 'docker info --format {{.ServerVersion}} {{.NCPU}}', `${BASE} config`])
     expect(state.get('cleanup')).toBe('')
   })
 

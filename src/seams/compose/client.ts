@@ -7,27 +7,55 @@ import { composeBase, upWaitArgs, type ComposeCli, type ComposeProject } from '.
 import { parseComposeConfig, type ComposeModel } from './compose-config.js'
 import type { ProcessExec } from '../exec.js'
 
-/** Finds a working compose CLI and checks that the daemon answers; throws a clear error otherwise. */
-export async function detectCompose(exec: ProcessExec, cwd: string): Promise<ComposeCli> {
-  const v2 = await exec.capture('docker', ['compose', 'version'], { cwd, silent: true })
-  let cli: ComposeCli | undefined
-  if (v2.exitCode === 0) cli = { bin: 'docker', prefix: ['compose'], v2: true }
-  else {
-    const v1 = await exec.capture('docker-compose', ['version'], { cwd, silent: true })
-    if (v1.exitCode === 0) cli = { bin: 'docker-compose', prefix: [], v2: false }
-    else {
+/** A compose project ready to use: its CLI, its configuration, and the CPUs of the Docker machine. */
+export interface ComposeSetup {
+  cli: ComposeCli
+  model: ComposeModel
+  /** The Docker daemon's CPUs (`docker info`'s NCPU), when it says. */
+  hostCpus?: number
+}
+
+const V2: ComposeCli = { bin: 'docker', prefix: ['compose'], v2: true }
+const V1: ComposeCli = { bin: 'docker-compose', prefix: [], v2: false }
+
+/**
+ * Finds a working compose CLI, checks that the daemon answers, and reads the project's configuration: the three
+ * calls run at once for Compose v2 (the configuration is read again with v1 when only v1 works). Throws a clear
+ * error for each way it can fail.
+ */
+export async function openCompose(exec: ProcessExec, p: Omit<ComposeProject, 'cli'>): Promise<ComposeSetup> {
+  const quiet = { cwd: p.cwd, silent: true }
+  const [v2, info, config] = await Promise.all([
+    exec.capture('docker', ['compose', 'version'], quiet),
+    exec.capture('docker', ['info', '--format', '{{.ServerVersion}} {{.NCPU}}'], quiet),
+    exec.capture(V2.bin, [...composeBase({ ...p, cli: V2 }), 'config'], quiet)
+  ])
+  let cli = V2
+  let configured = config
+  if (v2.exitCode !== 0) {
+    const v1 = await exec.capture('docker-compose', ['version'], quiet)
+    if (v1.exitCode !== 0) {
       throw new Error(
         `Neither 'docker compose' (Compose v2) nor 'docker-compose' (v1) works on this runner. ` +
           `'docker compose version': ${lastLines(v2.stderr || v2.stdout, 3)}; 'docker-compose version': ${lastLines(v1.stderr || v1.stdout, 3)}. ` +
           `Install Compose v2, or use runner: host.`
       )
     }
+    cli = V1
   }
-  const info = await exec.capture('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd, silent: true })
-  if (info.exitCode !== 0 || !info.stdout.trim()) {
+  const [server, ncpu] = info.stdout.trim().split(/\s+/)
+  if (info.exitCode !== 0 || !server) {
     throw new Error(`The Docker daemon is unreachable: ${lastLines(info.stderr || info.stdout, 3)}. Start Docker, or use runner: host.`)
   }
-  return cli
+  if (!cli.v2) configured = await exec.capture(cli.bin, [...composeBase({ ...p, cli }), 'config'], quiet)
+  const model = configModel(configured, p.files)
+  const cpus = Number(ncpu)
+  return { cli, model, ...(Number.isInteger(cpus) && cpus > 0 ? { hostCpus: cpus } : {}) }
+}
+
+function configModel(r: { exitCode: number; stdout: string; stderr: string }, files: readonly string[]): ComposeModel {
+  if (r.exitCode !== 0) throw new Error(`The compose files ${files.join(', ')} are not valid: ${r.stderr.trim() || r.stdout.trim()}`)
+  return parseComposeConfig(r.stdout)
 }
 
 /** Checks that each compose file exists; the error names the input, the file and the folder. */
@@ -39,11 +67,9 @@ export function checkComposeFiles(files: string[], cwd: string, input: string): 
   }
 }
 
-/** Reads the project's normalised configuration; a compose error becomes a clear error. */
+/** Reads the project's normalised configuration (no daemon needed); a compose error becomes a clear error. */
 export async function readConfig(exec: ProcessExec, p: ComposeProject): Promise<ComposeModel> {
-  const r = await exec.capture(p.cli.bin, [...composeBase(p), 'config'], { cwd: p.cwd, silent: true })
-  if (r.exitCode !== 0) throw new Error(`The compose files ${p.files.join(', ')} are not valid: ${r.stderr.trim() || r.stdout.trim()}`)
-  return parseComposeConfig(r.stdout)
+  return configModel(await exec.capture(p.cli.bin, [...composeBase(p), 'config'], { cwd: p.cwd, silent: true }), p.files)
 }
 
 /**

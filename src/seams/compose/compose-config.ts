@@ -2,6 +2,7 @@
 import { parse } from 'yaml'
 
 import type { BindMount } from '../../results/pathmap.js'
+import { cpusetSize } from '../../tiers/workers.js'
 
 export type { BindMount }
 
@@ -21,6 +22,8 @@ export interface ComposeModel {
   image(service: string): string | undefined
   /** Whether compose builds the service's image (it has a `build` section). */
   builds(service: string): boolean
+  /** The CPU limits compose sets on a service: its `cpus` (or `deploy.resources.limits.cpus`) and `cpuset`. */
+  cpuLimit(service: string): { quota?: number; cpuset?: number }
 }
 
 type Raw = { services?: Record<string, RawService> }
@@ -29,6 +32,9 @@ type RawService = {
   working_dir?: string
   image?: string
   build?: unknown
+  cpus?: number | string
+  cpuset?: string
+  deploy?: { resources?: { limits?: { cpus?: number | string } } }
   environment?: Record<string, string | number | boolean | null> | string[]
   volumes?: (string | { type?: string; source?: string; target?: string })[]
 }
@@ -48,6 +54,12 @@ export function parseComposeConfig(yamlText: string): ComposeModel {
     workingDir: (s) => get(s).working_dir,
     image: (s) => get(s).image,
     builds: (s) => get(s).build !== undefined,
+    cpuLimit: (s) => {
+      const svc = get(s)
+      const quota = Number(svc.cpus ?? svc.deploy?.resources?.limits?.cpus)
+      const cpuset = svc.cpuset === undefined ? undefined : cpusetSize(String(svc.cpuset))
+      return { ...(quota > 0 ? { quota } : {}), ...(cpuset ? { cpuset } : {}) }
+    },
     environment: (s) => {
       const e = get(s).environment ?? {}
       // Compose v2 prints a mapping; v1 may print a list of KEY=VALUE. A variable without a value is left out.

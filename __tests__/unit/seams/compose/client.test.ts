@@ -1,4 +1,4 @@
-import { detectCompose, readConfig } from '../../../../src/seams/compose/client.js'
+import { openCompose, readConfig } from '../../../../src/seams/compose/client.js'
 import type { Captured, ProcessExec } from '../../../../src/seams/exec.js'
 import { type ComposeProject } from '../../../../src/seams/compose/argv.js'
 
@@ -19,26 +19,37 @@ function fakeRunner(answers: Record<string, Partial<Captured>>): ProcessExec & {
   }
 }
 
-const info = { 'docker info --format {{.ServerVersion}}': { stdout: '20.10.24\n' } }
+const CONFIG = 'docker compose -p p -f docker-compose.test.yml config'
+const info = { 'docker info --format {{.ServerVersion}} {{.NCPU}}': { stdout: '20.10.24 8\n' } }
+const config = { [CONFIG]: { stdout: 'services:\n  test:\n    image: x\n    cpus: 1.5\n' } }
+const project = { name: 'p', files: ['docker-compose.test.yml'], cwd: '/w' }
 
-describe('detectCompose', () => {
-  it('prefers Compose v2', async () => {
-    const exec = fakeRunner({ 'docker compose version': { stdout: 'Docker Compose version 2.26.1' }, ...info })
-    expect(await detectCompose(exec, '/w')).toEqual({ bin: 'docker', prefix: ['compose'], v2: true })
+describe('openCompose', () => {
+  it('prefers Compose v2, asking version, daemon and configuration at once', async () => {
+    const exec = fakeRunner({ 'docker compose version': { stdout: 'Docker Compose version 2.26.1' }, ...info, ...config })
+    const setup = await openCompose(exec, project)
+    expect(setup.cli).toEqual({ bin: 'docker', prefix: ['compose'], v2: true })
+    expect(setup.hostCpus).toBe(8)
+    expect(setup.model.services).toEqual(['test'])
+    expect(setup.model.cpuLimit('test')).toEqual({ quota: 1.5 })
+    expect(exec.calls).toEqual(['docker compose version', 'docker info --format {{.ServerVersion}} {{.NCPU}}', CONFIG])
   })
 
-  it('falls back to docker-compose v1 when only it exists', async () => {
+  it('falls back to docker-compose v1 when only it exists, and reads the configuration with it', async () => {
     const exec = fakeRunner({
       'docker compose version': { exitCode: 1, stderr: "docker: 'compose' is not a docker command." },
       'docker-compose version': { stdout: 'docker-compose version 1.29.2' },
+      'docker-compose -p p -f docker-compose.test.yml config': { stdout: 'services:\n  test:\n    image: x\n' },
       ...info
     })
-    expect(await detectCompose(exec, '/w')).toEqual({ bin: 'docker-compose', prefix: [], v2: false })
+    const setup = await openCompose(exec, project)
+    expect(setup.cli).toEqual({ bin: 'docker-compose', prefix: [], v2: false })
+    expect(setup.model.services).toEqual(['test'])
   })
 
   it('says clearly when neither works', async () => {
-    const exec = fakeRunner({ 'docker compose version': { exitCode: 1, stderr: "docker: 'compose' is not a docker command." } })
-    await expect(detectCompose(exec, '/w')).rejects.toThrow(
+    const exec = fakeRunner({ 'docker compose version': { exitCode: 1, stderr: "docker: 'compose' is not a docker command." }, ...info })
+    await expect(openCompose(exec, project)).rejects.toThrow(
       "Neither 'docker compose' (Compose v2) nor 'docker-compose' (v1) works on this runner. 'docker compose version': docker: 'compose' is not a docker command.; 'docker-compose version': docker-compose: not found. Install Compose v2, or use runner: host."
     )
   })
@@ -46,13 +57,25 @@ describe('detectCompose', () => {
   it('says clearly when the daemon is unreachable', async () => {
     const exec = fakeRunner({
       'docker compose version': { stdout: 'Docker Compose version 2.26.1' },
-      'docker info --format {{.ServerVersion}}': {
+      'docker info --format {{.ServerVersion}} {{.NCPU}}': {
         exitCode: 1,
         stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?'
-      }
+      },
+      ...config
     })
-    await expect(detectCompose(exec, '/w')).rejects.toThrow(
+    await expect(openCompose(exec, project)).rejects.toThrow(
       'The Docker daemon is unreachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?. Start Docker, or use runner: host.'
+    )
+  })
+
+  it('names the compose files when their configuration is not valid', async () => {
+    const exec = fakeRunner({
+      'docker compose version': { stdout: 'Docker Compose version 2.26.1' },
+      ...info,
+      [CONFIG]: { exitCode: 15, stderr: 'yaml: line 2: mapping values are not allowed in this context' }
+    })
+    await expect(openCompose(exec, project)).rejects.toThrow(
+      'The compose files docker-compose.test.yml are not valid: yaml: line 2: mapping values are not allowed in this context'
     )
   })
 })
