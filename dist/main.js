@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { F as parseCommonInputs, G as lines, H as parseBoolean, J as checkNoNul, I as InputError, l as loadProjectConfig, K as withConfigDefaults, p as parseTierInputs, L as sameJob, M as jobLabel, O as manifestIdentity, P as countCases, Q as parseManifest, R as shardOf, S as parseJunit, V as projectCoverageConfig, W as coverageTotals, i as deselectionOf, j as readOptions, k as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, X as SUMMARY_LIMIT_BYTES, Y as escapeInline, Z as clip, _ as table, $ as formatSeconds, C as isFailing, a0 as codeSpan, a1 as formatPercent, v as tierProjectName, a2 as defaultResultsDir, a3 as writeMergedJunit, o as openTarget, n as readProjectPytest, a4 as restoreDurations, a5 as saveLearned, a6 as publish, r as runTier, a7 as reportTier, f as findTier, a8 as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
-import { c as MergeInput, e as MERGED_ARTIFACT, f as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, g as MODES, h as MANIFEST_FILE, i as MergedFile, l as lastLines, s as shellLine, j as byteLength, k as clipBytes, n as ARTIFACT_PREFIX, o as MergeOutput, O as Output, r as readEnvironment, p as processExec, K as Key, T as TierKey } from './chunks/state.js';
+import { F as parseCommonInputs, G as lines, I as InputError, H as checkTimeout, J as parseBoolean, K as checkNoNul, l as loadProjectConfig, L as withConfigDefaults, p as parseTierInputs, M as sameJob, O as jobLabel, P as manifestIdentity, Q as countCases, R as parseManifest, S as shardOf, V as parseJunit, W as projectCoverageConfig, X as coverageTotals, i as deselectionOf, j as readOptions, k as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, Y as SUMMARY_LIMIT_BYTES, Z as escapeInline, _ as clip, $ as table, a0 as formatSeconds, C as isFailing, a1 as codeSpan, a2 as formatPercent, v as tierProjectName, a3 as defaultResultsDir, a4 as writeMergedJunit, o as openTarget, n as readProjectPytest, a5 as restoreDurations, a6 as saveLearned, a7 as publish, f as findTier, r as runTier, a8 as reportTier, a9 as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
+import { P as PlanInput, c as MergeInput, e as MERGED_ARTIFACT, f as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, g as MODES, h as MANIFEST_FILE, i as MergedFile, l as lastLines, s as shellLine, j as byteLength, k as clipBytes, n as ARTIFACT_PREFIX, o as MergeOutput, O as Output, r as readEnvironment, p as processExec, t as PlanOutput, K as Key, T as TierKey } from './chunks/state.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { canUpload } from './chunks/artifacts.js';
@@ -55,6 +55,28 @@ import 'constants';
 import 'node:fs/promises';
 import 'node:string_decoder';
 import 'zlib';
+
+/** The plan mode's inputs (`mode: plan`): which tiers, and the time each job should take. */
+/** Parses the plan mode's inputs; `known` are the tiers of the configuration, `defaults` those taken without `tiers`. */
+function parsePlanInputs(get, workspace, o) {
+    const common = parseCommonInputs(get, workspace);
+    const tiers = lines(get(PlanInput.Tiers));
+    for (const t of tiers) {
+        if (!o.known.includes(t))
+            throw new InputError(PlanInput.Tiers, t, `allowed are the tiers ${o.known.join(', ')}`);
+    }
+    const target = get(PlanInput.TargetMinutes).trim();
+    const max = get(PlanInput.MaxShards).trim() || '16';
+    if (!/^\d+$/.test(max) || Number(max) < 1 || Number(max) > 256) {
+        throw new InputError(PlanInput.MaxShards, max, 'allowed is a whole number from 1 to 256');
+    }
+    return {
+        ...common,
+        tiers: tiers.length ? tiers : [...o.defaults],
+        targetMinutes: checkTimeout(target || '10', PlanInput.TargetMinutes),
+        maxShards: Number(max)
+    };
+}
 
 /** The merge mode's inputs, read once and validated before anything starts. */
 /** Checks `coverage-fail-under`: a number from 0 to 100. */
@@ -114,6 +136,11 @@ function readSettings(raw, workspace) {
     const cwd = path.resolve(workspace, raw(Input.WorkingDirectory).trim() || '.');
     const config = loadProjectConfig({ cwd, file: raw(Input.Config).trim() || undefined });
     const get = withConfigDefaults(raw, config);
+    if (mode === 'plan') {
+        const known = config.tiers.map((t) => t.name);
+        const defaults = known.filter((t) => !NOT_EXPECTED_BY_DEFAULT.includes(t));
+        return { mode, inputs: parsePlanInputs(get, workspace, { known, defaults }), config };
+    }
     if (mode === 'merge') {
         const defaults = {
             tiers: config.tiers.map((t) => t.name),
@@ -1194,6 +1221,97 @@ function mergedManifest(o) {
     };
 }
 
+/** GitHub's limit of jobs in one matrix. */
+const MAX_MATRIX_JOBS = 256;
+/** A job's fixed cost when none was measured yet (starting containers, services, collection), in seconds. */
+const DEFAULT_OVERHEAD_SECONDS = 20;
+/** Chooses each tier's shards and lists the matrix entries, in the tiers' order. */
+function chooseMatrix(tiers, o) {
+    const choices = tiers.map((t) => chooseShards(t, o));
+    // Over GitHub's limit: take shards from the tiers with the most, one at a time, until the matrix fits.
+    const limit = o.maxJobs ?? MAX_MATRIX_JOBS;
+    let total = choices.reduce((n, c) => n + c.shards, 0);
+    while (total > limit) {
+        const most = choices.reduce((a, b) => (b.shards > a.shards ? b : a));
+        if (most.shards <= 1)
+            break;
+        most.shards--;
+        most.reason = `${most.reason}; fewer to fit GitHub's ${limit} jobs per matrix`;
+        total--;
+    }
+    const matrix = choices.flatMap((c) => c.shards === 1
+        ? [{ tier: c.tier, shard: '' }]
+        : Array.from({ length: c.shards }, (_, i) => ({ tier: c.tier, shard: `${i + 1}/${c.shards}` })));
+    return { choices, matrix };
+}
+function chooseShards(t, o) {
+    const tests = Object.values(t.durations?.tests ?? {});
+    if (!t.durations || tests.length === 0) {
+        const shards = Math.min(o.maxShards, t.shards ?? 1);
+        return {
+            tier: t.tier,
+            shards,
+            reason: `no durations learned yet: ${shards === 1 ? 'one job' : `the configuration's ${shards} shards`}`
+        };
+    }
+    const testSeconds = tests.reduce((a, b) => a + b, 0);
+    const overheadSeconds = t.durations.overheadSeconds ?? DEFAULT_OVERHEAD_SECONDS;
+    // What the tests take in one job: their time over what its workers ran at once.
+    const session = testSeconds / Math.max(1, t.durations.speedup ?? 1);
+    const room = o.targetSeconds - overheadSeconds;
+    let shards;
+    let reason;
+    if (room <= 0) {
+        shards = o.maxShards;
+        reason = `a job's fixed cost (${overheadSeconds.toFixed(0)} s) leaves no room in the target: the most shards allowed`;
+    }
+    else {
+        shards = Math.max(1, Math.ceil(session / room));
+        reason = `${tests.length} tests, ${session.toFixed(0)} s of tests per job and ${overheadSeconds.toFixed(0)} s of fixed cost`;
+        if (shards > o.maxShards) {
+            shards = o.maxShards;
+            reason = `${reason}; capped at max-shards`;
+        }
+    }
+    shards = Math.min(shards, tests.length);
+    return { tier: t.tier, shards, testSeconds, overheadSeconds, predictedJobSeconds: overheadSeconds + session / shards, reason };
+}
+
+/** Plans the matrix. The cache is optional: without it every tier gets its configured shards. */
+async function planMatrix(inputs, deps) {
+    const cache = deps.cache?.();
+    const histories = await Promise.all(inputs.tiers.map(async (name) => {
+        const spec = findTier(deps.tiers, name);
+        // Each tier's durations are a file of its own: the tiers restore at once.
+        const restored = cache
+            ? await restoreDurations(name, { cache, workspace: deps.env.workspace }).catch(() => ({}))
+            : {};
+        return { tier: name, shards: spec.shards, durations: restored.durations };
+    }));
+    const targetSeconds = inputs.targetMinutes * 60;
+    const { matrix, choices } = chooseMatrix(histories, { targetSeconds, maxShards: inputs.maxShards });
+    for (const c of choices)
+        log.info(`${c.tier}: ${c.shards} job(s); ${c.reason}.`);
+    return { matrix, choices, targetSeconds };
+}
+
+/** Renders the summary of a planned matrix. */
+function renderMatrixSummary(o) {
+    const rows = o.choices.map((c) => [
+        escapeInline(c.tier),
+        String(c.shards),
+        c.testSeconds === undefined ? '—' : formatSeconds(c.testSeconds),
+        c.overheadSeconds === undefined ? '—' : formatSeconds(c.overheadSeconds),
+        c.predictedJobSeconds === undefined ? '—' : formatSeconds(c.predictedJobSeconds),
+        escapeInline(c.reason)
+    ]);
+    return `${[
+        `## pytest tier plan: ${o.jobs} job(s)`,
+        `Each tier gets enough shards for a job to take about ${formatSeconds(o.targetSeconds)}, its fixed cost included, as the durations of earlier runs predict.`,
+        table(['Tier', 'Jobs', 'Test time', 'Fixed cost', 'Predicted per job', 'Why'], rows, [false, true, true, true, true, false])
+    ].join('\n\n')}\n`;
+}
+
 /**
  * The cache seam, over @actions/cache (loaded only when a cache is used): where the action keeps what it learns
  * between workflow runs. Caching is an optimisation: an unavailable service, a miss or a failed save is a line in the
@@ -1315,6 +1433,8 @@ async function runAction(deps = {}) {
         const settings = readSettings(getInput, d.env.workspace);
         if (settings.mode === 'merge')
             return await merge(settings.inputs, d);
+        if (settings.mode === 'plan')
+            return await plan(settings.inputs, settings.config, d);
         await tier(settings.inputs, settings.config, d);
     }
     catch (e) {
@@ -1351,6 +1471,13 @@ async function merge(inputs, d) {
         fail(result.verdict.message);
     else
         log.info(result.verdict.message);
+}
+/** The plan mode: the job matrix from a target time per job and the learned durations (docs/sharding.md). */
+async function plan(inputs, config, d) {
+    const planned = await planMatrix(inputs, { tiers: config.tiers, cache: d.cache, env: d.env });
+    await writeSummary(renderMatrixSummary({ choices: planned.choices, targetSeconds: planned.targetSeconds, jobs: planned.matrix.length }));
+    setOutputs({ [PlanOutput.Matrix]: JSON.stringify(planned.matrix), [Output.Outcome]: 'passed' });
+    log.info(`The matrix has ${planned.matrix.length} job(s).`);
 }
 /**
  * The running tier's marker expression, as run (a `markers` input replaces the tier's): a syntax error fails

@@ -131,6 +131,18 @@ export const MergeInput = {
   CoverageFailUnder: 'coverage-fail-under'
 } as const
 
+/** Input names of the plan mode, as declared in action.yml. */
+export const PlanInput = {
+  Tiers: 'tiers',
+  TargetMinutes: 'target-minutes',
+  MaxShards: 'max-shards'
+} as const
+
+/** Output names that only the plan mode sets. */
+export const PlanOutput = {
+  Matrix: 'matrix'
+} as const
+
 /** Output names that only the merge mode sets. */
 export const MergeOutput = {
   MissingTiers: 'missing-tiers',
@@ -139,7 +151,7 @@ export const MergeOutput = {
 } as const
 
 /** The values of the `mode` input. */
-export const MODES = ['run', 'merge'] as const
+export const MODES = ['run', 'merge', 'plan'] as const
 /** What the action does: run one tier, or merge the tiers' results. */
 export type Mode = (typeof MODES)[number]
 

@@ -11,6 +11,7 @@ import { parseJunit } from '../../src/results/junit.js'
 import { leftovers, newJob, projectOf, requireDocker, runMainAndPost, type Job, type StepResult } from '../support/action.js'
 import { plainCollect, plainCounts, plainPytest } from '../support/plain.js'
 import { ResultsService, runtimeEnv } from '../support/results-service.js'
+import { githubParse } from '../support/workflow.js'
 
 const SHARDED = '__tests__/e2e/projects/sharded'
 
@@ -132,6 +133,68 @@ describe('a tier split over shards from learned durations', () => {
     expect(main.summary).toMatch(reason)
     if (workers === '0') expect(JSON.parse(main.outputs.command as string)).not.toContain('-n')
     else expect(main.stdout).toMatch(/gw1 \[/)
+  })
+
+  it('mode: plan chooses the shards from a target time and the learned durations, as a matrix GitHub accepts', async () => {
+    const own = newJob(SHARDED)
+    const plan = (target: string): Promise<StepResult> =>
+      step(
+        own,
+        { mode: 'plan', tiers: 'all\nflaky', 'target-minutes': target, 'max-shards': '3' },
+        jobEnv(own, { runId: '4105', jobId: `plan-${target}`, workflowJob: 'plan' })
+      )
+    // The learned tests take about 5 s: an hour's target holds them in one job.
+    const roomy = await plan('60')
+    expect(JSON.parse(roomy.outputs.matrix as string)).toEqual([
+      { tier: 'all', shard: '' },
+      { tier: 'flaky', shard: '' }
+    ])
+    expect(roomy.summary).toMatch(
+      /\| all \| 1 \| \d+\.\d+ s \| \d+\.\d+ s \| \d+\.\d+ s \| 42 tests, \d+ s of tests per job and \d+ s of fixed cost \|/
+    )
+    // Under a second leaves no room beside a job's measured fixed cost: the most shards allowed.
+    const planned = await plan('0.01')
+    expect(planned.code).toBe(0)
+    const matrix = JSON.parse(planned.outputs.matrix as string) as { tier: string; shard: string }[]
+    expect(matrix).toEqual([
+      { tier: 'all', shard: '1/3' },
+      { tier: 'all', shard: '2/3' },
+      { tier: 'all', shard: '3/3' },
+      { tier: 'flaky', shard: '' }
+    ])
+    expect(planned.summary).toContain('## pytest tier plan: 4 job(s)')
+    expect(planned.summary).toMatch(/\| flaky \| 1 \| — \| — \| — \| no durations learned yet: one job \|/)
+    const workflow = [
+      'on: push',
+      'jobs:',
+      '  plan:',
+      '    runs-on: ubuntu-latest',
+      '    outputs:',
+      '      matrix: ${{ steps.plan.outputs.matrix }}',
+      '    steps:',
+      '      - uses: org/pytest-tier-action@v1',
+      '        id: plan',
+      '        with: { mode: plan, target-minutes: 10 }',
+      '  tiers:',
+      '    needs: plan',
+      '    runs-on: ubuntu-latest',
+      '    strategy:',
+      '      matrix:',
+      '        include: ${{ fromJSON(needs.plan.outputs.matrix) }}',
+      '    steps:',
+      '      - uses: org/pytest-tier-action@v1',
+      '        with: { tier: "${{ matrix.tier }}", shard: "${{ matrix.shard }}" }'
+    ].join('\n')
+    expect((await githubParse(workflow)).errors).toEqual([])
+    // An entry of the matrix, given to a tier job as the workflow would, runs its shard.
+    const first = matrix[0] as { tier: string; shard: string }
+    const shard = await step(
+      own,
+      { tier: first.tier, shard: first.shard },
+      jobEnv(own, { runId: '4105', jobId: 'all-1', workflowJob: 'tiers' })
+    )
+    expect(shard.outputs.outcome).toBe('passed')
+    expect(shard.outputs['artifact-name']).toBe('pytest-all-1of3')
   })
 
   it('more shards than files: the empty shard passes with no tests and says why', async () => {

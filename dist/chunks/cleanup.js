@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Y as loadCleanup, d as downArgs } from './state.js';
+import { _ as loadCleanup, d as downArgs } from './state.js';
 import { l as log } from './log.js';
 
 /** Removes what a tier run (or a merge) started: quick, idempotent, and it only ever warns. */

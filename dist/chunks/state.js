@@ -133,6 +133,16 @@ const MergeInput = {
     RequirePartition: 'require-partition',
     CoverageFailUnder: 'coverage-fail-under'
 };
+/** Input names of the plan mode, as declared in action.yml. */
+const PlanInput = {
+    Tiers: 'tiers',
+    TargetMinutes: 'target-minutes',
+    MaxShards: 'max-shards'
+};
+/** Output names that only the plan mode sets. */
+const PlanOutput = {
+    Matrix: 'matrix'
+};
 /** Output names that only the merge mode sets. */
 const MergeOutput = {
     MissingTiers: 'missing-tiers',
@@ -140,7 +150,7 @@ const MergeOutput = {
     Overlaps: 'overlaps'
 };
 /** The values of the `mode` input. */
-const MODES = ['run', 'merge'];
+const MODES = ['run', 'merge', 'plan'];
 /** The `expected-tiers` value that means "whatever tiers uploaded results" (no tier is required). */
 const ANY_TIERS = '*';
 /** Tiers left out of the default `expected-tiers`: `full` re-runs the whole suite and is not part of a split. */
@@ -377,4 +387,4 @@ function loadCleanup(store) {
     }
 }
 
-export { ANY_TIERS as A, composeBase as B, COVERAGE_REPORTS_DIR as C, DEFAULT_ACTION as D, ExitCode as E, saveCleanup as F, DURATIONS_CACHE_PREFIX as G, PLAN_ARTIFACT_PREFIX as H, Input as I, JUNIT_FILE as J, Key as K, EARLIER_COVERAGE_PREFIX as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PLUGIN_MODULE as P, RERUN_JUNIT_FILE as Q, RUNNERS as R, ShardFile as S, TierKey as T, DEFAULT_CONFIG_PATH as U, CriticalKey as V, WORKFLOW_FILE as W, DEFAULT_CRITICAL_TIER as X, loadCleanup as Y, projectName as a, runArgs as b, MergeInput as c, downArgs as d, MERGED_ARTIFACT as e, DEFAULT_EXCLUDE as f, MODES as g, MANIFEST_FILE as h, MergedFile as i, byteLength as j, clipBytes as k, lastLines as l, memoryState as m, ARTIFACT_PREFIX as n, MergeOutput as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, OUTCOME_PROPERTY as t, upWaitArgs as u, PYTEST_ENV as v, coverageDataFile as w, PLUGIN_DIR as x, COVERAGE_XML_FILE as y, CONTAINER_RESULTS_DIR as z };
+export { ANY_TIERS as A, COVERAGE_XML_FILE as B, COVERAGE_REPORTS_DIR as C, DEFAULT_ACTION as D, ExitCode as E, CONTAINER_RESULTS_DIR as F, composeBase as G, saveCleanup as H, Input as I, JUNIT_FILE as J, Key as K, DURATIONS_CACHE_PREFIX as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PlanInput as P, PLAN_ARTIFACT_PREFIX as Q, RUNNERS as R, ShardFile as S, TierKey as T, EARLIER_COVERAGE_PREFIX as U, RERUN_JUNIT_FILE as V, WORKFLOW_FILE as W, DEFAULT_CONFIG_PATH as X, CriticalKey as Y, DEFAULT_CRITICAL_TIER as Z, loadCleanup as _, projectName as a, runArgs as b, MergeInput as c, downArgs as d, MERGED_ARTIFACT as e, DEFAULT_EXCLUDE as f, MODES as g, MANIFEST_FILE as h, MergedFile as i, byteLength as j, clipBytes as k, lastLines as l, memoryState as m, ARTIFACT_PREFIX as n, MergeOutput as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, PlanOutput as t, upWaitArgs as u, PLUGIN_MODULE as v, OUTCOME_PROPERTY as w, PYTEST_ENV as x, coverageDataFile as y, PLUGIN_DIR as z };

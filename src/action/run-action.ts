@@ -8,7 +8,10 @@ import type { MergeInputs } from '../inputs/merge-inputs.js'
 import type { ProjectConfig } from '../config/project-config.js'
 import { readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
 import { runMerge } from '../merge/merge-run.js'
-import { Input, Key, Output, TierKey } from '../names.js'
+import { Input, Key, Output, PlanOutput, TierKey } from '../names.js'
+import type { PlanInputs } from '../inputs/plan-inputs.js'
+import { planMatrix } from '../run/matrix-run.js'
+import { renderMatrixSummary } from '../results/matrix-summary.js'
 import { reportTier } from '../run/report.js'
 import { runTier } from '../run/tier-run.js'
 import type { Artifacts } from '../seams/artifacts.js'
@@ -46,6 +49,7 @@ export async function runAction(deps: Partial<ActionDeps> = {}): Promise<void> {
   try {
     const settings = readSettings(getInput, d.env.workspace)
     if (settings.mode === 'merge') return await merge(settings.inputs, d)
+    if (settings.mode === 'plan') return await plan(settings.inputs, settings.config, d)
     await tier(settings.inputs, settings.config, d)
   } catch (e) {
     setOutputs({ [Output.Outcome]: 'error' })
@@ -79,6 +83,14 @@ async function merge(inputs: MergeInputs, d: ActionDeps): Promise<void> {
   setOutputs(mergeOutputs(result))
   if (result.verdict.failed) fail(result.verdict.message)
   else log.info(result.verdict.message)
+}
+
+/** The plan mode: the job matrix from a target time per job and the learned durations (docs/sharding.md). */
+async function plan(inputs: PlanInputs, config: ProjectConfig, d: ActionDeps): Promise<void> {
+  const planned = await planMatrix(inputs, { tiers: config.tiers, cache: d.cache, env: d.env })
+  await writeSummary(renderMatrixSummary({ choices: planned.choices, targetSeconds: planned.targetSeconds, jobs: planned.matrix.length }))
+  setOutputs({ [PlanOutput.Matrix]: JSON.stringify(planned.matrix), [Output.Outcome]: 'passed' })
+  log.info(`The matrix has ${planned.matrix.length} job(s).`)
 }
 
 /**

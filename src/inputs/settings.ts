@@ -2,7 +2,8 @@
 import * as path from 'node:path'
 import { loadProjectConfig } from '../config/load.js'
 import type { ProjectConfig } from '../config/project-config.js'
-import { Input, MODES, type Mode } from '../names.js'
+import { Input, MODES, NOT_EXPECTED_BY_DEFAULT, type Mode } from '../names.js'
+import { parsePlanInputs, type PlanInputs } from './plan-inputs.js'
 import { InputError, type InputReader } from './checks.js'
 import { withConfigDefaults } from './common.js'
 import { parseMergeInputs, type MergeInputs } from './merge-inputs.js'
@@ -10,7 +11,9 @@ import { parseTierInputs, type TierInputs } from './tier-inputs.js'
 
 /** The settings of the running action: a tier run or a merge, and the project configuration they fall back on. */
 export type ActionSettings =
-  { mode: 'run'; inputs: TierInputs; config: ProjectConfig } | { mode: 'merge'; inputs: MergeInputs; config: ProjectConfig }
+  | { mode: 'run'; inputs: TierInputs; config: ProjectConfig }
+  | { mode: 'merge'; inputs: MergeInputs; config: ProjectConfig }
+  | { mode: 'plan'; inputs: PlanInputs; config: ProjectConfig }
 
 /** Reads the `mode` input: `run` (the default) or `merge`. */
 export function parseMode(value: string): Mode {
@@ -29,6 +32,11 @@ export function readSettings(raw: InputReader, workspace: string): ActionSetting
   const cwd = path.resolve(workspace, raw(Input.WorkingDirectory).trim() || '.')
   const config = loadProjectConfig({ cwd, file: raw(Input.Config).trim() || undefined })
   const get = withConfigDefaults(raw, config)
+  if (mode === 'plan') {
+    const known = config.tiers.map((t) => t.name)
+    const defaults = known.filter((t) => !NOT_EXPECTED_BY_DEFAULT.includes(t))
+    return { mode, inputs: parsePlanInputs(get, workspace, { known, defaults }), config }
+  }
   if (mode === 'merge') {
     const defaults = {
       tiers: config.tiers.map((t) => t.name),

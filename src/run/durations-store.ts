@@ -45,7 +45,7 @@ export async function restoreDurations(tier: string, o: StoreOptions): Promise<{
     if (!durations) log.info(`The cache entry ${key} holds no durations the action can read; it is ignored.`)
     return { durations, key }
   } finally {
-    removeCacheFolder(o.workspace)
+    removeCacheFile(o.workspace, rel)
   }
 }
 
@@ -76,13 +76,18 @@ export async function saveLearned(
       log.info(`Kept the durations of ${learned.runs} run(s) of ${o.tier} (${Object.keys(learned.tests).length} tests) as ${key}.`)
     return learned
   } finally {
-    removeCacheFolder(o.workspace)
+    removeCacheFile(o.workspace, rel)
   }
 }
 
-/** The folder is only a carrier for the cache: nothing stays in the checkout. */
-function removeCacheFolder(workspace: string): void {
-  fs.rmSync(path.join(workspace, '.pytest-tier-cache'), { recursive: true, force: true })
+/** The file is only a carrier for the cache: nothing stays in the checkout (its folder goes once it is empty). */
+function removeCacheFile(workspace: string, rel: string): void {
+  fs.rmSync(path.join(workspace, rel), { force: true })
+  try {
+    fs.rmdirSync(path.join(workspace, path.dirname(rel)))
+  } catch {
+    // Another tier's file is still there, or the folder is gone already.
+  }
 }
 
 /** The artifact of a run that holds a tier's (and job key's) plan. */
