@@ -1,11 +1,9 @@
 import * as path from 'node:path';
 import { F as parseCommonInputs, G as lines, I as InputError, H as checkTimeout, J as parseBoolean, K as checkNoNul, l as loadProjectConfig, L as withConfigDefaults, p as parseTierInputs, M as sameJob, O as jobLabel, P as manifestIdentity, Q as countCases, R as parseManifest, S as shardOf, V as parseJunit, W as projectCoverageConfig, X as coverageTotals, i as deselectionOf, j as readOptions, k as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, Y as SUMMARY_LIMIT_BYTES, Z as escapeInline, _ as clip, $ as table, a0 as formatSeconds, C as isFailing, a1 as codeSpan, a2 as formatPercent, v as tierProjectName, a3 as defaultResultsDir, a4 as writeMergedJunit, o as openTarget, n as readProjectPytest, a5 as restoreDurations, a6 as saveLearned, a7 as publish, f as findTier, r as runTier, a8 as reportTier, a9 as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
-import { P as PlanInput, c as MergeInput, e as MERGED_ARTIFACT, f as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, g as MODES, h as MANIFEST_FILE, i as MergedFile, l as lastLines, s as shellLine, j as byteLength, k as clipBytes, n as ARTIFACT_PREFIX, o as MergeOutput, O as Output, r as readEnvironment, p as processExec, t as PlanOutput, K as Key, T as TierKey } from './chunks/state.js';
+import { P as PlanInput, f as MergeInput, g as MERGED_ARTIFACT, h as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, i as MODES, j as MANIFEST_FILE, k as MergedFile, n as log, l as lastLines, s as shellLine, o as byteLength, t as clipBytes, c as cleanUp, v as canUpload, w as ARTIFACT_PREFIX, x as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, y as PlanOutput, K as Key, T as TierKey } from './chunks/cleanup.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { canUpload } from './chunks/artifacts.js';
-import { l as log, s as setLogSink } from './chunks/log.js';
-import { g as getInput, c as coreState, s as setOutputs, f as fail, w as writeSummary, a as annotate, b as coreLog } from './chunks/toolkit.js';
+import { getInput, coreState, setOutputs, fail, writeSummary, annotate, coreLog } from './chunks/toolkit.js';
 import 'node:os';
 import './chunks/glob.js';
 import './chunks/core.js';
@@ -39,22 +37,12 @@ import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
 import 'string_decoder';
+import './chunks/exec.js';
 import 'child_process';
 import 'timers';
 import 'stream';
 import 'node:path/posix';
 import 'node:child_process';
-import './chunks/poller.js';
-import 'node:process';
-import 'tty';
-import 'url';
-import 'node:https';
-import 'buffer';
-import 'fs/promises';
-import 'constants';
-import 'node:fs/promises';
-import 'node:string_decoder';
-import 'zlib';
 
 /** The plan mode's inputs (`mode: plan`): which tiers, and the time each job should take. */
 /** Parses the plan mode's inputs; `known` are the tiers of the configuration, `defaults` those taken without `tiers`. */
@@ -1086,6 +1074,8 @@ async function runMerge(inputs, deps) {
         });
         await runner.release();
     }
+    // The containers' work is done: the compose project goes while the summary is written and the results upload.
+    const cleaning = runner ? cleanUp(deps.state, deps.exec, inputs.workingDirectory) : Promise.resolve(true);
     const verdict = mergeVerdict({
         tiers,
         missing,
@@ -1125,6 +1115,7 @@ async function runMerge(inputs, deps) {
     const result = { verdict, counts: report.counts, tiers, missing, coverage, partition, resultsDir, junitPath, summary, flaky };
     if (inputs.upload && canUpload(env))
         result.artifact = await upload(inputs, resultsDir, deps.artifacts, env.runAttempt);
+    await cleaning;
     return result;
 }
 /** Learns the durations of each sharded tier from all its shards; only a line in the log when it cannot. */
@@ -1453,7 +1444,11 @@ async function tier(inputs, config, d) {
         cache: d.cache,
         onPlan: (plan) => setOutputs(planOutputs(plan))
     });
+    // The tests are over: the compose project goes while the results are reported and uploaded (post then has
+    // nothing left to do, unless this fails or the job is cancelled first).
+    const cleaning = cleanUp(d.state, d.exec, inputs.workingDirectory);
     const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env, cache: d.cache });
+    await cleaning;
     annotate(reported.annotations);
     await writeSummary(reported.summary);
     setOutputs(tierOutputs(run, reported));

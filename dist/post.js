@@ -1,50 +1,30 @@
-import { c as cleanUp } from './chunks/cleanup.js';
-import { r as readEnvironment, p as processExec } from './chunks/state.js';
-import { s as setLogSink } from './chunks/log.js';
-import { b as coreLog, c as coreState } from './chunks/toolkit.js';
-import 'node:fs';
-import 'node:path';
+import { r as readEnvironment, a2 as State, b as setLogSink, c as cleanUp, p as processExec } from './chunks/cleanup.js';
 import 'node:os';
-import './chunks/core.js';
-import 'os';
-import 'crypto';
-import 'fs';
-import 'path';
-import 'http';
-import 'https';
-import 'net';
-import 'tls';
-import 'events';
-import 'assert';
-import 'util';
-import 'node:assert';
-import 'node:net';
-import 'node:http';
-import 'node:stream';
-import 'node:buffer';
-import 'node:util';
-import 'node:querystring';
-import 'node:events';
-import 'node:diagnostics_channel';
-import 'node:tls';
-import 'node:zlib';
-import 'node:perf_hooks';
-import 'node:util/types';
-import 'node:worker_threads';
-import 'node:url';
-import 'node:async_hooks';
-import 'node:console';
-import 'node:dns';
+import './chunks/exec.js';
 import 'string_decoder';
+import 'os';
+import 'events';
 import 'child_process';
+import 'path';
+import 'assert';
+import 'fs';
 import 'timers';
 import 'node:child_process';
+import 'node:fs';
+import 'node:path';
 
 /** The action's post step: removes whatever main started, as its saved state says. Never fails the job. */
-/** Runs the post step with the runner's state, or the given seams. */
+/**
+ * Runs the post step with the runner's state, or the given seams. Main usually cleans up itself and forgets the
+ * state: then the runner passes no state, and this returns without loading the toolkit.
+ */
 async function postStep(deps = {}) {
+    const env = readEnvironment();
+    if (!deps.state && !env.variables[`STATE_${State.Cleanup}`])
+        return;
+    const { coreLog, coreState } = await import('./chunks/toolkit.js');
     setLogSink(coreLog);
-    await cleanUp(deps.state ?? coreState, deps.exec ?? processExec, readEnvironment().workspace);
+    await cleanUp(deps.state ?? coreState, deps.exec ?? processExec, env.workspace);
 }
 
 /** Entry point of the action's post step. */

@@ -30,7 +30,7 @@ function jobEnv(job: Job, o: { runId: string; jobId: string; workflowJob: string
 async function step(job: Job, inputs: Record<string, string>, env: Record<string, string>): Promise<StepResult> {
   const { main, post } = await runMainAndPost(job, inputs, { env })
   expect(post.code).toBe(0)
-  if (main.state.cleanup) expect(leftovers(projectOf(main))).toEqual([])
+  if (main.saved.cleanup?.some(Boolean)) expect(leftovers(projectOf(main))).toEqual([])
   return main
 }
 

@@ -17,8 +17,10 @@ export interface StepResult {
   stderr: string
   /** Outputs set through GITHUB_OUTPUT. */
   outputs: Record<string, string>
-  /** State saved through GITHUB_STATE. */
+  /** State saved through GITHUB_STATE (the last value of each name, as the runner passes it to post). */
   state: Record<string, string>
+  /** Every value saved through GITHUB_STATE, in order, by name. */
+  saved: Record<string, string[]>
   /** What the step wrote to GITHUB_STEP_SUMMARY. */
   summary: string
 }
@@ -45,6 +47,20 @@ export function parseCommandFile(text: string): Record<string, string> {
       const at = lines[i].indexOf('=')
       out[lines[i].slice(0, at)] = lines[i].slice(at + 1)
     }
+  }
+  return out
+}
+
+/** Every value of each name in a GITHUB_STATE-style file, in the order they were written. */
+export function savedValues(text: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] as string)
+    if (!m) continue
+    const end = lines.indexOf(m[2] as string, i + 1)
+    ;(out[m[1] as string] ??= []).push(lines.slice(i + 1, end).join('\n'))
+    i = end
   }
   return out
 }
@@ -122,6 +138,7 @@ async function step(script: string, job: Job, env: Record<string, string>, o: St
     stderr,
     outputs: parseCommandFile(fs.readFileSync(outFile, 'utf8')),
     state: parseCommandFile(fs.readFileSync(stateFile, 'utf8')),
+    saved: savedValues(fs.readFileSync(stateFile, 'utf8')),
     summary: fs.readFileSync(summaryFile, 'utf8')
   }
 }
@@ -154,7 +171,10 @@ export async function runMainAndPost(
 
 /** The compose project name that main saved for post. */
 export function projectOf(r: StepResult): string {
-  return (JSON.parse(r.state.cleanup) as { project: { name: string } }).project.name
+  // Main may forget it once it cleaned up itself: the first value saved names the project.
+  const first = (r.saved.cleanup ?? []).find((v) => v !== '')
+  if (!first) throw new Error('main saved no cleanup state')
+  return (JSON.parse(first) as { project: { name: string } }).project.name
 }
 
 /** Containers, networks and volumes Docker still has for a compose project. */

@@ -1,12 +1,13 @@
-import { j as debug, q as mkdirP, t as exec, v as which, w as warning, i as info, l as HttpCodes, x as HttpClientError, H as HttpClient, y as isDebug, k as setSecret, B as BearerCredentialHandler, z as rmRF, e as error } from './core.js';
+import { d as debug, w as warning, i as info, a as HttpCodes, h as HttpClientError, H as HttpClient, j as isDebug, s as setSecret, B as BearerCredentialHandler, e as error } from './core.js';
 import * as path from 'path';
+import { m as mkdirP, e as exec, w as which, r as rmRF } from './exec.js';
 import { c as create } from './glob.js';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { writeFileSync, existsSync } from 'fs';
 import * as require$$0$1 from 'util';
 import { URL as URL$1 } from 'url';
-import { c as createClientLogger, f as convertHttpClient, g as getCachedDefaultHttpClient, h as createClientPipeline, i as decompressResponsePolicyName, s as storageCorrectContentLengthPolicy, j as storageRetryPolicy, k as storageRequestFailureDetailsParserPolicy, l as storageBrowserPolicy, m as isTokenCredential, n as bearerTokenAuthenticationPolicy, z as authorizeRequestOnTenantChallenge, o as StorageSharedKeyCredential, p as storageSharedKeyCredentialPolicy, q as AnonymousCredential, u as createRequestPolicyFactoryPolicy, v as StorageBrowserPolicyFactory, w as StorageRetryPolicyFactory, x as stringifyXML, y as parseXML, B as createSerializer, E as ExtendedServiceClient, D as createTracingClient, F as UserDelegationKeyCredential, G as randomUUID, A as AbortError, H as Poller, I as delay, J as getDefaultProxySettings, K as BufferScheduler, M as MessageType, r as reflectionMergePartial, U as UnknownFieldHandler, W as WireType, a as MESSAGE_TYPE, b as ServiceType } from './poller.js';
+import { e as createClientLogger, f as convertHttpClient, g as getCachedDefaultHttpClient, h as createClientPipeline, x as stringifyXML, y as parseXML, i as decompressResponsePolicyName, s as storageCorrectContentLengthPolicy, j as storageRetryPolicy, k as storageRequestFailureDetailsParserPolicy, l as storageBrowserPolicy, m as isTokenCredential, n as bearerTokenAuthenticationPolicy, z as authorizeRequestOnTenantChallenge, o as StorageSharedKeyCredential, p as storageSharedKeyCredentialPolicy, q as AnonymousCredential, u as createRequestPolicyFactoryPolicy, v as StorageBrowserPolicyFactory, w as StorageRetryPolicyFactory, B as createSerializer, E as ExtendedServiceClient, D as createTracingClient, F as UserDelegationKeyCredential, G as randomUUID, A as AbortError, H as Poller, I as delay, J as getDefaultProxySettings, K as BufferScheduler, M as MessageType, r as reflectionMergePartial, U as UnknownFieldHandler, W as WireType, b as MESSAGE_TYPE, d as ServiceType } from './service-type.js';
 import { Readable } from 'node:stream';
 import * as require$$0$3 from 'buffer';
 import { Buffer as Buffer$1 } from 'buffer';

@@ -1,4 +1,4 @@
-import { j as debug } from './core.js';
+import { d as debug } from './core.js';
 import * as fs from 'fs';
 import * as path$1 from 'path';
 import assert from 'assert';

@@ -1,4 +1,37 @@
-import { g as getInput$1, a as getState, s as saveState, b as setOutput, c as setFailed, d as summary, e as error, f as group, w as warning, i as info } from './core.js';
+import { k as getInput$1, l as getState, m as saveState, n as setOutput, o as setFailed, p as summary, e as error, q as group, w as warning, i as info } from './core.js';
+import 'os';
+import 'crypto';
+import 'fs';
+import 'path';
+import 'http';
+import 'https';
+import 'net';
+import 'tls';
+import 'events';
+import 'assert';
+import 'util';
+import 'node:assert';
+import 'node:net';
+import 'node:http';
+import 'node:stream';
+import 'node:buffer';
+import 'node:util';
+import 'node:querystring';
+import 'node:events';
+import 'node:diagnostics_channel';
+import 'node:tls';
+import 'node:zlib';
+import 'node:perf_hooks';
+import 'node:util/types';
+import 'node:worker_threads';
+import 'node:url';
+import 'node:async_hooks';
+import 'node:console';
+import 'node:dns';
+import 'string_decoder';
+import './exec.js';
+import 'child_process';
+import 'timers';
 
 /**
  * The action's side of the seams, written through @actions/core: the log sink, the state store, the job summary,
@@ -39,4 +72,4 @@ function fail(message) {
     setFailed(message);
 }
 
-export { annotate as a, coreLog as b, coreState as c, fail as f, getInput as g, setOutputs as s, writeSummary as w };
+export { annotate, coreLog, coreState, fail, getInput, setOutputs, writeSummary };

@@ -14,6 +14,7 @@ import { planMatrix } from '../run/matrix-run.js'
 import { renderMatrixSummary } from '../results/matrix-summary.js'
 import { reportTier } from '../run/report.js'
 import { runTier } from '../run/tier-run.js'
+import { cleanUp } from '../run/cleanup.js'
 import type { Artifacts } from '../seams/artifacts.js'
 import { createCache, type Cache } from '../seams/cache.js'
 import { readEnvironment, type Environment } from '../seams/environment.js'
@@ -68,7 +69,11 @@ async function tier(inputs: TierInputs, config: ProjectConfig, d: ActionDeps): P
     cache: d.cache,
     onPlan: (plan) => setOutputs(planOutputs(plan))
   })
+  // The tests are over: the compose project goes while the results are reported and uploaded (post then has
+  // nothing left to do, unless this fails or the job is cancelled first).
+  const cleaning = cleanUp(d.state, d.exec, inputs.workingDirectory)
   const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env, cache: d.cache })
+  await cleaning
   annotate(reported.annotations)
   await writeSummary(reported.summary)
   setOutputs(tierOutputs(run, reported))

@@ -6,11 +6,12 @@
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { canUpload, type Artifacts, type UploadedArtifact } from '../seams/artifacts.js'
-import type { Environment } from '../seams/environment.js'
+import type { Artifacts, UploadedArtifact } from '../seams/artifacts.js'
+import { canUpload, type Environment } from '../seams/environment.js'
 import type { StateStore } from '../seams/state.js'
 import { openTarget, type Target } from '../seams/target.js'
 import { defaultResultsDir, readProjectPytest, tierProjectName } from '../run/plan.js'
+import { cleanUp } from '../run/cleanup.js'
 import { ARTIFACT_PREFIX, MergedFile } from '../names.js'
 import type { ProcessExec } from '../seams/exec.js'
 import { log } from '../seams/log.js'
@@ -171,6 +172,8 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     })
     await runner.release()
   }
+  // The containers' work is done: the compose project goes while the summary is written and the results upload.
+  const cleaning = runner ? cleanUp(deps.state, deps.exec, inputs.workingDirectory) : Promise.resolve(true)
 
   const verdict = mergeVerdict({
     tiers,
@@ -218,6 +221,7 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
 
   const result: MergeResult = { verdict, counts: report.counts, tiers, missing, coverage, partition, resultsDir, junitPath, summary, flaky }
   if (inputs.upload && canUpload(env)) result.artifact = await upload(inputs, resultsDir, deps.artifacts, env.runAttempt)
+  await cleaning
   return result
 }
 

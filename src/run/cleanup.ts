@@ -4,27 +4,39 @@ import * as path from 'node:path'
 import { downArgs, type ComposeProject } from '../seams/compose/argv.js'
 import type { ProcessExec } from '../seams/exec.js'
 import { log } from '../seams/log.js'
-import { loadCleanup, type StateStore } from '../seams/state.js'
+import { forgetCleanup, loadCleanup, type StateStore } from '../seams/state.js'
 
 /**
- * Removes the one-off container, then the project's containers, networks and volumes, as the saved state names
- * them. Without saved state (main never started anything) it says so. Never throws.
+ * Removes the one-off container and the project's containers, networks and volumes (at once), as the saved state
+ * names them, then forgets the state, so that the post step after an early cleanup has nothing left to do. Without
+ * saved state (main never started anything, or cleaned up already) it says so. Never throws; resolves whether
+ * everything went.
  */
-export async function cleanUp(state: StateStore, exec: ProcessExec, cwd: string): Promise<void> {
+export async function cleanUp(state: StateStore, exec: ProcessExec, cwd: string): Promise<boolean> {
   try {
     const saved = loadCleanup(state)
     if (!saved) {
       log.info('Nothing to clean up.')
-      return
+      return true
     }
     const { project, containerName } = saved
-    await exec.capture('docker', ['rm', '--force', '--volumes', containerName], { silent: true })
+    // The one-off container goes first (even when the rest of the state is broken), the project at the same time.
+    const removed = exec.capture('docker', ['rm', '--force', '--volumes', containerName], { silent: true })
     // Without its files compose still finds the project by its label; use them only if they are still there.
     const files = project.files.filter((f) => fs.existsSync(path.resolve(project.cwd, f)))
     const p: ComposeProject = { ...project, files: files.length === project.files.length ? files : [] }
-    const r = await exec.capture(project.cli.bin, downArgs(p), { cwd: fs.existsSync(project.cwd) ? project.cwd : cwd })
-    if (r.exitCode !== 0) log.warning(`Could not remove the compose project '${project.name}': ${r.stderr.trim()}`)
+    const [, r] = await Promise.all([
+      removed,
+      exec.capture(project.cli.bin, downArgs(p), { cwd: fs.existsSync(project.cwd) ? project.cwd : cwd })
+    ])
+    if (r.exitCode !== 0) {
+      log.warning(`Could not remove the compose project '${project.name}': ${r.stderr.trim()}`)
+      return false
+    }
+    forgetCleanup(state)
+    return true
   } catch (e) {
     log.warning(`Cleanup failed: ${e instanceof Error ? e.message : String(e)}`)
+    return false
   }
 }

@@ -5,8 +5,6 @@
 import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact'
 import { readdir, stat } from 'node:fs/promises'
 import * as path from 'node:path'
-import type { Environment } from './environment.js'
-import { log } from './log.js'
 
 /** What to upload as one artifact. */
 export interface UploadRequest {
@@ -106,16 +104,4 @@ async function expandFiles(files: string[]): Promise<string[]> {
     }
   }
   return result
-}
-
-/**
- * Whether an artifact upload can work here. Outside GitHub Actions (the CLI, a local run of the action) there is no
- * runtime token: this says so once instead of letting the artifact client fail with a warning.
- */
-export function canUpload(env: Pick<Environment, 'actionsRuntime'>): boolean {
-  if (env.actionsRuntime) return true
-  log.info(
-    'Skipping the artifact upload: there is no GitHub Actions runtime here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set).'
-  )
-  return false
 }

@@ -3,6 +3,7 @@
  * `Environment`, so that tests and the CLI hand in their own instead of changing the process's.
  */
 import * as os from 'node:os'
+import { log } from './log.js'
 
 /** What the action needs to know about the job it runs in. */
 export interface Environment {
@@ -54,4 +55,16 @@ export function readEnvironment(
     variables: { ...vars },
     cpus: os.availableParallelism()
   }
+}
+
+/**
+ * Whether an artifact upload can work here. Outside GitHub Actions (the CLI, a local run of the action) there is no
+ * runtime token: this says so once instead of letting the artifact client fail with a warning.
+ */
+export function canUpload(env: Pick<Environment, 'actionsRuntime'>): boolean {
+  if (env.actionsRuntime) return true
+  log.info(
+    'Skipping the artifact upload: there is no GitHub Actions runtime here (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set).'
+  )
+  return false
 }

@@ -31,6 +31,11 @@ export function saveCleanup(store: StateStore, state: CleanupState): void {
   store.save(State.Cleanup, JSON.stringify(state))
 }
 
+/** Forgets the cleanup state once everything is removed: the post step then has nothing to do. */
+export function forgetCleanup(store: StateStore): void {
+  store.save(State.Cleanup, '')
+}
+
 /** Reads the cleanup state; undefined when main started nothing (or never ran). */
 export function loadCleanup(store: StateStore): CleanupState | undefined {
   const raw = store.get(State.Cleanup)

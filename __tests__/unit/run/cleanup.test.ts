@@ -28,10 +28,16 @@ describe('cleanUp', () => {
     expect(exec.calls).toEqual([])
   })
 
-  it('removes the one-off container, then the project with its volumes, in the project’s folder', async () => {
+  it('removes the one-off container and the project with its volumes, in the project’s folder, then forgets the state', async () => {
     const project = makeProject(fresh())
     const exec = fakeExec()
-    await cleanUp(savedState(project), exec, '/elsewhere')
+    const state = savedState(project)
+    await expect(cleanUp(state, exec, '/elsewhere')).resolves.toBe(true)
+    // A second cleanup (the post step after main's own) has nothing left to do.
+    expect(state.get('cleanup')).toBe('')
+    await cleanUp(state, exec, '/elsewhere')
+    expect(logged.lines).toEqual(['Nothing to clean up.'])
+    logged.lines.length = 0
     expect(exec.lines()).toEqual([
       'docker rm --force --volumes p1-run',
       'docker compose -p p1 -f docker-compose.test.yml down --volumes --remove-orphans --timeout 1'
@@ -68,7 +74,7 @@ describe('cleanUp', () => {
   it('only warns when compose down fails', async () => {
     const project = makeProject(fresh())
     const down: ComposeBehaviour['down'] = { exitCode: 1, stderr: 'Error response from daemon: conflict\n' }
-    await expect(cleanUp(savedState(project), fakeExec({ compose: { down } }), project)).resolves.toBeUndefined()
+    await expect(cleanUp(savedState(project), fakeExec({ compose: { down } }), project)).resolves.toBe(false)
     expect(warnings()).toEqual(["warning: Could not remove the compose project 'p1': Error response from daemon: conflict"])
   })
 
@@ -76,7 +82,7 @@ describe('cleanUp', () => {
     const state = memoryState()
     state.save('cleanup', '{"project": {')
     const exec = fakeExec()
-    await expect(cleanUp(state, exec, fresh())).resolves.toBeUndefined()
+    await expect(cleanUp(state, exec, fresh())).resolves.toEqual(expect.any(Boolean))
     expect(logged.lines).toEqual(["warning: Ignoring unreadable saved state 'cleanup'.", 'Nothing to clean up.'])
     expect(exec.calls).toEqual([])
   })
@@ -90,7 +96,7 @@ describe('cleanUp', () => {
         throw new Error('not used')
       }
     }
-    await expect(cleanUp(savedState(fresh()), exec, fresh())).resolves.toBeUndefined()
+    await expect(cleanUp(savedState(fresh()), exec, fresh())).resolves.toBe(false)
     expect(logged.lines).toEqual(['warning: Cleanup failed: spawn docker ENOENT'])
   })
 
@@ -98,7 +104,7 @@ describe('cleanUp', () => {
     const state = memoryState()
     state.save('cleanup', '{"containerName": "p1-run"}')
     const exec = fakeExec()
-    await expect(cleanUp(state, exec, fresh())).resolves.toBeUndefined()
+    await expect(cleanUp(state, exec, fresh())).resolves.toEqual(expect.any(Boolean))
     expect(exec.lines()).toEqual(['docker rm --force --volumes p1-run'])
     expect(warnings()).toHaveLength(1)
     expect(warnings()[0]).toMatch(/^warning: Cleanup failed: /)
