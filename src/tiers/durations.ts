@@ -23,6 +23,8 @@ export interface Durations {
   tests: Record<string, number>
   /** The run (of `runs`) that last saw each test: tests gone for long are forgotten. */
   lastSeen: Record<string, number>
+  /** How many measurements each estimate holds (the first few are averaged, later ones damped). */
+  samples?: Record<string, number>
   /** A job's fixed cost beyond pytest's session (starting the containers and services), in seconds, when measured. */
   overheadSeconds?: number
   /** The tests' time over pytest's session time: how many tests its workers ran at once, on average. */
@@ -36,11 +38,16 @@ const CLAMP = 3
 /** Runs after which a test that no longer ran is forgotten. */
 const FORGET_AFTER = 20
 
-/** One estimate updated by one measurement, outliers damped: a run on a busy runner moves it by at most 1.6×. */
-export function damp(previous: number | undefined, measured: number): number {
+/**
+ * One estimate updated by one measurement, outliers damped: a measurement counts at most three times (or a third of)
+ * the estimate. While an estimate holds few measurements it is their mean (`samples`: how many it holds), so that
+ * the noise of single runs averages out; after that a measurement counts 30 %, so that one run on a busy runner
+ * moves an estimate by at most 1.6×.
+ */
+export function damp(previous: number | undefined, measured: number, samples = Number.POSITIVE_INFINITY): number {
   if (previous === undefined || !(previous > 0)) return measured
   const clamped = Math.min(previous * CLAMP, Math.max(previous / CLAMP, measured))
-  return previous + WEIGHT * (clamped - previous)
+  return previous + Math.max(WEIGHT, 1 / (samples + 1)) * (clamped - previous)
 }
 
 /** Learns one run's measurements (test id → seconds), and the job's overhead when it is known. */
@@ -53,16 +60,20 @@ export function learn(
   const runs = (previous?.runs ?? 0) + 1
   const tests: Record<string, number> = {}
   const lastSeen: Record<string, number> = {}
+  const samples: Record<string, number> = {}
   for (const [id, seconds] of Object.entries(previous?.tests ?? {})) {
     const seen = previous?.lastSeen[id] ?? 0
     if (runs - seen > FORGET_AFTER) continue
     tests[id] = seconds
     lastSeen[id] = seen
+    samples[id] = previous?.samples?.[id] ?? 1
   }
   for (const [id, seconds] of measured) {
     if (!Number.isFinite(seconds) || seconds < 0) continue
-    tests[id] = round(damp(previous?.tests[id], seconds))
+    const had = previous?.tests[id] === undefined ? 0 : (samples[id] ?? 1)
+    tests[id] = round(damp(previous?.tests[id], seconds, had))
     lastSeen[id] = runs
+    samples[id] = had + 1
   }
   const learnt = (was: number | undefined, now: number | undefined): number | undefined =>
     now === undefined || !Number.isFinite(now) ? was : round(damp(was, Math.max(0, now)))
@@ -74,6 +85,7 @@ export function learn(
     runs,
     tests,
     lastSeen,
+    samples,
     ...(overheadSeconds === undefined ? {} : { overheadSeconds }),
     ...(speedup === undefined ? {} : { speedup })
   }
@@ -94,7 +106,15 @@ export function parseDurations(text: string): Durations | undefined {
   if (!d || typeof d !== 'object') return undefined
   const r = d as Partial<Durations>
   if (r.version !== 1 || typeof r.tier !== 'string' || typeof r.runs !== 'number' || !isNumberMap(r.tests)) return undefined
-  return { version: 1, tier: r.tier, runs: r.runs, tests: r.tests, lastSeen: isNumberMap(r.lastSeen) ? r.lastSeen : {}, ...overhead(r) }
+  return {
+    version: 1,
+    tier: r.tier,
+    runs: r.runs,
+    tests: r.tests,
+    lastSeen: isNumberMap(r.lastSeen) ? r.lastSeen : {},
+    ...(isNumberMap(r.samples) ? { samples: r.samples } : {}),
+    ...overhead(r)
+  }
 }
 
 function overhead(r: Partial<Durations>): Pick<Durations, 'overheadSeconds' | 'speedup'> {

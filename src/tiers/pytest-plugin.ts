@@ -7,7 +7,7 @@
  * - `--pytier-shard i/N --pytier-plan FILE` keeps the shard's part of the tier's selection. Every shard computes the
  *   same split of the same collected tests from the same plan (durations and grouping), after `-m`/`-k` have
  *   deselected, so the shards together run every selected test exactly once. Groups (a file, a class or a test) go
- *   longest first to the least loaded shard.
+ *   longest first to the least loaded shard; a file longer than a shard's share is split into its classes.
  * - `--pytier-only FILE` keeps the tests a JSON list names (a re-run of what failed).
  * - `--pytier-report FILE` writes what was kept and the time predicted for it.
  * - `--pytier-worksteal` asks for xdist's `--dist worksteal` where xdist has it (3.2 and later).
@@ -103,12 +103,28 @@ def estimates(nodeids, durations):
     return out
 
 
-def split(nodeids, shards, by, durations):
-    """The split of the tests into shards: a list per shard of (nodeids, predicted seconds). Deterministic."""
-    est = estimates(nodeids, durations)
+def grouped(nodeids, by, est, share):
+    """The groups of the split. A file longer than a shard's share is split into its classes (its module functions
+    stay together): kept whole it would be the longest shard. A class is never split: its setUpClass stays in one."""
     groups = {}
     for i in nodeids:
         groups.setdefault(group_of(i, by), []).append(i)
+    if by != "file":
+        return groups
+    out = {}
+    for g, members in groups.items():
+        if sum(est[i] for i in members) <= share:
+            out[g] = members
+            continue
+        for i in members:
+            out.setdefault(group_of(i, "class"), []).append(i)
+    return out
+
+
+def split(nodeids, shards, by, durations):
+    """The split of the tests into shards: a list per shard of (nodeids, predicted seconds). Deterministic."""
+    est = estimates(nodeids, durations)
+    groups = grouped(nodeids, by, est, sum(est.values()) / max(1, shards))
     totals = {g: sum(est[i] for i in members) for g, members in groups.items()}
     loads = [0.0] * shards
     parts = [[] for _ in range(shards)]

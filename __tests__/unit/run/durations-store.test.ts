@@ -20,7 +20,8 @@ describe('restoreDurations and saveLearned', () => {
     await saveLearned({ ...store, tier: 'unit', previous: first.durations, measured: new Map([['t::a', 20]]), runKey: 'run-2' })
     const second = await restoreDurations('unit', store)
     expect(second.durations?.runs).toBe(2)
-    expect(second.durations?.tests['t::a']).toBeCloseTo(3.2)
+    // The second measurement, clamped to 3× (6 s), is averaged with the first.
+    expect(second.durations?.tests['t::a']).toBeCloseTo(4)
     expect(cache.saves).toHaveLength(2)
     expect(new Set(cache.saves).size).toBe(2)
     expect(cache.saves.every((k) => k.startsWith('pytier-durations-v1-unit-'))).toBe(true)

@@ -14,6 +14,15 @@ describe('damp', () => {
     expect(damp(1, 1.5)).toBeCloseTo(1.15)
   })
 
+  it('averages the first measurements of a test, so that one noisy run weighs no more than the others', () => {
+    let e = damp(undefined, 1.2)
+    e = damp(e, 0.9, 1)
+    e = damp(e, 0.9, 2)
+    expect(e).toBeCloseTo(1)
+    // From the fourth measurement on, a new one counts 30 %.
+    expect(damp(e, 2, 3)).toBeCloseTo(1.3)
+  })
+
   it('converges on a lasting change within a few runs', () => {
     let e = 1
     for (let i = 0; i < 10; i++) e = damp(e, 2)
@@ -44,6 +53,7 @@ describe('learn', () => {
     )
     expect(d.tests).toEqual({ 't::a': 1, 't::b': 3 })
     expect(d.runs).toBe(22)
+    expect(d.samples).toEqual({ 't::a': 22, 't::b': 1 })
   })
 
   it("learns a job's overhead and speedup, damped like the tests", () => {

@@ -80,6 +80,27 @@ describe("the plugin's split", () => {
     expect(Math.max(...loads) / mean).toBeLessThan(1.1)
   })
 
+  it("splits a file longer than a shard's share into its classes, but never a class", () => {
+    const heavy = ['h.py::TestA::t1', 'h.py::TestA::t2', 'h.py::TestB::t1', 'h.py::f1', 'h.py::f2']
+    const light = ['a.py::t', 'b.py::t', 'c.py::t']
+    const durations: Record<string, number> = {
+      'h.py::TestA::t1': 5,
+      'h.py::TestA::t2': 5,
+      'h.py::TestB::t1': 9,
+      'h.py::f1': 4,
+      'h.py::f2': 4
+    }
+    for (const id of light) durations[id] = 1
+    const parts = split([...heavy, ...light], 3, 'file', durations)
+    const shardOf = (id: string): number => parts.findIndex(([m]) => m.includes(id))
+    // h.py (27 s) is longer than a shard's share (10 s): its classes and its module functions go apart...
+    expect(new Set(['h.py::TestA::t1', 'h.py::TestB::t1', 'h.py::f1'].map(shardOf)).size).toBe(3)
+    // ...but each class, and the module's functions, stay whole.
+    expect(shardOf('h.py::TestA::t1')).toBe(shardOf('h.py::TestA::t2'))
+    expect(shardOf('h.py::f1')).toBe(shardOf('h.py::f2'))
+    expect(Math.max(...parts.map((p) => p[1]))).toBe(10)
+  })
+
   it('splits by test count without history, and leaves shards empty when there are fewer groups than shards', () => {
     expect(split(ids, 2, 'test').map((p) => p[0].length)).toEqual([81, 80])
     const few = split(['a.py::t1', 'a.py::t2', 'b.py::t1'], 4, 'file')
