@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { I as Input, q as quoteArg, p as processExec, c as cleanUp, s as shellLine, m as memoryState, a as projectName, l as lastLines, E as ExitCode, r as readEnvironment, K as Key, T as TierKey, b as setLogSink, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE, d as runArgs, u as upWaitArgs, e as downArgs } from './chunks/cleanup.js';
-import { p as parseTierInputs, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, g as readRegisteredMarkers, U as UnknownTierError, h as expandPaths, i as deselectionOf, j as readOptions, k as projectLayers, n as readProjectPytest, N as NO_DESELECTION, q as hasCov, D as Document, s as NO_PROJECT_PYTEST, t as planTier, v as tierProjectName, w as checkComposeFiles, x as readConfig, y as presentImage, T as TIER_LAYER, z as DEPENDENCY_WAIT_SECONDS, A as readReport, C as isFailing, I as InputError, E as ConfigError } from './chunks/report.js';
+import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as expandPaths, j as deselectionOf, k as readOptions, n as projectLayers, q as readProjectPytest, N as NO_DESELECTION, s as hasCov, D as Document, t as NO_PROJECT_PYTEST, v as planTier, w as tierProjectName, x as checkComposeFiles, y as readConfig, z as presentImage, T as TIER_LAYER, A as DEPENDENCY_WAIT_SECONDS, C as readReport, E as isFailing, I as InputError, F as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
@@ -250,7 +250,8 @@ function cliInputs(o) {
         // A local run keeps its results on this machine.
         [Input.Upload]: 'false'
     };
-    return parseTierInputs((name) => raw[name] ?? '', o.cwd);
+    // On one's own machine the results may go anywhere; every other path stays inside the project.
+    return parseTierInputs(guardedReader((name) => raw[name] ?? ''), o.cwd, { resultsAnywhere: true });
 }
 /** Rewrites an input error of the action into the CLI's words: `Input 'workers'` becomes `Option --workers`. */
 function inCliWords(message) {

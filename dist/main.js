@@ -1,8 +1,8 @@
-import * as path from 'node:path';
-import { F as parseCommonInputs, G as lines, I as InputError, H as checkTimeout, J as parseBoolean, K as checkNoNul, l as loadProjectConfig, L as withConfigDefaults, p as parseTierInputs, M as sameJob, O as jobLabel, P as manifestIdentity, Q as countCases, R as parseManifest, S as shardOf, V as parseJunit, W as projectCoverageConfig, X as coverageTotals, i as deselectionOf, j as readOptions, k as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, Y as SUMMARY_LIMIT_BYTES, Z as escapeInline, _ as clip, $ as table, a0 as formatSeconds, C as isFailing, a1 as codeSpan, a2 as formatPercent, v as tierProjectName, a3 as defaultResultsDir, a4 as writeMergedJunit, o as openTarget, n as readProjectPytest, a5 as restoreDurations, a6 as saveLearned, a7 as publish, f as findTier, r as runTier, a8 as reportTier, a9 as markerSyntaxProblem, u as unregisteredMarkers, g as readRegisteredMarkers } from './chunks/report.js';
+import { G as parseCommonInputs, H as lines, I as InputError, J as checkTimeout, K as parseBoolean, L as checkNoNul, M as checkInside, l as loadProjectConfig, O as withConfigDefaults, p as parseTierInputs, g as guardedReader, P as sameJob, Q as jobLabel, R as manifestIdentity, S as countCases, V as parseManifest, W as shardOf, X as parseJunit, Y as projectCoverageConfig, Z as coverageTotals, j as deselectionOf, k as readOptions, n as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, _ as SUMMARY_LIMIT_BYTES, $ as escapeInline, a0 as clip, a1 as table, a2 as formatSeconds, E as isFailing, a3 as codeSpan, a4 as formatPercent, w as tierProjectName, a5 as defaultResultsDir, a6 as writeMergedJunit, o as openTarget, q as readProjectPytest, a7 as restoreDurations, a8 as saveLearned, a9 as publish, f as findTier, r as runTier, aa as reportTier, ab as markerSyntaxProblem, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
 import { P as PlanInput, f as MergeInput, g as MERGED_ARTIFACT, h as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, i as MODES, j as MANIFEST_FILE, k as MergedFile, n as log, l as lastLines, s as shellLine, o as byteLength, t as clipBytes, c as cleanUp, v as canUpload, w as ARTIFACT_PREFIX, x as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, y as PlanOutput, K as Key, T as TierKey } from './chunks/cleanup.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { getInput, coreState, setOutputs, fail, writeSummary, annotate, coreLog } from './chunks/toolkit.js';
 import 'node:os';
 import './chunks/glob.js';
@@ -46,8 +46,8 @@ import 'node:child_process';
 
 /** The plan mode's inputs (`mode: plan`): which tiers, and the time each job should take. */
 /** Parses the plan mode's inputs; `known` are the tiers of the configuration, `defaults` those taken without `tiers`. */
-function parsePlanInputs(get, workspace, o) {
-    const common = parseCommonInputs(get, workspace);
+function parsePlanInputs(get, workspace, o, roots = {}) {
+    const common = parseCommonInputs(get, workspace, roots);
     const tiers = lines(get(PlanInput.Tiers));
     for (const t of tiers) {
         if (!o.known.includes(t))
@@ -92,8 +92,8 @@ function parseExpectedTiers(value, defaults) {
     return [...new Set(names)];
 }
 /** Parses and validates the merge mode's inputs. `workspace` resolves a relative working directory. */
-function parseMergeInputs(get, workspace, defaults) {
-    const common = parseCommonInputs(get, workspace);
+function parseMergeInputs(get, workspace, defaults, roots = {}) {
+    const common = parseCommonInputs(get, workspace, roots);
     const failUnder = get(MergeInput.CoverageFailUnder).trim();
     const exclude = lines(get(MergeInput.ExcludeMarkers));
     return {
@@ -119,15 +119,20 @@ function parseMode(value) {
  * Reads every input through `raw` (`core.getInput` in the action) and loads the configuration they name. The
  * workspace resolves a relative working directory. Throws, naming the input, on the first bad value.
  */
-function readSettings(raw, workspace) {
+function readSettings(rawInputs, workspace, roots = {}) {
+    const raw = guardedReader(rawInputs);
     const mode = parseMode(raw(Input.Mode));
-    const cwd = path.resolve(workspace, raw(Input.WorkingDirectory).trim() || '.');
-    const config = loadProjectConfig({ cwd, file: raw(Input.Config).trim() || undefined });
+    const inWorkspace = [{ path: workspace, name: 'the workspace' }];
+    const cwd = checkInside(raw(Input.WorkingDirectory).trim() || '.', workspace, inWorkspace, Input.WorkingDirectory);
+    const file = raw(Input.Config).trim() || undefined;
+    if (file)
+        checkInside(file, cwd, inWorkspace, Input.Config);
+    const config = loadProjectConfig({ cwd, file });
     const get = withConfigDefaults(raw, config);
     if (mode === 'plan') {
         const known = config.tiers.map((t) => t.name);
         const defaults = known.filter((t) => !NOT_EXPECTED_BY_DEFAULT.includes(t));
-        return { mode, inputs: parsePlanInputs(get, workspace, { known, defaults }), config };
+        return { mode, inputs: parsePlanInputs(get, workspace, { known, defaults }, roots), config };
     }
     if (mode === 'merge') {
         const defaults = {
@@ -135,9 +140,9 @@ function readSettings(raw, workspace) {
             exclude: config.exclude.length ? config.exclude : undefined,
             sharedArgs: config.pytestArgs
         };
-        return { mode, inputs: parseMergeInputs(get, workspace, defaults), config };
+        return { mode, inputs: parseMergeInputs(get, workspace, defaults, roots), config };
     }
-    return { mode, inputs: parseTierInputs(get, workspace), config };
+    return { mode, inputs: parseTierInputs(get, workspace, roots), config };
 }
 
 /** Which tier results count: the newest attempt of each job (tier, job key, shard), and which expected tiers are missing. Pure. */
@@ -1421,7 +1426,7 @@ async function runAction(deps = {}) {
         ...deps
     };
     try {
-        const settings = readSettings(getInput, d.env.workspace);
+        const settings = readSettings(getInput, d.env.workspace, { runnerTemp: d.env.runnerTemp });
         if (settings.mode === 'merge')
             return await merge(settings.inputs, d);
         if (settings.mode === 'plan')

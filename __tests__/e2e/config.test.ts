@@ -53,7 +53,7 @@ it('reads the file the config input names, and lists its tiers for an unknown on
   const main = await runMain(job, { tier: 'nightly', config: 'ci/tiers.yml' })
   expect(main.code).toBe(1)
   expect(main.stdout).toContain(
-    "::error::Input 'tier': unknown tier 'nightly'. Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full, quick."
+    `::error::Input 'tier': unknown tier "nightly". Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full, quick.`
   )
 })
 

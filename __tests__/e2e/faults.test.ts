@@ -156,7 +156,7 @@ describe('bad input fails before anything starts', () => {
   it.each([
     [
       { tier: 'nightly' },
-      "Input 'tier': unknown tier 'nightly'. Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full."
+      `Input 'tier': unknown tier "nightly". Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full.`
     ],
     [{ tier: 'unit', workers: 'lots' }, `Input 'workers': "lots" is not valid; allowed are 'auto', 'logical' or a whole number ≥ 0.`],
     [{ tier: 'unit', 'timeout-minutes': '0' }, `Input 'timeout-minutes': "0" is not valid; allowed is a number of minutes greater than 0.`],

@@ -48,7 +48,7 @@ export async function runAction(deps: Partial<ActionDeps> = {}): Promise<void> {
     ...deps
   }
   try {
-    const settings = readSettings(getInput, d.env.workspace)
+    const settings = readSettings(getInput, d.env.workspace, { runnerTemp: d.env.runnerTemp })
     if (settings.mode === 'merge') return await merge(settings.inputs, d)
     if (settings.mode === 'plan') return await plan(settings.inputs, settings.config, d)
     await tier(settings.inputs, settings.config, d)

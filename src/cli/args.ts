@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { ProjectConfig } from '../config/project-config.js'
 import { Input } from '../names.js'
 import { parseTierInputs, type TierInputs } from '../inputs/tier-inputs.js'
+import { guardedReader } from '../inputs/checks.js'
 import { UsageError } from './terminal.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -143,7 +144,12 @@ export function cliInputs(o: { tier: string; cwd: string; values: Values; rest?:
     // A local run keeps its results on this machine.
     [Input.Upload]: 'false'
   }
-  return parseTierInputs((name) => raw[name] ?? '', o.cwd)
+  // On one's own machine the results may go anywhere; every other path stays inside the project.
+  return parseTierInputs(
+    guardedReader((name) => raw[name] ?? ''),
+    o.cwd,
+    { resultsAnywhere: true }
+  )
 }
 
 /** Rewrites an input error of the action into the CLI's words: `Input 'workers'` becomes `Option --workers`. */

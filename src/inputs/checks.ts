@@ -1,11 +1,54 @@
 /** Checks of single input values: each throws an InputError naming the input, the value and what is allowed. */
-import { Input } from '../names.js'
+import * as path from 'node:path'
+import { Input, MergeInput, PlanInput } from '../names.js'
 import { InputError } from '../shared/errors.js'
 
 /** Reads one raw input by name; `core.getInput` in the action, a map in tests and the CLI. */
 export type InputReader = (name: string) => string
 
 export { InputError }
+
+/** The longest value any input may have. */
+export const MAX_INPUT_CHARS = 64 * 1024
+
+/** Inputs that hold a list, one item per line; every other input is a single line. */
+const MULTILINE: readonly string[] = [
+  Input.ComposeFile,
+  Input.Paths,
+  Input.PytestArgs,
+  Input.Matrix,
+  MergeInput.ExpectedTiers,
+  MergeInput.ExcludeMarkers,
+  PlanInput.Tiers
+]
+
+/**
+ * Reads inputs through `get` and refuses, before anything starts, a value longer than MAX_INPUT_CHARS, one holding a
+ * NUL character (no argument can carry it), and a line break in an input that is a single line.
+ */
+export function guardedReader(get: InputReader): InputReader {
+  return (name) => {
+    const value = get(name)
+    if (value.length > MAX_INPUT_CHARS) throw new InputError(name, value, `allowed are at most ${MAX_INPUT_CHARS} characters`)
+    if (value.includes('\0')) throw new InputError(name, value, 'no NUL character is allowed')
+    if (!MULTILINE.includes(name) && /[\r\n]/.test(value.trim())) throw new InputError(name, value, 'allowed is a single line')
+    return value
+  }
+}
+
+/**
+ * Checks that a path given by an input stays inside one of the allowed folders (the workspace, say): a relative
+ * path that climbs out with `..`, or an absolute path elsewhere, is refused. Returns the absolute path.
+ */
+export function checkInside(value: string, base: string, roots: readonly { path: string; name: string }[], input: string): string {
+  const abs = path.resolve(base, value)
+  const ok = roots.some((r) => {
+    const rel = path.relative(r.path, abs)
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+  })
+  if (!ok) throw new InputError(input, value, `allowed is a path inside ${roots.map((r) => r.name).join(' or ')}`)
+  return abs
+}
 
 /** The values of `-n`. */
 const WORKERS_RE = /^(auto|logical|\d+)$/

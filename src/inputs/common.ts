@@ -2,7 +2,17 @@
 import * as path from 'node:path'
 import type { ProjectConfig } from '../config/project-config.js'
 import { Input, RUNNERS, type RunnerKind } from '../names.js'
-import { checkArtifactName, checkNoNul, checkRetention, InputError, lines, parseBoolean, splitCommand, type InputReader } from './checks.js'
+import {
+  checkArtifactName,
+  checkInside,
+  checkNoNul,
+  checkRetention,
+  InputError,
+  lines,
+  parseBoolean,
+  splitCommand,
+  type InputReader
+} from './checks.js'
 
 /** The inputs both modes share: where the project is, how pytest runs, and what is uploaded. */
 export interface CommonInputs {
@@ -28,8 +38,20 @@ export interface CommonInputs {
   retentionDays?: number
 }
 
-/** Parses and validates the inputs both modes share. `workspace` resolves a relative working directory. */
-export function parseCommonInputs(get: InputReader, workspace: string): CommonInputs {
+/** Where input paths may lead: the workspace, and the runner's temporary folder for results. */
+export interface PathRoots {
+  /** The runner's temporary folder (RUNNER_TEMP), where a results-directory may be too. */
+  runnerTemp?: string
+  /** On one's own machine (the CLI), a results folder may be anywhere. */
+  resultsAnywhere?: boolean
+}
+
+/**
+ * Parses and validates the inputs both modes share. `workspace` resolves a relative working directory; every path
+ * an input names (working directory, compose files, results directory) must stay inside the workspace (the results
+ * directory may also be in the runner's temporary folder).
+ */
+export function parseCommonInputs(get: InputReader, workspace: string, roots: PathRoots = {}): CommonInputs {
   const runner = get(Input.Runner).trim() || 'compose'
   if (!(RUNNERS as readonly string[]).includes(runner)) {
     throw new InputError(Input.Runner, runner, `allowed are ${RUNNERS.map((r) => `'${r}'`).join(' or ')}`)
@@ -38,15 +60,23 @@ export function parseCommonInputs(get: InputReader, workspace: string): CommonIn
   const resultsDir = get(Input.ResultsDirectory).trim()
   const retention = get(Input.RetentionDays).trim()
   const artifactName = get(Input.ArtifactName).trim()
-  const workingDirectory = path.resolve(workspace, get(Input.WorkingDirectory).trim() || '.')
+  const inWorkspace = [{ path: workspace, name: 'the workspace' }]
+  const workingDirectory = checkInside(get(Input.WorkingDirectory).trim() || '.', workspace, inWorkspace, Input.WorkingDirectory)
+  const files = composeFiles.length ? composeFiles : ['docker-compose.test.yml']
+  for (const f of files) checkInside(f, workingDirectory, inWorkspace, Input.ComposeFile)
+  const resultsRoots = roots.runnerTemp ? [...inWorkspace, { path: roots.runnerTemp, name: "the runner's temporary folder" }] : inWorkspace
   return {
     workingDirectory,
-    composeFiles: checkNoNul(composeFiles.length ? composeFiles : ['docker-compose.test.yml'], Input.ComposeFile),
+    composeFiles: checkNoNul(files, Input.ComposeFile),
     service: checkNoNul([get(Input.Service).trim() || 'test'], Input.Service)[0],
     pytestCommand: splitCommand(get(Input.PytestCommand) || 'python -m pytest', Input.PytestCommand),
     allowEmpty: parseBoolean(get(Input.AllowEmpty).trim() || 'false', Input.AllowEmpty),
     runner: runner as RunnerKind,
-    resultsDirectory: resultsDir ? path.resolve(workingDirectory, resultsDir) : undefined,
+    resultsDirectory: !resultsDir
+      ? undefined
+      : roots.resultsAnywhere
+        ? path.resolve(workingDirectory, resultsDir)
+        : checkInside(resultsDir, workingDirectory, resultsRoots, Input.ResultsDirectory),
     upload: parseBoolean(get(Input.Upload).trim() || 'true', Input.Upload),
     artifactName: artifactName ? checkArtifactName(artifactName) : undefined,
     retentionDays: retention ? checkRetention(retention) : undefined

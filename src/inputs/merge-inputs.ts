@@ -1,6 +1,6 @@
 /** The merge mode's inputs, read once and validated before anything starts. */
 import { checkNoNul, InputError, lines, parseBoolean, type InputReader } from './checks.js'
-import { parseCommonInputs, type CommonInputs } from './common.js'
+import { parseCommonInputs, type CommonInputs, type PathRoots } from './common.js'
 import { ANY_TIERS, DEFAULT_EXCLUDE, MERGED_ARTIFACT, MergeInput, NOT_EXPECTED_BY_DEFAULT } from '../names.js'
 
 /** The merge mode's settings: the shared inputs, and what the merge checks. */
@@ -57,8 +57,8 @@ export function parseExpectedTiers(value: string, defaults: MergeDefaults): stri
 }
 
 /** Parses and validates the merge mode's inputs. `workspace` resolves a relative working directory. */
-export function parseMergeInputs(get: InputReader, workspace: string, defaults: MergeDefaults): MergeInputs {
-  const common = parseCommonInputs(get, workspace)
+export function parseMergeInputs(get: InputReader, workspace: string, defaults: MergeDefaults, roots: PathRoots = {}): MergeInputs {
+  const common = parseCommonInputs(get, workspace, roots)
   const failUnder = get(MergeInput.CoverageFailUnder).trim()
   const exclude = lines(get(MergeInput.ExcludeMarkers))
   return {

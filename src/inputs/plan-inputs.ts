@@ -1,7 +1,7 @@
 /** The plan mode's inputs (`mode: plan`): which tiers, and the time each job should take. */
 import { PlanInput } from '../names.js'
 import { checkTimeout, InputError, lines, type InputReader } from './checks.js'
-import { parseCommonInputs, type CommonInputs } from './common.js'
+import { parseCommonInputs, type CommonInputs, type PathRoots } from './common.js'
 
 /** The plan mode's settings. */
 export interface PlanInputs extends CommonInputs {
@@ -17,9 +17,10 @@ export interface PlanInputs extends CommonInputs {
 export function parsePlanInputs(
   get: InputReader,
   workspace: string,
-  o: { known: readonly string[]; defaults: readonly string[] }
+  o: { known: readonly string[]; defaults: readonly string[] },
+  roots: PathRoots = {}
 ): PlanInputs {
-  const common = parseCommonInputs(get, workspace)
+  const common = parseCommonInputs(get, workspace, roots)
   const tiers = lines(get(PlanInput.Tiers))
   for (const t of tiers) {
     if (!o.known.includes(t)) throw new InputError(PlanInput.Tiers, t, `allowed are the tiers ${o.known.join(', ')}`)

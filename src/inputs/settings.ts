@@ -1,11 +1,10 @@
 /** The settings of the running action: its mode, its typed inputs and the project configuration they fall back on. */
-import * as path from 'node:path'
 import { loadProjectConfig } from '../config/load.js'
 import type { ProjectConfig } from '../config/project-config.js'
 import { Input, MODES, NOT_EXPECTED_BY_DEFAULT, type Mode } from '../names.js'
 import { parsePlanInputs, type PlanInputs } from './plan-inputs.js'
-import { InputError, type InputReader } from './checks.js'
-import { withConfigDefaults } from './common.js'
+import { checkInside, guardedReader, InputError, type InputReader } from './checks.js'
+import { withConfigDefaults, type PathRoots } from './common.js'
 import { parseMergeInputs, type MergeInputs } from './merge-inputs.js'
 import { parseTierInputs, type TierInputs } from './tier-inputs.js'
 
@@ -27,15 +26,19 @@ export function parseMode(value: string): Mode {
  * Reads every input through `raw` (`core.getInput` in the action) and loads the configuration they name. The
  * workspace resolves a relative working directory. Throws, naming the input, on the first bad value.
  */
-export function readSettings(raw: InputReader, workspace: string): ActionSettings {
+export function readSettings(rawInputs: InputReader, workspace: string, roots: PathRoots = {}): ActionSettings {
+  const raw = guardedReader(rawInputs)
   const mode = parseMode(raw(Input.Mode))
-  const cwd = path.resolve(workspace, raw(Input.WorkingDirectory).trim() || '.')
-  const config = loadProjectConfig({ cwd, file: raw(Input.Config).trim() || undefined })
+  const inWorkspace = [{ path: workspace, name: 'the workspace' }]
+  const cwd = checkInside(raw(Input.WorkingDirectory).trim() || '.', workspace, inWorkspace, Input.WorkingDirectory)
+  const file = raw(Input.Config).trim() || undefined
+  if (file) checkInside(file, cwd, inWorkspace, Input.Config)
+  const config = loadProjectConfig({ cwd, file })
   const get = withConfigDefaults(raw, config)
   if (mode === 'plan') {
     const known = config.tiers.map((t) => t.name)
     const defaults = known.filter((t) => !NOT_EXPECTED_BY_DEFAULT.includes(t))
-    return { mode, inputs: parsePlanInputs(get, workspace, { known, defaults }), config }
+    return { mode, inputs: parsePlanInputs(get, workspace, { known, defaults }, roots), config }
   }
   if (mode === 'merge') {
     const defaults = {
@@ -43,7 +46,7 @@ export function readSettings(raw: InputReader, workspace: string): ActionSetting
       exclude: config.exclude.length ? config.exclude : undefined,
       sharedArgs: config.pytestArgs
     }
-    return { mode, inputs: parseMergeInputs(get, workspace, defaults), config }
+    return { mode, inputs: parseMergeInputs(get, workspace, defaults, roots), config }
   }
-  return { mode, inputs: parseTierInputs(get, workspace), config }
+  return { mode, inputs: parseTierInputs(get, workspace, roots), config }
 }

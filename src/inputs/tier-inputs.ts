@@ -2,7 +2,7 @@
 import { Input } from '../names.js'
 import { checkNoNul, checkTimeout, checkWorkers, InputError, lines, parseBoolean, type InputReader } from './checks.js'
 import type { TierOverrides } from '../tiers/tier-command.js'
-import { parseCommonInputs, type CommonInputs } from './common.js'
+import { parseCommonInputs, type CommonInputs, type PathRoots } from './common.js'
 
 /** The settings of a tier run, typed: the shared inputs, the tier, and its overrides. Empty inputs are `undefined`. */
 export interface TierInputs extends CommonInputs, TierOverrides {
@@ -50,10 +50,10 @@ export function parseMatrix(value: string): Record<string, unknown> | undefined 
 }
 
 /** Parses and validates every input of a tier run. `workspace` resolves a relative working directory. */
-export function parseTierInputs(get: InputReader, workspace: string): TierInputs {
+export function parseTierInputs(get: InputReader, workspace: string, roots: PathRoots = {}): TierInputs {
   const tier = get(Input.Tier).trim()
   if (!tier) throw new InputError(Input.Tier, tier, 'a tier name is required')
-  const common = parseCommonInputs(get, workspace)
+  const common = parseCommonInputs(get, workspace, roots)
   const workers = get(Input.Workers).trim()
   const timeout = get(Input.TimeoutMinutes).trim()
   const markers = get(Input.Markers).trim()

@@ -16,6 +16,7 @@ import { jobKeyOf, type JobIdentity } from '../tiers/job.js'
 import { pluginLoads } from '../tiers/pytest-plugin.js'
 import { sizeWorkers, type CpuLimit, type KnownTests } from '../tiers/workers.js'
 import { InputError } from '../shared/errors.js'
+import { checkInside } from '../inputs/checks.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { split } from 'shlex'
 import { readOptions, type PytestOptions } from '../tiers/pytest-options.js'
@@ -93,6 +94,8 @@ export async function planTier(
     rerun?: boolean
     /** What sizes `workers: auto`: the CPUs where pytest runs, and what is known of the tests it will run. */
     sizing?: { cpus: CpuLimit; known?: KnownTests }
+    /** The workspace: test paths may not lead outside it (default: the working directory). */
+    workspace?: string
   }
 ): Promise<TierPlan> {
   const project = readProjectPytest(inputs.workingDirectory, o.environment?.PYTEST_ADDOPTS)
@@ -101,7 +104,11 @@ export async function planTier(
   // `auto` is sized here, for the container: xdist's own auto counts the host's cores.
   const sized = resolvedAuto.workers === 'auto' && o.sizing ? sizeWorkers(o.sizing.cpus, o.sizing.known) : undefined
   const resolved = sized ? { ...resolvedAuto, workers: sized.workers } : resolvedAuto
-  const paths = await expandPaths(resolved.paths, inputs.workingDirectory, inputs.paths ? Input.Paths : Input.Tier)
+  const pathsInput = inputs.paths ? Input.Paths : Input.Tier
+  // A test path leads nowhere outside the workspace (on the runner, pytest would read there).
+  const root = [{ path: o.workspace ?? inputs.workingDirectory, name: o.workspace ? 'the workspace' : 'the project folder' }]
+  for (const p of resolved.paths) checkInside(p.split('::')[0] as string, inputs.workingDirectory, root, pathsInput)
+  const paths = await expandPaths(resolved.paths, inputs.workingDirectory, pathsInput)
   const tier = { ...resolved, paths }
   const resultsPath = resultsPathFor(inputs.runner, o.resultsDir)
   const plugin = o.environment && pluginLoads(inputs.pytestCommand) ? { pythonPath: o.environment.PYTHONPATH } : undefined

@@ -76,7 +76,7 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   const resultsDir =
     inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
   // Bad input fails here, before any Docker command.
-  const draft = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job })
+  const draft = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job, workspace: env.workspace })
   // What earlier runs taught sizes `auto` and plans a shard: restored while the compose setup is checked.
   const cache = (draft.tier.workers === 'auto' || draft.tier.shard) && deps.cache ? deps.cache() : undefined
   const history: Promise<{ durations?: Durations; key?: string }> | undefined = cache
@@ -102,7 +102,15 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
       if (env.runAttempt > 1 && inputs.rerunFailed && deps.artifacts) rerun = await earlierAttempt(inputs, draft, deps, resultsDir)
       const known = knownTests((await history)?.durations, draft.tier.shard)
       const sizing = { cpus: target.cpus, ...(known ? { known } : {}) }
-      plan = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job, environment, rerun: !!rerun.ids, sizing })
+      plan = await planTier(inputs, {
+        tiers: deps.tiers,
+        resultsDir,
+        workflowJob: env.job,
+        environment,
+        rerun: !!rerun.ids,
+        sizing,
+        workspace: env.workspace
+      })
     } else log.info("The test image's environment could not be read: the run goes without the action's pytest plugin.")
     if (plan.tier.shard && !plan.plugin) throw new Error("A shard is kept by the action's pytest plugin, which cannot be loaded here.")
   } catch (e) {

@@ -1,5 +1,6 @@
 /** The one lookup of a tier by name. */
 import { Input } from '../names.js'
+import { visible } from '../shared/errors.js'
 import type { TierSpec } from './builtin.js'
 
 /** No tier has that name; the message names the input and lists the valid tiers. */
@@ -9,7 +10,7 @@ export class UnknownTierError extends Error {
     readonly valid: readonly string[],
     input: string = Input.Tier
   ) {
-    super(`Input '${input}': unknown tier '${tier}'. Valid tiers: ${valid.join(', ')}.`)
+    super(`Input '${input}': unknown tier ${visible(tier)}. Valid tiers: ${valid.join(', ')}.`)
     this.name = 'UnknownTierError'
   }
 }

@@ -57,7 +57,8 @@ function job(o: JobOptions = {}): { exec: FakeExec; job: Job } {
     o.onStart?.(state)
   }
   const exec = fakeExec({ ...o, pytest: { ...o.pytest, onStart } })
-  const env = { ...jobEnv(temp, o.env), user: o.user ?? { uid: 0, gid: 0 } }
+  // The workspace holds the project, as the checkout holds it on a runner.
+  const env = { ...jobEnv(temp, { GITHUB_WORKSPACE: dir, ...o.env }), user: o.user ?? { uid: 0, gid: 0 } }
   const onPlan = (p: TierPlan): void => void (plans.push(p), events.push('plan'))
   const deps: TierRunDeps = { exec, tiers: o.tiers ?? BUILTIN_TIERS, state, env, onPlan, graceMs: 20 }
   return { exec, job: { project: makeProject(path.join(dir, 'project')), temp, deps, plans, events } }
@@ -438,7 +439,7 @@ describe('runTier before anything starts', () => {
     [
       'an unknown tier',
       { [Input.Tier]: 'nope' },
-      "Input 'tier': unknown tier 'nope'. Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full."
+      `Input 'tier': unknown tier "nope". Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full.`
     ],
     [
       'a tier whose globs match nothing',

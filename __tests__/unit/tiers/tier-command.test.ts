@@ -84,7 +84,7 @@ describe('overrides', () => {
 describe('findTier', () => {
   it('names the unknown tier and lists the valid ones', () => {
     expect(() => findTier(BUILTIN_TIERS, 'units')).toThrow(
-      "Input 'tier': unknown tier 'units'. Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full."
+      `Input 'tier': unknown tier "units". Valid tiers: critical, unit, integration, data-pipeline, business-logic, delivery, full.`
     )
   })
 })
