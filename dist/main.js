@@ -1,9 +1,9 @@
-import { G as parseCommonInputs, H as lines, I as InputError, J as checkTimeout, K as parseBoolean, L as checkNoNul, M as checkInside, l as loadProjectConfig, O as withConfigDefaults, p as parseTierInputs, g as guardedReader, P as sameJob, Q as jobLabel, R as manifestIdentity, S as countCases, V as parseManifest, W as shardOf, X as parseJunit, Y as projectCoverageConfig, Z as coverageTotals, j as deselectionOf, k as readOptions, n as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, _ as SUMMARY_LIMIT_BYTES, $ as escapeInline, a0 as clip, a1 as table, a2 as formatSeconds, E as isFailing, a3 as codeSpan, a4 as formatPercent, w as tierProjectName, a5 as defaultResultsDir, a6 as writeMergedJunit, o as openTarget, q as readProjectPytest, a7 as restoreDurations, a8 as saveLearned, a9 as publish, f as findTier, r as runTier, aa as reportTier, ab as markerSyntaxProblem, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
+import { G as parseCommonInputs, H as lines, I as InputError, J as checkTimeout, K as parseBoolean, L as checkNoNul, M as checkInside, l as loadProjectConfig, O as withConfigDefaults, p as parseTierInputs, g as guardedReader, P as sameJob, Q as jobLabel, R as manifestIdentity, S as countCases, V as parseManifest, W as shardOf, X as parseJunit, Y as projectCoverageConfig, Z as coverageTotals, j as deselectionOf, k as readOptions, n as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, _ as SUMMARY_LIMIT_BYTES, $ as escapeInline, a0 as clip, a1 as table, a2 as formatSeconds, E as isFailing, a3 as codeSpan, a4 as formatPercent, w as tierProjectName, a5 as defaultResultsDir, a6 as writeMergedJunit, o as openTarget, q as readProjectPytest, a7 as restoreDurations, a8 as saveLearned, a9 as publish, f as findTier, aa as passedEnv, ab as NO_SECRETS, ac as makeRedactor, r as runTier, ad as reportTier, ae as markerSyntaxProblem, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
 import { P as PlanInput, f as MergeInput, g as MERGED_ARTIFACT, h as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, i as MODES, j as MANIFEST_FILE, k as MergedFile, n as log, l as lastLines, s as shellLine, o as byteLength, t as clipBytes, c as cleanUp, v as canUpload, w as ARTIFACT_PREFIX, x as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, y as PlanOutput, K as Key, T as TierKey } from './chunks/cleanup.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { getInput, coreState, setOutputs, fail, writeSummary, annotate, coreLog } from './chunks/toolkit.js';
+import { getInput, coreState, maskSecrets, coreLog, setOutputs, fail, writeSummary, annotate } from './chunks/toolkit.js';
 import 'node:os';
 import './chunks/glob.js';
 import './chunks/core.js';
@@ -1425,20 +1425,37 @@ async function runAction(deps = {}) {
         cache: () => createCache(),
         ...deps
     };
+    let redact = NO_SECRETS;
     try {
         const settings = readSettings(getInput, d.env.workspace, { runnerTemp: d.env.runnerTemp });
         if (settings.mode === 'merge')
             return await merge(settings.inputs, d);
         if (settings.mode === 'plan')
             return await plan(settings.inputs, settings.config, d);
-        await tier(settings.inputs, settings.config, d);
+        // The secrets passed to the tests are masked in the log and replaced in whatever the action writes.
+        const { secrets } = passedEnv(settings.inputs, d.env.variables);
+        redact = makeRedactor(secrets);
+        if (redact.active) {
+            maskSecrets(secrets);
+            setLogSink(redactingSink(coreLog, redact));
+        }
+        await tier(settings.inputs, settings.config, d, redact);
     }
     catch (e) {
         setOutputs({ [Output.Outcome]: 'error' });
-        fail(e instanceof Error ? e.message : String(e));
+        fail(redact(e instanceof Error ? e.message : String(e)));
     }
 }
-async function tier(inputs, config, d) {
+/** A log sink that replaces secrets before the runner sees a line (which it masks too: this also covers annotations). */
+function redactingSink(sink, redact) {
+    return {
+        info: (m) => sink.info(redact(m)),
+        warning: (m) => sink.warning(redact(m)),
+        error: (m) => sink.error(redact(m)),
+        group: (name, fn) => sink.group(redact(name), fn)
+    };
+}
+async function tier(inputs, config, d, redact) {
     checkMarkers(config, inputs);
     const run = await runTier(inputs, {
         exec: d.exec,
@@ -1452,13 +1469,13 @@ async function tier(inputs, config, d) {
     // The tests are over: the compose project goes while the results are reported and uploaded (post then has
     // nothing left to do, unless this fails or the job is cancelled first).
     const cleaning = cleanUp(d.state, d.exec, inputs.workingDirectory);
-    const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env, cache: d.cache });
+    const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env, cache: d.cache, redact });
     await cleaning;
-    annotate(reported.annotations);
-    await writeSummary(reported.summary);
-    setOutputs(tierOutputs(run, reported));
+    annotate(reported.annotations.map((a) => ({ ...a, message: redact(a.message), title: a.title && redact(a.title) })));
+    await writeSummary(redact(reported.summary));
+    setOutputs(Object.fromEntries(Object.entries(tierOutputs(run, reported)).map(([k, v]) => [k, redact(v)])));
     if (reported.verdict.failed)
-        fail(reported.verdict.message);
+        fail(redact(reported.verdict.message));
     else
         log.info(reported.verdict.message);
 }

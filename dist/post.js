@@ -1,4 +1,4 @@
-import { r as readEnvironment, a2 as State, b as setLogSink, c as cleanUp, p as processExec } from './chunks/cleanup.js';
+import { r as readEnvironment, a5 as State, b as setLogSink, c as cleanUp, p as processExec } from './chunks/cleanup.js';
 import 'node:os';
 import './chunks/exec.js';
 import 'string_decoder';

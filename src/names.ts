@@ -27,7 +27,9 @@ export const Input = {
   JobKey: 'job-key',
   Matrix: 'matrix',
   Shard: 'shard',
-  RerunFailed: 'rerun-failed'
+  RerunFailed: 'rerun-failed',
+  Env: 'env',
+  SecretEnv: 'secret-env'
 } as const
 
 /** Output names, as declared in action.yml. */
@@ -60,6 +62,18 @@ export const State = {
 
 /** Environment for every pytest process the action starts: no bytecode files written into the project. */
 export const PYTEST_ENV: Readonly<Record<string, string>> = { PYTHONDONTWRITEBYTECODE: '1' }
+
+/**
+ * Variables the action sets for pytest itself (its plugin's PYTHONPATH, coverage's data file): `env` and `secret-env`
+ * may not pass them, or the action's results would be lost.
+ */
+export const RESERVED_ENV: readonly string[] = [...Object.keys(PYTEST_ENV), 'PYTHONPATH', 'COVERAGE_FILE']
+
+/** What a secret's value is replaced with wherever the action writes (the runner's own mask). */
+export const REDACTED = '***'
+
+/** A secret shorter than this could not be kept out of reports without mangling them: it is refused. */
+export const MIN_SECRET_CHARS = 4
 
 /** Where the host results folder is mounted inside the test container. */
 export const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results'

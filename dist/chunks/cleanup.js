@@ -96,7 +96,9 @@ const Input = {
     JobKey: 'job-key',
     Matrix: 'matrix',
     Shard: 'shard',
-    RerunFailed: 'rerun-failed'
+    RerunFailed: 'rerun-failed',
+    Env: 'env',
+    SecretEnv: 'secret-env'
 };
 /** Output names, as declared in action.yml. */
 const Output = {
@@ -126,6 +128,15 @@ const State = {
 };
 /** Environment for every pytest process the action starts: no bytecode files written into the project. */
 const PYTEST_ENV = { PYTHONDONTWRITEBYTECODE: '1' };
+/**
+ * Variables the action sets for pytest itself (its plugin's PYTHONPATH, coverage's data file): `env` and `secret-env`
+ * may not pass them, or the action's results would be lost.
+ */
+const RESERVED_ENV = [...Object.keys(PYTEST_ENV), 'PYTHONPATH', 'COVERAGE_FILE'];
+/** What a secret's value is replaced with wherever the action writes (the runner's own mask). */
+const REDACTED = '***';
+/** A secret shorter than this could not be kept out of reports without mangling them: it is refused. */
+const MIN_SECRET_CHARS = 4;
 /** Where the host results folder is mounted inside the test container. */
 const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results';
 /** The module name of the action's pytest plugin, loaded with `-p` (see tiers/pytest-plugin.ts). */
@@ -381,6 +392,8 @@ function runArgs(p, o) {
         args.push('-v', v);
     for (const [k, v] of Object.entries(o.env))
         args.push('-e', `${k}=${v}`);
+    for (const k of o.passEnv ?? [])
+        args.push('-e', k);
     return [...args, o.service, ...o.command];
 }
 /** argv that starts services and waits until they are healthy (or running, without a healthcheck). */
@@ -469,4 +482,4 @@ async function cleanUp(state, exec, cwd) {
     }
 }
 
-export { DEFAULT_CONFIG_PATH as $, ANY_TIERS as A, OUTCOME_PROPERTY as B, PYTEST_ENV as C, DEFAULT_ACTION as D, ExitCode as E, coverageDataFile as F, PLUGIN_DIR as G, COVERAGE_REPORTS_DIR as H, Input as I, COVERAGE_XML_FILE as J, Key as K, JUNIT_FILE as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PlanInput as P, CONTAINER_RESULTS_DIR as Q, RUNNERS as R, ShardFile as S, TierKey as T, composeBase as U, saveCleanup as V, WORKFLOW_FILE as W, DURATIONS_CACHE_PREFIX as X, PLAN_ARTIFACT_PREFIX as Y, EARLIER_COVERAGE_PREFIX as Z, RERUN_JUNIT_FILE as _, projectName as a, CriticalKey as a0, DEFAULT_CRITICAL_TIER as a1, State as a2, setLogSink as b, cleanUp as c, runArgs as d, downArgs as e, MergeInput as f, MERGED_ARTIFACT as g, DEFAULT_EXCLUDE as h, MODES as i, MANIFEST_FILE as j, MergedFile as k, lastLines as l, memoryState as m, log as n, byteLength as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, clipBytes as t, upWaitArgs as u, canUpload as v, ARTIFACT_PREFIX as w, MergeOutput as x, PlanOutput as y, PLUGIN_MODULE as z };
+export { EARLIER_COVERAGE_PREFIX as $, ANY_TIERS as A, PLUGIN_MODULE as B, OUTCOME_PROPERTY as C, DEFAULT_ACTION as D, ExitCode as E, PYTEST_ENV as F, coverageDataFile as G, PLUGIN_DIR as H, Input as I, COVERAGE_REPORTS_DIR as J, Key as K, COVERAGE_XML_FILE as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PlanInput as P, JUNIT_FILE as Q, RESERVED_ENV as R, ShardFile as S, TierKey as T, CONTAINER_RESULTS_DIR as U, composeBase as V, WORKFLOW_FILE as W, saveCleanup as X, MIN_SECRET_CHARS as Y, DURATIONS_CACHE_PREFIX as Z, PLAN_ARTIFACT_PREFIX as _, projectName as a, RERUN_JUNIT_FILE as a0, DEFAULT_CONFIG_PATH as a1, CriticalKey as a2, DEFAULT_CRITICAL_TIER as a3, REDACTED as a4, State as a5, setLogSink as b, cleanUp as c, runArgs as d, downArgs as e, MergeInput as f, MERGED_ARTIFACT as g, DEFAULT_EXCLUDE as h, MODES as i, MANIFEST_FILE as j, MergedFile as k, lastLines as l, memoryState as m, log as n, byteLength as o, processExec as p, quoteArg as q, readEnvironment as r, shellLine as s, clipBytes as t, upWaitArgs as u, canUpload as v, ARTIFACT_PREFIX as w, MergeOutput as x, PlanOutput as y, RUNNERS as z };

@@ -29885,4 +29885,4 @@ function getState(name) {
     return process.env[`STATE_${name}`] || '';
 }
 
-export { BearerCredentialHandler as B, HttpClient as H, HttpCodes as a, getDefaultExportFromCjs as b, commonjsGlobal as c, debug as d, error as e, requireUndici as f, getAugmentedNamespace as g, HttpClientError as h, info as i, isDebug as j, getInput as k, getState as l, saveState as m, setOutput as n, setFailed as o, summary as p, group as q, requireTunnel as r, setSecret as s, undiciExports as u, warning as w };
+export { BearerCredentialHandler as B, HttpClient as H, HttpCodes as a, getDefaultExportFromCjs as b, commonjsGlobal as c, debug as d, error as e, requireUndici as f, getAugmentedNamespace as g, HttpClientError as h, info as i, isDebug as j, getInput as k, getState as l, saveState as m, group as n, setOutput as o, setFailed as p, summary as q, requireTunnel as r, setSecret as s, undiciExports as u, warning as w };

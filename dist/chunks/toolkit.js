@@ -1,4 +1,4 @@
-import { k as getInput$1, l as getState, m as saveState, n as setOutput, o as setFailed, p as summary, e as error, q as group, w as warning, i as info } from './core.js';
+import { k as getInput$1, l as getState, m as saveState, s as setSecret, n as group, e as error, w as warning, i as info, o as setOutput, p as setFailed, q as summary } from './core.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -63,6 +63,11 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
 }
+/** Registers secret values with the runner, which masks them in the log from here on. */
+function maskSecrets(values) {
+    for (const v of values)
+        setSecret(v);
+}
 /** Reads one input as the runner gives it (`INPUT_<NAME>`). */
 function getInput(name) {
     return getInput$1(name);
@@ -72,4 +77,4 @@ function fail(message) {
     setFailed(message);
 }
 
-export { annotate, coreLog, coreState, fail, getInput, setOutputs, writeSummary };
+export { annotate, coreLog, coreState, fail, getInput, maskSecrets, setOutputs, writeSummary };

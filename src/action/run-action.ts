@@ -19,11 +19,13 @@ import type { Artifacts } from '../seams/artifacts.js'
 import { createCache, type Cache } from '../seams/cache.js'
 import { readEnvironment, type Environment } from '../seams/environment.js'
 import { processExec, type ProcessExec } from '../seams/exec.js'
-import { log, setLogSink } from '../seams/log.js'
+import { log, setLogSink, type LogSink } from '../seams/log.js'
+import { makeRedactor, NO_SECRETS, type Redactor } from '../shared/redact.js'
+import { passedEnv } from '../inputs/passed-env.js'
 import type { StateStore } from '../seams/state.js'
 import { findTier } from '../tiers/lookup.js'
 import { markerSyntaxProblem } from '../tiers/markers.js'
-import { annotate, coreLog, coreState, fail, getInput, setOutputs, writeSummary } from './toolkit.js'
+import { annotate, coreLog, coreState, fail, getInput, maskSecrets, setOutputs, writeSummary } from './toolkit.js'
 import { mergeOutputs, planOutputs, tierOutputs } from './outputs.js'
 
 /** The seams the main step uses; the real ones unless a test passes its own. */
@@ -47,18 +49,36 @@ export async function runAction(deps: Partial<ActionDeps> = {}): Promise<void> {
     cache: () => createCache(),
     ...deps
   }
+  let redact: Redactor = NO_SECRETS
   try {
     const settings = readSettings(getInput, d.env.workspace, { runnerTemp: d.env.runnerTemp })
     if (settings.mode === 'merge') return await merge(settings.inputs, d)
     if (settings.mode === 'plan') return await plan(settings.inputs, settings.config, d)
-    await tier(settings.inputs, settings.config, d)
+    // The secrets passed to the tests are masked in the log and replaced in whatever the action writes.
+    const { secrets } = passedEnv(settings.inputs, d.env.variables)
+    redact = makeRedactor(secrets)
+    if (redact.active) {
+      maskSecrets(secrets)
+      setLogSink(redactingSink(coreLog, redact))
+    }
+    await tier(settings.inputs, settings.config, d, redact)
   } catch (e) {
     setOutputs({ [Output.Outcome]: 'error' })
-    fail(e instanceof Error ? e.message : String(e))
+    fail(redact(e instanceof Error ? e.message : String(e)))
   }
 }
 
-async function tier(inputs: TierInputs, config: ProjectConfig, d: ActionDeps): Promise<void> {
+/** A log sink that replaces secrets before the runner sees a line (which it masks too: this also covers annotations). */
+function redactingSink(sink: LogSink, redact: Redactor): LogSink {
+  return {
+    info: (m) => sink.info(redact(m)),
+    warning: (m) => sink.warning(redact(m)),
+    error: (m) => sink.error(redact(m)),
+    group: (name, fn) => sink.group(redact(name), fn)
+  }
+}
+
+async function tier(inputs: TierInputs, config: ProjectConfig, d: ActionDeps, redact: Redactor): Promise<void> {
   checkMarkers(config, inputs)
   const run = await runTier(inputs, {
     exec: d.exec,
@@ -72,12 +92,12 @@ async function tier(inputs: TierInputs, config: ProjectConfig, d: ActionDeps): P
   // The tests are over: the compose project goes while the results are reported and uploaded (post then has
   // nothing left to do, unless this fails or the job is cancelled first).
   const cleaning = cleanUp(d.state, d.exec, inputs.workingDirectory)
-  const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env, cache: d.cache })
+  const reported = await reportTier(run, inputs, { artifacts: d.artifacts, env: d.env, cache: d.cache, redact })
   await cleaning
-  annotate(reported.annotations)
-  await writeSummary(reported.summary)
-  setOutputs(tierOutputs(run, reported))
-  if (reported.verdict.failed) fail(reported.verdict.message)
+  annotate(reported.annotations.map((a) => ({ ...a, message: redact(a.message), title: a.title && redact(a.title) })))
+  await writeSummary(redact(reported.summary))
+  setOutputs(Object.fromEntries(Object.entries(tierOutputs(run, reported)).map(([k, v]) => [k, redact(v)])))
+  if (reported.verdict.failed) fail(redact(reported.verdict.message))
   else log.info(reported.verdict.message)
 }
 

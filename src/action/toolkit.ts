@@ -36,6 +36,11 @@ export function setOutputs(outputs: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }
 
+/** Registers secret values with the runner, which masks them in the log from here on. */
+export function maskSecrets(values: readonly string[]): void {
+  for (const v of values) core.setSecret(v)
+}
+
 /** Reads one input as the runner gives it (`INPUT_<NAME>`). */
 export function getInput(name: string): string {
   return core.getInput(name)

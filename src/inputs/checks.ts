@@ -1,6 +1,6 @@
 /** Checks of single input values: each throws an InputError naming the input, the value and what is allowed. */
 import * as path from 'node:path'
-import { Input, MergeInput, PlanInput } from '../names.js'
+import { Input, MergeInput, PlanInput, RESERVED_ENV } from '../names.js'
 import { InputError } from '../shared/errors.js'
 
 /** Reads one raw input by name; `core.getInput` in the action, a map in tests and the CLI. */
@@ -17,6 +17,8 @@ const MULTILINE: readonly string[] = [
   Input.Paths,
   Input.PytestArgs,
   Input.Matrix,
+  Input.Env,
+  Input.SecretEnv,
   MergeInput.ExpectedTiers,
   MergeInput.ExcludeMarkers,
   PlanInput.Tiers
@@ -115,4 +117,26 @@ export function splitCommand(value: string, input: string): string[] {
     }
   }
   return checkNoNul(argv, input)
+}
+
+/** A variable's name as a shell and Compose accept it. */
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * Reads a list of environment variable names (`env`, `secret-env`): separated by lines, spaces or commas. Each must be
+ * a plain name (values never go through an input) and not one the action sets for pytest itself.
+ */
+export function parseEnvNames(value: string, input: string): string[] {
+  const names = value.split(/[\s,]+/).filter(Boolean)
+  for (const n of names) {
+    if (!ENV_NAME_RE.test(n)) {
+      throw new InputError(
+        input,
+        n,
+        'allowed are names of environment variables (letters, digits and _, not starting with a digit), without values'
+      )
+    }
+    if (RESERVED_ENV.includes(n)) throw new InputError(input, n, `the action sets ${n} for pytest itself; allowed is any other name`)
+  }
+  return [...new Set(names)]
 }

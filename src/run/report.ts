@@ -18,6 +18,7 @@ import { renderSummary } from '../results/tier-summary.js'
 import type { Artifacts, UploadedArtifact } from '../seams/artifacts.js'
 import { canUpload, type Environment } from '../seams/environment.js'
 import { log } from '../seams/log.js'
+import { NO_SECRETS, type Redactor } from '../shared/redact.js'
 import type { Verdict } from '../tiers/outcome.js'
 import type { TierRun } from './tier-run.js'
 import { artifactCandidates, jobLabel } from '../tiers/job.js'
@@ -31,6 +32,8 @@ export interface ReportDeps {
   /** The artifact seam; created only when an upload is due. */
   artifacts: () => Promise<Artifacts>
   env: Environment
+  /** Replaces the values of `secret-env` in the files the job writes and uploads; none by default. */
+  redact?: Redactor
   /** The cache where learned durations are kept; absent where there is none. */
   cache?: () => Cache
 }
@@ -92,6 +95,9 @@ export function finalVerdict(
 /** Reports a finished run: the summary, annotations, manifest and upload. Never throws for a test outcome. */
 export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportDeps): Promise<TierReport> {
   const { env } = deps
+  const redact = deps.redact ?? NO_SECRETS
+  // Secrets the tests printed are replaced in the text files before anything reads or uploads them.
+  if (redact.active) redactFiles(run.resultsDir, [JUNIT_FILE, COVERAGE_XML_FILE], redact)
   const read = readReport(run, env.workspace)
   const { report } = read
   const { verdict, note } = finalVerdict(run, read)
@@ -154,7 +160,7 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
       : {}),
     ...(run.rerun ? { rerun: { reason: run.rerun.reason, ran: run.rerun.ids?.length ?? null }, flaky: run.rerun.flaky } : {})
   }
-  writeManifest(run.resultsDir, manifest)
+  writeManifest(run.resultsDir, manifest, redact)
 
   // What the run measured is learned while the results upload.
   const nothing: { artifact?: UploadedArtifact; clash?: string } = {}
@@ -273,7 +279,7 @@ async function uploadResults(
         retentionDays: inputs.retentionDays,
         runAttempt,
         isOwn: (existing) => isOwnEarlierAttempt(artifacts, existing, { job: run.job, runAttempt, scratch: `${run.resultsDir}-earlier` }),
-        naming: (name) => writeManifest(run.resultsDir, { ...manifest, artifactName: name })
+        naming: (name) => writeManifest(run.resultsDir, { ...manifest, artifactName: name }, deps.redact ?? NO_SECRETS)
       })
       log.info(`Uploaded ${files.length} file(s) as ${up.name}${up.replaced ? ', replacing an earlier attempt' : ''}.`)
       return { artifact: up }
@@ -286,6 +292,15 @@ async function uploadResults(
   })
 }
 
-function writeManifest(dir: string, manifest: Manifest): void {
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
+function writeManifest(dir: string, manifest: Manifest, redact: Redactor): void {
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), redact(`${JSON.stringify(manifest, null, 2)}\n`))
+}
+
+/** Rewrites the given text files of a folder (those that exist) with every secret replaced. */
+function redactFiles(dir: string, names: readonly string[], redact: Redactor): void {
+  for (const f of names.map((n) => path.join(dir, n)).filter((f) => fs.existsSync(f))) {
+    const text = fs.readFileSync(f, 'utf8')
+    const clean = redact(text)
+    if (clean !== text) fs.writeFileSync(f, clean)
+  }
 }

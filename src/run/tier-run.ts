@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import { EARLIER_COVERAGE_PREFIX, PLUGIN_DIR, RERUN_JUNIT_FILE, ShardFile } from '../names.js'
 import { PLUGIN_FILE, PLUGIN_SOURCE } from '../tiers/pytest-plugin.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
+import { passedEnv } from '../inputs/passed-env.js'
 import type { BindMount } from '../seams/compose/compose-config.js'
 import type { Environment } from '../seams/environment.js'
 import type { ProcessExec } from '../seams/exec.js'
@@ -77,6 +78,7 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     inputs.resultsDirectory ?? defaultResultsDir({ workingDirectory: inputs.workingDirectory, runnerTemp: env.runnerTemp, name })
   // Bad input fails here, before any Docker command.
   const draft = await planTier(inputs, { tiers: deps.tiers, resultsDir, workflowJob: env.job, workspace: env.workspace })
+  const passed = passedEnv(inputs, env.variables)
   // What earlier runs taught sizes `auto` and plans a shard: restored while the compose setup is checked.
   const cache = (draft.tier.workers === 'auto' || draft.tier.shard) && deps.cache ? deps.cache() : undefined
   const history: Promise<{ durations?: Durations; key?: string }> | undefined = cache
@@ -93,7 +95,8 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
       projectName: name,
       hostResults: resultsDir,
       state: deps.state,
-      env
+      env,
+      passEnv: passed.names
     })
     // What pytest gets where it runs (the image's and the service's environment): its PYTEST_ADDOPTS is part of
     // what pytest does, and its PYTHONPATH is kept behind the plugin's folder.

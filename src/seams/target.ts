@@ -67,6 +67,8 @@ export interface ComposeTargetOptions {
   user?: Environment['user']
   /** The runner's CPUs, when Docker does not say how many it has. */
   runnerCpus?: number
+  /** Variables of the step's environment the container gets by name (`env`, `secret-env`). */
+  passEnv?: readonly string[]
 }
 
 /** Validates the compose setup (files, CLI, daemon, service), saves cleanup state and returns the target. */
@@ -95,6 +97,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
       entrypoint: opts.entrypoint,
       volumes: [resultsVolume],
       env: { ...PYTEST_ENV, ...env },
+      passEnv: o.passEnv,
       command: argv
     })
     return o.exec.capture(cli.bin, args, { cwd: o.cwd, silent: opts.silent })
@@ -127,7 +130,7 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
     },
     startDependencies: () => startDependencies(o.exec, project, { service: o.service, waitSeconds: DEPENDENCY_WAIT_SECONDS, model }),
     start(argv, env) {
-      const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env, command: argv })
+      const args = runArgs(project, { service: o.service, containerName, volumes: [resultsVolume], env, passEnv: o.passEnv, command: argv })
       const running = o.exec.start(cli.bin, args, { cwd: o.cwd })
       return {
         running,
@@ -186,6 +189,8 @@ export interface TargetRequest {
   hostResults: string
   state: StateStore
   env: Environment
+  /** Variables of the step's environment the test container gets by name; on the host, pytest has them all. */
+  passEnv?: readonly string[]
 }
 
 /** Opens the target the `runner` input names: the compose service (validated, cleanup state saved) or the host. */
@@ -200,7 +205,8 @@ export async function openTarget(o: TargetRequest): Promise<Target> {
     hostResults: o.hostResults,
     state: o.state,
     user: o.env.user,
-    runnerCpus: o.env.cpus
+    runnerCpus: o.env.cpus,
+    passEnv: o.passEnv
   })
 }
 

@@ -6,6 +6,7 @@ import type { TierInputs } from '../../../src/inputs/tier-inputs.js'
 import { Input } from '../../../src/names.js'
 import { planTier } from '../../../src/run/plan.js'
 import { reportTier, type ReportDeps } from '../../../src/run/report.js'
+import { makeRedactor } from '../../../src/shared/redact.js'
 import { runTier, type TierRun } from '../../../src/run/tier-run.js'
 import type { Environment } from '../../../src/seams/environment.js'
 import { memoryState } from '../../../src/seams/state.js'
@@ -146,6 +147,30 @@ describe('reportTier', () => {
     expect(artifacts.uploads[0].name).toBe('unit-py3.12')
     expect(r.manifest.artifactName).toBe('unit-py3.12')
     expect(logged.lines).toContain('Uploaded 4 file(s) as unit-py3.12, replacing an earlier attempt.')
+  })
+
+  it('replaces secrets the tests printed in the JUnit report, coverage XML and manifest before reading or uploading them', async () => {
+    const secret = 'hunter2-&-<token>'
+    const junit = `<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" tests="1" failures="1" errors="0" skipped="0">
+<testcase classname="tests.test_basic" name="test_fails_assertion" file="tests/test_basic.py" line="20">
+<failure message="AssertionError: token hunter2-&amp;-&lt;token&gt; refused">assert 'hunter2-&amp;-&lt;token&gt;' == ''</failure>
+<system-out>using hunter2-&amp;-&lt;token&gt;</system-out></testcase></testsuite></testsuites>`
+    const coverage = fixtureText('coverage/coverage.xml').replace(
+      '<coverage ',
+      `<coverage note="${secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}" `
+    )
+    const { run, inputs } = await finishedRun({ exitCode: 1, files: { 'junit.xml': junit, 'coverage.xml': coverage } })
+    const artifacts = fakeArtifacts()
+    const r = await reportTier(run, inputs, { ...deps(artifacts), redact: makeRedactor([secret]) })
+    const written = ['junit.xml', 'coverage.xml', 'pytest-tier.json'].map((f) => fs.readFileSync(path.join(run.resultsDir, f), 'utf8'))
+    for (const text of [...written, r.summary, ...r.annotations.map((a) => a.message)]) {
+      expect(text).not.toContain('hunter2')
+    }
+    expect(written[0]).toContain('using ***')
+    expect(r.annotations[0].message).toContain("assert '***' == ''")
+    expect(r.report?.counts).toMatchObject({ tests: 1, failed: 1 })
+    expect(r.coveragePercent).toBe(87.5)
+    expect(artifacts.uploadedFiles).toEqual([['pytest-tier.json', 'junit.xml', 'coverage.xml']])
   })
 
   it('only warns about a coverage.xml it cannot read', async () => {

@@ -317,6 +317,19 @@ describe('runTier under compose (runner: compose)', () => {
     expect(groups).toEqual(['group: Start the services the tests need', 'group: Run the unit tier'])
   })
 
+  it('passes the env and secret-env variables by name, so that no value is in the argv', async () => {
+    const { exec, job: j } = job({
+      pytest: { exitCode: 0, junit: 'passing.xml' },
+      env: { DB_URL: 'postgres://u:pw@db/app', API_TOKEN: 'tok-0123456789' }
+    })
+    const inputs = tierInputs({ [Input.Tier]: 'unit', [Input.Env]: 'DB_URL', [Input.SecretEnv]: 'API_TOKEN' }, j.project)
+    await runTier(inputs, j.deps)
+    const run = exec.calls.find((c) => c.kind === 'start')
+    const args = run?.args ?? []
+    expect(args.slice(args.indexOf('test') - 4, args.indexOf('test'))).toEqual(['-e', 'DB_URL', '-e', 'API_TOKEN'])
+    for (const c of exec.calls) expect(c.args.join(' ')).not.toMatch(/pw@db|tok-0123456789/)
+  })
+
   it('hands the files back to a non-root user after pytest ends, then asks the container where it ran', async () => {
     // The example's config without working_dir: pytest runs in the image's WORKDIR, which only the container knows.
     const config = (cwd: string): string => exampleConfig(cwd).replace(/^ {4}working_dir: \/app$/m, '')
@@ -445,6 +458,11 @@ describe('runTier before anything starts', () => {
       'a tier whose globs match nothing',
       { [Input.Tier]: 'data-pipeline' },
       "Input 'tier': no path matches 'tests/unit/d0_*', 'tests/unit/d1_*'"
+    ],
+    [
+      'a variable to pass that the step does not set',
+      { [Input.Tier]: 'unit', [Input.SecretEnv]: 'API_TOKEN' },
+      "Input 'secret-env': the variable API_TOKEN is not set in this step's environment"
     ],
     [
       'paths whose glob matches nothing',

@@ -25,6 +25,8 @@ export interface RunOptions {
   /** `host:container` volume specs added to the run. */
   volumes: string[]
   env: Record<string, string>
+  /** Variables passed by name (`-e NAME`): compose reads each value from its own environment, so none is in argv. */
+  passEnv?: readonly string[]
   /** The command run in the container. */
   command: string[]
   /** Replaces the image's entrypoint. */
@@ -45,6 +47,7 @@ export function runArgs(p: ComposeProject, o: RunOptions): string[] {
   if (o.entrypoint) args.push('--entrypoint', o.entrypoint)
   for (const v of o.volumes) args.push('-v', v)
   for (const [k, v] of Object.entries(o.env)) args.push('-e', `${k}=${v}`)
+  for (const k of o.passEnv ?? []) args.push('-e', k)
   return [...args, o.service, ...o.command]
 }
 

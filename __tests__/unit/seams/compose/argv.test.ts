@@ -74,6 +74,19 @@ describe('compose argv', () => {
     ).toEqual([...composeBase(p), 'run', '--rm', '-T', '--name', 'c', '--no-deps', '--entrypoint', 'chown', 't', '-R', '1:1', '/x'])
   })
 
+  it('passes variables by name only: compose reads their values from its own environment', () => {
+    const args = runArgs(p, {
+      service: 't',
+      containerName: 'c',
+      volumes: [],
+      env: { A: '1' },
+      passEnv: ['DB_URL', 'TOKEN'],
+      command: ['x']
+    })
+    expect(args.slice(-6)).toEqual(['-e', 'DB_URL', '-e', 'TOKEN', 't', 'x'])
+    expect(args).toContain('A=1')
+  })
+
   it('waits for dependencies and removes everything on down', () => {
     expect(upWaitArgs(p, ['db', 'stub'], 90)).toEqual([...composeBase(p), 'up', '-d', '--wait', '--wait-timeout', '90', 'db', 'stub'])
     expect(downArgs(p)).toEqual([...composeBase(p), 'down', '--volumes', '--remove-orphans', '--timeout', '1'])
