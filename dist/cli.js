@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { I as Input, q as quoteArg, p as processExec, c as cleanUp, s as shellLine, m as memoryState, a as projectName, l as lastLines, E as ExitCode, r as readEnvironment, K as Key, T as TierKey, b as setLogSink, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE, d as runArgs, u as upWaitArgs, e as downArgs } from './chunks/cleanup.js';
+import { q as quoteArg, p as processExec, c as cleanUp, s as shellLine, m as memoryState, a as projectName, l as lastLines, r as readEnvironment, b as setLogSink, d as runArgs, u as upWaitArgs, e as downArgs } from './chunks/cleanup.js';
 import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as expandPaths, j as deselectionOf, k as readOptions, n as projectLayers, q as readProjectPytest, N as NO_DESELECTION, s as hasCov, D as Document, t as NO_PROJECT_PYTEST, v as planTier, w as tierProjectName, x as checkComposeFiles, y as readConfig, z as presentImage, T as TIER_LAYER, A as DEPENDENCY_WAIT_SECONDS, C as readReport, E as isFailing, I as InputError, F as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
+import { I as Input, E as ExitCode, K as Key, T as TierKey, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE } from './chunks/names.js';
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +17,7 @@ import 'assert';
 import 'fs';
 import 'timers';
 import 'node:child_process';
+import './chunks/deadline.js';
 import './chunks/glob.js';
 import './chunks/core.js';
 import 'crypto';

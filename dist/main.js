@@ -1,8 +1,10 @@
-import { G as parseCommonInputs, H as lines, I as InputError, J as checkTimeout, K as parseBoolean, L as checkNoNul, M as checkInside, l as loadProjectConfig, O as withConfigDefaults, p as parseTierInputs, g as guardedReader, P as sameJob, Q as jobLabel, R as manifestIdentity, S as countCases, V as parseManifest, W as shardOf, X as parseJunit, Y as projectCoverageConfig, Z as coverageTotals, j as deselectionOf, k as readOptions, n as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, _ as SUMMARY_LIMIT_BYTES, $ as escapeInline, a0 as clip, a1 as table, a2 as formatSeconds, E as isFailing, a3 as codeSpan, a4 as formatPercent, w as tierProjectName, a5 as defaultResultsDir, a6 as writeMergedJunit, o as openTarget, q as readProjectPytest, a7 as restoreDurations, a8 as saveLearned, a9 as publish, f as findTier, aa as passedEnv, ab as NO_SECRETS, ac as makeRedactor, r as runTier, ad as reportTier, ae as markerSyntaxProblem, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
-import { P as PlanInput, f as MergeInput, g as MERGED_ARTIFACT, h as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, i as MODES, j as MANIFEST_FILE, k as MergedFile, n as log, l as lastLines, s as shellLine, o as byteLength, t as clipBytes, c as cleanUp, v as canUpload, w as ARTIFACT_PREFIX, x as MergeOutput, O as Output, b as setLogSink, r as readEnvironment, p as processExec, y as PlanOutput, K as Key, T as TierKey } from './chunks/cleanup.js';
-import { randomBytes } from 'node:crypto';
+import { G as parseCommonInputs, H as lines, I as InputError, J as checkTimeout, K as parseBoolean, L as checkNoNul, M as checkInside, l as loadProjectConfig, O as withConfigDefaults, p as parseTierInputs, g as guardedReader, P as sameJob, Q as jobLabel, R as manifestIdentity, S as countCases, V as visible, W as parseManifest, X as shardOf, Y as parseJunit, Z as projectCoverageConfig, _ as coverageTotals, j as deselectionOf, k as readOptions, n as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, $ as SUMMARY_LIMIT_BYTES, a0 as escapeInline, a1 as clip, a2 as table, a3 as formatSeconds, E as isFailing, a4 as codeSpan, a5 as formatPercent, w as tierProjectName, a6 as defaultResultsDir, a7 as writeMergedJunit, o as openTarget, q as readProjectPytest, a8 as restoreDurations, a9 as saveLearned, aa as publish, f as findTier, ab as passedEnv, ac as NO_SECRETS, ad as makeRedactor, r as runTier, ae as reportTier, af as markerSyntaxProblem, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { P as PlanInput, a as MergeInput, b as MERGED_ARTIFACT, c as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, d as DEFAULT_CONFIG_PATH, e as MODES, f as ArtifactLimit, g as MANIFEST_FILE, h as MergedFile, i as ARTIFACT_PREFIX, C as CACHE_TIMEOUT_SECONDS, j as MergeOutput, O as Output, k as PlanOutput, K as Key, T as TierKey } from './chunks/names.js';
+import { randomBytes } from 'node:crypto';
+import { f as log, l as lastLines, s as shellLine, g as byteLength, h as clipBytes, c as cleanUp, i as canUpload, b as setLogSink, r as readEnvironment, p as processExec } from './chunks/cleanup.js';
+import { w as withDeadline } from './chunks/deadline.js';
 import { getInput, coreState, maskSecrets, coreLog, setOutputs, fail, writeSummary, annotate } from './chunks/toolkit.js';
 import 'node:os';
 import './chunks/glob.js';
@@ -116,6 +118,19 @@ function parseMode(value) {
     return v;
 }
 /**
+ * A pull request can make the configuration file a symlink to any file of the runner, whose lines a YAML error would
+ * then quote: the file must really be inside the workspace.
+ */
+function checkNoLinkOut(file, workspace, shown) {
+    if (!fs.existsSync(file))
+        return;
+    const real = fs.realpathSync(file);
+    const rel = path.relative(fs.realpathSync(workspace), real);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        throw new InputError(Input.Config, shown, 'it is a symlink to a file outside the workspace; allowed is a file inside it');
+    }
+}
+/**
  * Reads every input through `raw` (`core.getInput` in the action) and loads the configuration they name. The
  * workspace resolves a relative working directory. Throws, naming the input, on the first bad value.
  */
@@ -127,6 +142,7 @@ function readSettings(rawInputs, workspace, roots = {}) {
     const file = raw(Input.Config).trim() || undefined;
     if (file)
         checkInside(file, cwd, inWorkspace, Input.Config);
+    checkNoLinkOut(path.resolve(cwd, file ?? DEFAULT_CONFIG_PATH), workspace, file ?? DEFAULT_CONFIG_PATH);
     const config = loadProjectConfig({ cwd, file });
     const get = withConfigDefaults(raw, config);
     if (mode === 'plan') {
@@ -357,7 +373,118 @@ function overlapsByTiers(overlaps) {
     return [...groups.values()].sort((a, b) => b.extraSeconds - a.extraSeconds || b.tests - a.tests);
 }
 
-/** Reads a downloaded tier artifact back: its manifest, its JUnit report and where its coverage data is. */
+/**
+ * The files of a downloaded tier artifact, which code from a pull request may have written: a path is followed only
+ * inside the artifact's folder and through no symlink, only regular files are read (a FIFO would block the read for
+ * ever, a device would never end), and a file's size is checked before it is read.
+ */
+/** What a directory entry or a file is, in words: `a symlink`, `a FIFO (named pipe)`, `a folder`, … */
+function kindOf(e) {
+    if (e.isSymbolicLink())
+        return 'a symlink';
+    if (e.isFile())
+        return 'a regular file';
+    if (e.isDirectory())
+        return 'a folder';
+    if (e.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (e.isCharacterDevice())
+        return 'a character device';
+    if (e.isBlockDevice())
+        return 'a block device';
+    if (e.isSocket())
+        return 'a socket';
+    return 'not a regular file';
+}
+/** A size for a message: `64 MiB`, `1.5 MiB`, `512 KiB`; with the exact bytes when `exact`. */
+function sizeText(bytes, exact = false) {
+    const round = (n) => String(Math.round(n * 10) / 10);
+    const text = bytes >= 1024 * 1024 ? `${round(bytes / 1024 / 1024)} MiB` : bytes >= 1024 ? `${round(bytes / 1024)} KiB` : `${bytes} bytes`;
+    return exact && bytes >= 1024 ? `${text} (${bytes} bytes)` : text;
+}
+/**
+ * Finds `rel`, a path the manifest gives, inside the artifact's folder `root`. Refused: an absolute path, one that
+ * leads outside the folder, one through a symlink (each part is looked at with lstat, never followed), and one that
+ * ends at anything but a regular file. A path that does not exist is `missing`.
+ */
+function locateInside(root, rel) {
+    if (path.isAbsolute(rel) || path.win32.isAbsolute(rel)) {
+        return { problem: `${visible(rel)} is an absolute path; allowed: a path relative to the artifact's folder` };
+    }
+    const relative = path.relative(root, path.resolve(root, rel));
+    if (relative === '')
+        return { problem: `${visible(rel)} is the artifact's folder itself; allowed: a file inside it` };
+    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+        return { problem: `${visible(rel)} leads outside the artifact's folder; allowed: a path inside it` };
+    }
+    const parts = relative.split(path.sep);
+    for (let i = 0; i < parts.length; i++) {
+        const shown = parts.slice(0, i + 1).join('/');
+        let st;
+        try {
+            st = fs.lstatSync(path.join(root, ...parts.slice(0, i + 1)));
+        }
+        catch (e) {
+            const code = e.code;
+            if (code === 'ENOENT' || code === 'ENOTDIR')
+                return { missing: true };
+            return { problem: `${visible(shown)} cannot be looked at (${code ?? e.name})` };
+        }
+        const last = i === parts.length - 1;
+        if (st.isSymbolicLink()) {
+            const within = last ? '' : ` (a folder of ${visible(rel)})`;
+            return { problem: `${visible(shown)}${within} is a symlink; allowed: regular files and folders, never a link` };
+        }
+        if (!last && !st.isDirectory())
+            return { missing: true };
+        if (last && !st.isFile())
+            return { problem: `${visible(shown)} is ${kindOf(st)}; allowed: a regular file` };
+    }
+    return { file: path.join(root, ...parts) };
+}
+// A symlink put in place after the check is not followed; a FIFO does not block the open.
+const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+/**
+ * Reads a regular file of at most `limit` bytes, checking its type and size on the opened file before reading
+ * anything. Throws an Error naming the file as `name`, never with a path of the runner.
+ */
+function readBounded(file, limit, name) {
+    let fd;
+    try {
+        fd = fs.openSync(file, READ_FLAGS);
+    }
+    catch (e) {
+        const code = e.code;
+        throw new Error(code === 'ELOOP' ? `${name} is a symlink; allowed: a regular file` : `${name} cannot be opened (${code ?? 'error'})`, {
+            cause: e
+        });
+    }
+    try {
+        const st = fs.fstatSync(fd);
+        if (!st.isFile())
+            throw new Error(`${name} is ${kindOf(st)}; allowed: a regular file`);
+        if (st.size > limit)
+            throw new Error(`${name} is ${sizeText(st.size, true)}; allowed: at most ${sizeText(limit)}`);
+        const buffer = Buffer.alloc(st.size);
+        let got = 0;
+        while (got < buffer.length) {
+            const n = fs.readSync(fd, buffer, got, buffer.length - got, got);
+            if (n === 0)
+                break;
+            got += n;
+        }
+        return buffer.subarray(0, got);
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+
+/**
+ * Reads a downloaded tier artifact back: its manifest, its JUnit report and where its coverage data is. The tier
+ * job ran a pull request's code, so each artifact is untrusted: its folder is checked before anything in it is
+ * read, every file is read within a size limit, and what is refused is reported, naming the artifact.
+ */
 /**
  * Downloads the current run's artifacts whose names start with `prefix` (but those in `skip`), each into
  * `<into>/<name>/`, in name order.
@@ -370,63 +497,142 @@ async function downloadTierArtifacts(artifacts, o) {
     return downloaded;
 }
 /**
- * Reads one artifact. One without a readable manifest holds no tier results (another `pytest-*` artifact of the
- * workflow, say) and is returned as unreadable. A missing or broken JUnit report is kept as `reportError`: the tier
- * ran, its results are incomplete. Paths the manifest names must stay inside the artifact's folder.
+ * Why a downloaded artifact's folder cannot be read, or undefined when it can: it may hold only regular files and
+ * folders (a symlink could lead outside it, a FIFO or a device would block or never end a read), at most `limit` of
+ * them. The walk looks at each entry without following it, one folder at a time, and stops at the first problem.
+ * @actions/artifact extracts the zip itself (see docs/merge.md, "Untrusted artifacts"); this is checked after it.
+ */
+function artifactFolderProblem(root, limit = ArtifactLimit.Entries) {
+    let top;
+    try {
+        top = fs.lstatSync(root);
+    }
+    catch {
+        return undefined; // nothing was extracted: the missing manifest says so
+    }
+    if (!top.isDirectory())
+        return `its folder is ${kindOf(top)}; allowed: a folder`;
+    const folders = [''];
+    let entries = 0;
+    for (let rel = folders.pop(); rel !== undefined; rel = folders.pop()) {
+        let dir;
+        try {
+            dir = fs.opendirSync(path.join(root, rel));
+        }
+        catch (e) {
+            return `${visible(rel || '.')} cannot be listed (${e.code ?? 'error'})`;
+        }
+        try {
+            for (let e = dir.readSync(); e; e = dir.readSync()) {
+                if (++entries > limit)
+                    return `it holds more than ${limit} files and folders; allowed: at most ${limit}`;
+                const name = rel ? `${rel}/${e.name}` : e.name;
+                if (e.isDirectory())
+                    folders.push(name);
+                else if (e.isSymbolicLink())
+                    return `${visible(name)} is a symlink (to ${linkTarget(path.join(root, name))}); allowed: regular files and folders only`;
+                else if (!e.isFile())
+                    return `${visible(name)} is ${kindOf(e)}; allowed: regular files and folders only`;
+            }
+        }
+        finally {
+            dir.closeSync();
+        }
+    }
+    return undefined;
+}
+function linkTarget(link) {
+    try {
+        return visible(fs.readlinkSync(link));
+    }
+    catch {
+        return 'somewhere unreadable';
+    }
+}
+/**
+ * Reads one artifact. One whose folder holds anything but regular files and folders, or without a readable manifest
+ * (another `pytest-*` artifact of the workflow, say), holds no tier results and is returned as unreadable. A JUnit
+ * report or coverage data the tier ran but that cannot be used (missing, broken, too large, or a path the manifest
+ * gives that is absolute, leads outside the artifact, or is not a regular file) is kept as `reportError`: the tier
+ * ran, its results are incomplete. Never throws: whatever else goes wrong makes the artifact unreadable too.
  */
 function readTierArtifact(a, o) {
-    const manifestPath = path.join(a.path, MANIFEST_FILE);
-    if (!fs.existsSync(manifestPath))
-        return { artifactName: a.name, reason: `it has no ${MANIFEST_FILE}` };
-    let manifest;
     try {
-        manifest = parseManifest(fs.readFileSync(manifestPath, 'utf8'), `${a.name}/${MANIFEST_FILE}`);
+        return readChecked(a, o);
     }
     catch (e) {
-        return { artifactName: a.name, reason: e.message };
+        return { artifactName: a.name, reason: `it could not be read: ${e.message}` };
+    }
+}
+function readChecked(a, o) {
+    const unreadable = (reason) => ({ artifactName: a.name, reason });
+    const folderProblem = artifactFolderProblem(a.path);
+    if (folderProblem)
+        return unreadable(folderProblem);
+    const manifestAt = locateInside(a.path, MANIFEST_FILE);
+    if ('missing' in manifestAt)
+        return unreadable(`it has no ${MANIFEST_FILE}`);
+    if ('problem' in manifestAt)
+        return unreadable(manifestAt.problem);
+    let manifest;
+    try {
+        const name = `${a.name}/${MANIFEST_FILE}`;
+        manifest = parseManifest(readBounded(manifestAt.file, ArtifactLimit.ManifestBytes, name).toString('utf8'), name);
+    }
+    catch (e) {
+        return unreadable(e.message);
     }
     const result = { manifest, artifactName: a.name, artifactId: a.id };
     const shard = shardOf(manifest);
     if (shard)
         result.shard = shard;
-    const junit = inside(a.path, manifest.files?.junit);
-    if (!junit)
-        result.reportError = `${a.name} holds no JUnit report (the tier's outcome: ${manifest.outcome}).`;
+    const problems = [];
+    const junit = manifest.files.junit ? locateInside(a.path, manifest.files.junit) : { missing: true };
+    if ('missing' in junit)
+        problems.push(`${a.name} holds no JUnit report (the tier's outcome: ${manifest.outcome}).`);
+    else if ('problem' in junit)
+        problems.push(`The JUnit report of ${a.name} cannot be read: files.junit ${junit.problem}.`);
     else {
         try {
-            const fileExists = (p) => fs.existsSync(path.join(o.projectDir, p));
-            result.report = parseJunit(fs.readFileSync(junit, 'utf8'), {
-                fileName: path.posix.join(a.name, manifest.files.junit),
-                fileExists
-            });
+            const fileName = path.posix.join(a.name, manifest.files.junit);
+            const bytes = readBounded(junit.file, ArtifactLimit.JunitBytes, fileName);
+            // Invalid UTF-8 becomes U+FFFD rather than an error: what was readable still counts.
+            result.report = parseJunit(bytes.toString('utf8'), { fileName, fileExists: projectFileExists(o.projectDir) });
         }
         catch (e) {
-            result.reportError = `The JUnit report of ${a.name} could not be read: ${e.message}`;
+            problems.push(`The JUnit report of ${a.name} could not be read: ${e.message}`);
         }
     }
-    const data = inside(a.path, manifest.files?.coverageData);
+    const coverage = (field, rel) => {
+        const at = rel ? locateInside(a.path, rel) : undefined;
+        if (at && 'problem' in at)
+            problems.push(`The coverage data of ${a.name} cannot be used: ${field} ${at.problem}.`);
+        return at && 'file' in at ? at.file : undefined;
+    };
+    const data = coverage('files.coverageData', manifest.files.coverageData);
     if (data)
         result.coverageData = data;
-    const earlier = (Array.isArray(manifest.files?.coverageEarlier) ? manifest.files.coverageEarlier : [])
-        .map((f) => inside(a.path, typeof f === 'string' ? f : undefined))
+    const earlier = (manifest.files.coverageEarlier ?? [])
+        .map((f, i) => coverage(`files.coverageEarlier[${i}]`, f))
         .filter((f) => !!f);
     if (earlier.length)
         result.coverageEarlier = earlier;
+    if (problems.length)
+        result.reportError = problems.join(' ');
     return result;
 }
 /** Whether a value is an unreadable artifact rather than a tier result. */
 function isUnreadable(r) {
     return 'reason' in r;
 }
-/** The absolute path of `rel` inside `root`, if it stays inside and exists as a file. */
-function inside(root, rel) {
-    if (!rel)
-        return undefined;
-    const abs = path.resolve(root, rel);
-    const r = path.relative(root, abs);
-    if (r === '' || r.startsWith('..') || path.isAbsolute(r))
-        return undefined;
-    return fs.existsSync(abs) && fs.statSync(abs).isFile() ? abs : undefined;
+/** Whether a path a JUnit report names is a file of the project; nothing outside the project is looked at. */
+function projectFileExists(projectDir) {
+    const root = path.resolve(projectDir);
+    return (p) => {
+        const abs = path.join(root, p);
+        const rel = path.relative(root, abs);
+        return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel) && fs.existsSync(abs);
+    };
 }
 
 /** Combining the tiers' coverage: the coverage.py commands (pure builders) and reading the total back. */
@@ -886,8 +1092,16 @@ function mergeVerdict(v) {
         else if (t.reportError)
             failed(`${label(t)}: ${t.reportError}`);
     }
-    if (v.missing.length) {
-        failed(`No results from ${v.missing.join(', ')}: the job was skipped, cancelled or failed before uploading its results.`);
+    // An expected tier whose artifact is there but unreadable (broken, or written by hostile code) says so.
+    const unreadableOf = (tier) => (v.unreadable ?? []).filter((u) => u.artifactName === `${ARTIFACT_PREFIX}${tier}` || u.artifactName.startsWith(`${ARTIFACT_PREFIX}${tier}-`));
+    const absent = v.missing.filter((t) => unreadableOf(t).length === 0);
+    for (const t of v.missing.filter((m) => !absent.includes(m))) {
+        failed(`The results of ${t} could not be read: ${unreadableOf(t)
+            .map((u) => `${u.artifactName}: ${u.reason}`)
+            .join('; ')}`);
+    }
+    if (absent.length) {
+        failed(`No results from ${absent.join(', ')}: the job was skipped, cancelled or failed before uploading its results.`);
     }
     if (v.tiers.length === 0 && !v.anyExpected)
         failed('No tier uploaded results to merge.');
@@ -1093,7 +1307,8 @@ async function runMerge(inputs, deps) {
             hadData: withData.length > 0
         },
         audit: { partition, error: partition ? undefined : auditError, required: inputs.requirePartition },
-        planConflicts: conflicts
+        planConflicts: conflicts,
+        unreadable
     });
     // The shards of a tier each know their part: here their durations come together and are learned for the next run.
     await learnSharded(sharded, deps, env);
@@ -1313,9 +1528,13 @@ function renderMatrixSummary(o) {
  * between workflow runs. Caching is an optimisation: an unavailable service, a miss or a failed save is a line in the
  * log, never a failed job. Only an invalid key (over 512 characters, a comma) throws.
  */
-/** The real cache, through @actions/cache and the runner's cache service. */
-function createCache() {
+/**
+ * The real cache, through @actions/cache and the runner's cache service. A call that gets no answer within
+ * `timeoutMs` is given up like any other cache failure.
+ */
+function createCache(o = { timeoutMs: CACHE_TIMEOUT_SECONDS * 1000 }) {
     const client = import('./chunks/cache.js');
+    const bounded = (work, what) => withDeadline(work, o.timeoutMs, `The cache service (${what})`);
     return {
         async save(key, paths) {
             const cache = await client;
@@ -1324,7 +1543,7 @@ function createCache() {
                 return false;
             }
             try {
-                return (await cache.saveCache(paths, key)) !== -1;
+                return (await bounded(cache.saveCache(paths, key), `saving ${key}`)) !== -1;
             }
             catch (e) {
                 log.info(`Could not save ${key} in the cache: ${e.message}`);
@@ -1337,7 +1556,7 @@ function createCache() {
                 return undefined;
             try {
                 // The first prefix doubles as the key: no entry has exactly that key, so the prefixes are what match.
-                return await cache.restoreCache(paths, prefixes[0], prefixes);
+                return await bounded(cache.restoreCache(paths, prefixes[0], prefixes), 'restoring');
             }
             catch (e) {
                 log.info(`Could not restore from the cache: ${e.message}`);
@@ -1417,12 +1636,13 @@ function artifactOutputs(a) {
 async function runAction(deps = {}) {
     setLogSink(coreLog);
     // The artifact and cache clients are loaded only when a step needs them: they are most of the bundle.
+    const env = deps.env ?? readEnvironment();
     const d = {
         exec: processExec,
         state: coreState,
-        env: readEnvironment(),
-        artifacts: async () => (await import('./chunks/artifacts.js')).createArtifacts(),
-        cache: () => createCache(),
+        env,
+        artifacts: async () => (await import('./chunks/artifacts.js')).createArtifacts(undefined, { timeoutMs: env.serviceTimeoutMs.artifacts }),
+        cache: () => createCache({ timeoutMs: env.serviceTimeoutMs.cache }),
         ...deps
     };
     let redact = NO_SECRETS;
@@ -1514,5 +1734,9 @@ function checkMarkers(config, inputs) {
         log.warning(u);
 }
 
-/** Entry point of the action's main step. */
+/**
+ * Entry point of the action's main step. A service that never answered may leave a socket open: the step ends
+ * when the action is done all the same, with the exit code it set.
+ */
 await runAction();
+process.exit();

@@ -1,4 +1,5 @@
-import { r as readEnvironment, a5 as State, b as setLogSink, c as cleanUp, p as processExec } from './chunks/cleanup.js';
+import { L as State } from './chunks/names.js';
+import { r as readEnvironment, b as setLogSink, c as cleanUp, p as processExec } from './chunks/cleanup.js';
 import 'node:os';
 import './chunks/exec.js';
 import 'string_decoder';

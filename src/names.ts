@@ -90,6 +90,15 @@ export const OUTCOME_PROPERTY = 'pytier_outcome'
 /** The cache key prefix of the durations a tier's runs taught (`pytier-durations-v1-<tier>-<run>`). */
 export const DURATIONS_CACHE_PREFIX = 'pytier-durations-v1-'
 
+/** Seconds the action waits for one call to the results service (artifacts) before it gives up with a warning. */
+export const SERVICE_TIMEOUT_SECONDS = 300
+
+/** Seconds it waits for one call to the cache service: learned durations are worth less than a prompt start. */
+export const CACHE_TIMEOUT_SECONDS = 20
+
+/** The variable that sets both waits, in seconds (for a slow network, or a test of a service that hangs). */
+export const SERVICE_TIMEOUT_VARIABLE = 'PYTIER_SERVICE_TIMEOUT_SECONDS'
+
 /** The artifact name prefix of a run's plan of a tier's split; not `pytest-`, so a merge does not read it as results. */
 export const PLAN_ARTIFACT_PREFIX = 'pytier-plan-'
 
@@ -128,6 +137,19 @@ export const MANIFEST_FILE = 'pytest-tier.json'
 
 /** The artifact name of a tier's results: `pytest-<tier>`. */
 export const ARTIFACT_PREFIX = 'pytest-'
+
+/**
+ * What the merge reads of one downloaded tier artifact, which a pull request's code may have written: each limit is
+ * checked before anything is read.
+ */
+export const ArtifactLimit = {
+  /** Files and folders in one artifact. */
+  Entries: 10_000,
+  /** Bytes of its manifest, `pytest-tier.json`. */
+  ManifestBytes: 1024 * 1024,
+  /** Bytes of its JUnit report. */
+  JunitBytes: 64 * 1024 * 1024
+} as const
 
 /** The ways the action can run pytest. */
 export const RUNNERS = ['compose', 'host'] as const
@@ -201,6 +223,9 @@ export type MergeOutcome = (typeof MERGE_OUTCOMES)[number]
 
 /** Where the configuration lives by default, relative to the working directory. */
 export const DEFAULT_CONFIG_PATH = '.github/pytest-tiers.yml'
+
+/** The largest configuration file read, in bytes (a pull request can change it); checked before reading. */
+export const MAX_CONFIG_BYTES = 1024 * 1024
 
 /** Names of the top-level keys, as written in the YAML file (and in the schema). */
 export const Key = {

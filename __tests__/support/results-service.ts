@@ -121,6 +121,7 @@ export class ResultsService {
   private cacheRecords: CacheRecord[] = []
   private blobs = new Map<string, Blob>()
   private failures = new Map<FailureTarget, { remaining: number; status: number }>()
+  private hung = new Set<FailureTarget>()
   private nextId = 1
   private readonly limits: Required<ResultsServiceOptions>
 
@@ -160,6 +161,7 @@ export class ResultsService {
     this.cacheRecords = []
     this.blobs.clear()
     this.failures.clear()
+    this.hung.clear()
     this.requests.length = 0
   }
 
@@ -188,9 +190,42 @@ export class ResultsService {
     this.failNext(target, Infinity, status)
   }
 
+  /** Makes every request to `target` go unanswered (the connection stays open) until {@link clearFailures}. */
+  hangAlways(target: FailureTarget): void {
+    this.hung.add(target)
+  }
+
   /** Removes every injected failure. */
   clearFailures(): void {
+    this.hung.clear()
     this.failures.clear()
+  }
+
+  /**
+   * Puts an artifact into a run as if a job had uploaded it, bytes as given: a zip no toolkit client would write
+   * (entries leading out of its folder, symlinks), as a job running hostile code could.
+   */
+  plant(o: { runId: string; jobId: string; name: string; bytes: Buffer }): StoredArtifact {
+    const blob = this.newBlob('application/zip')
+    Object.assign(blob, { bytes: o.bytes, sealed: true })
+    const digest = `sha256:${createHash('sha256').update(o.bytes).digest('hex')}`
+    const record: ArtifactRecord = {
+      id: this.nextId++,
+      runId: o.runId,
+      jobId: o.jobId,
+      name: o.name,
+      size: o.bytes.length,
+      digest,
+      createdAt: new Date(),
+      retentionDays: this.limits.maxRetentionDays,
+      deleted: false,
+      bytes: o.bytes,
+      finalized: true,
+      blob
+    }
+    this.records.push(record)
+    const { finalized: _f, blob: _b, ...stored } = record
+    return stored
   }
 
   /** Makes a raw Twirp call, for tests of the protocol itself. */
@@ -217,6 +252,10 @@ export class ResultsService {
       const body = isTwirp ? parseJson(raw) : undefined
       entry.body = body
       const target = rpc ?? (req.method === 'PUT' ? 'BlobUpload' : 'BlobDownload')
+      if (this.hung.has(target as FailureTarget)) {
+        entry.injected = true
+        return await new Promise<Reply>(() => undefined)
+      }
       const failure = this.failures.get(target as FailureTarget)
       if (failure && failure.remaining > 0) {
         failure.remaining--

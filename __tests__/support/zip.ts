@@ -76,3 +76,54 @@ function entryData(zip: Buffer, offset: number, method: number, compressedSize: 
   if (method === 8) return inflateRawSync(raw)
   throw new Error(`${name}: compression method ${method} is not supported`)
 }
+
+/** One entry to write: a file (or, with `symlink`, a symbolic link whose target is `data`). */
+export interface NewZipEntry {
+  name: string
+  data: Buffer | string
+  symlink?: boolean
+}
+
+/**
+ * Writes a zip of stored (uncompressed) entries, names taken as given: enough to build the archives a hostile job
+ * could upload (names with `..` or a leading `/`, symlinks marked in the Unix mode bits).
+ */
+export function writeZip(entries: readonly NewZipEntry[]): Buffer {
+  const locals: Buffer[] = []
+  const centrals: Buffer[] = []
+  let offset = 0
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8')
+    const data = Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data, 'utf8')
+    const crc = crc32(data)
+    const local = Buffer.alloc(30)
+    local.writeUInt32LE(LOCAL_SIGNATURE, 0)
+    local.writeUInt16LE(20, 4)
+    local.writeUInt32LE(crc, 14)
+    local.writeUInt32LE(data.length, 18)
+    local.writeUInt32LE(data.length, 22)
+    local.writeUInt16LE(name.length, 26)
+    const central = Buffer.alloc(46)
+    central.writeUInt32LE(CENTRAL_SIGNATURE, 0)
+    // Made by Unix (3), so that the mode bits in the external attributes count.
+    central.writeUInt16LE((3 << 8) | 20, 4)
+    central.writeUInt16LE(20, 6)
+    central.writeUInt32LE(crc, 16)
+    central.writeUInt32LE(data.length, 20)
+    central.writeUInt32LE(data.length, 24)
+    central.writeUInt16LE(name.length, 28)
+    central.writeUInt32LE(((e.symlink ? 0o120777 : 0o100644) << 16) >>> 0, 38)
+    central.writeUInt32LE(offset, 42)
+    locals.push(local, name, data)
+    centrals.push(central, name)
+    offset += local.length + name.length + data.length
+  }
+  const size = centrals.reduce((n, b) => n + b.length, 0)
+  const end = Buffer.alloc(EOCD_MIN_SIZE)
+  end.writeUInt32LE(EOCD_SIGNATURE, 0)
+  end.writeUInt16LE(entries.length, 8)
+  end.writeUInt16LE(entries.length, 10)
+  end.writeUInt32LE(size, 12)
+  end.writeUInt32LE(offset, 16)
+  return Buffer.concat([...locals, ...centrals, end])
+}

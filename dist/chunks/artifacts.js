@@ -27,6 +27,8 @@ import require$$2$1 from 'node:string_decoder';
 import require$$0$7 from 'zlib';
 import http__default from 'http';
 import https__default from 'https';
+import { U as SERVICE_TIMEOUT_SECONDS } from './names.js';
+import { w as withDeadline } from './deadline.js';
 import 'net';
 import 'tls';
 import 'node:assert';
@@ -82359,22 +82361,26 @@ If the error persists, please check whether Actions and API requests are operati
  * The artifact seam: upload a tier's results, and download every tier's results in a merge job. Everything goes
  * through @actions/artifact, which talks to the results service with the runtime token of a JavaScript action.
  */
-/** The real artifact store; pass a client only to wrap or replace @actions/artifact. */
-function createArtifacts(client = new DefaultArtifactClient()) {
+/**
+ * The real artifact store; pass a client only to wrap or replace @actions/artifact. A call the results service does
+ * not answer within `timeoutMs` rejects (the client itself would wait for ever on a service that hangs).
+ */
+function createArtifacts(client = new DefaultArtifactClient(), o = { timeoutMs: SERVICE_TIMEOUT_SECONDS * 1000 }) {
+    const bounded = (work, what) => withDeadline(work, o.timeoutMs, `The results service (${what})`);
     return {
         async list() {
-            const { artifacts } = await client.listArtifacts({ latest: true });
+            const { artifacts } = await bounded(client.listArtifacts({ latest: true }), 'listing the artifacts');
             return artifacts.map((a) => ({ id: a.id, name: a.name, size: a.size })).sort((a, b) => a.name.localeCompare(b.name));
         },
         async upload({ name, files, rootDirectory, retentionDays }) {
             const paths = await expandFiles(files);
             if (paths.length === 0)
                 throw new Error(`No files to upload as artifact ${name}`);
-            const result = await client.uploadArtifact(name, paths, rootDirectory, { retentionDays });
+            const result = await bounded(client.uploadArtifact(name, paths, rootDirectory, { retentionDays }), `uploading ${name}`);
             return { id: result.id, size: result.size };
         },
         async remove(name) {
-            await client.deleteArtifact(name);
+            await bounded(client.deleteArtifact(name), `deleting ${name}`);
         },
         async download(artifact, into) {
             const root = path$2.resolve(into);
@@ -82382,7 +82388,7 @@ function createArtifacts(client = new DefaultArtifactClient()) {
             // An artifact's name becomes a folder: it must be one folder right inside `into`, whatever the name holds.
             if (path$2.dirname(folder) !== root)
                 throw new Error(`Artifact name ${JSON.stringify(artifact.name)} cannot be used as a folder name`);
-            await client.downloadArtifact(artifact.id, { path: folder });
+            await bounded(client.downloadArtifact(artifact.id, { path: folder }), `downloading ${artifact.name}`);
             return { ...artifact, path: folder };
         }
     };

@@ -41,12 +41,14 @@ export interface ActionDeps {
 export async function runAction(deps: Partial<ActionDeps> = {}): Promise<void> {
   setLogSink(coreLog)
   // The artifact and cache clients are loaded only when a step needs them: they are most of the bundle.
+  const env = deps.env ?? readEnvironment()
   const d: ActionDeps = {
     exec: processExec,
     state: coreState,
-    env: readEnvironment(),
-    artifacts: async () => (await import('../seams/artifacts.js')).createArtifacts(),
-    cache: () => createCache(),
+    env,
+    artifacts: async () =>
+      (await import('../seams/artifacts.js')).createArtifacts(undefined, { timeoutMs: env.serviceTimeoutMs.artifacts }),
+    cache: () => createCache({ timeoutMs: env.serviceTimeoutMs.cache }),
     ...deps
   }
   let redact: Redactor = NO_SECRETS

@@ -6,7 +6,7 @@ import { markerSyntaxProblem } from '../tiers/markers.js'
 import { BUILTIN_SOURCE, CRITICAL_DEFAULTS, NEW_TIER_DEFAULTS, type ProjectConfig } from './project-config.js'
 import { schemaProblems } from './schema.js'
 import { byPosition, ConfigError, parseSource, shown, type ConfigSource } from './source.js'
-import { CriticalKey, DEFAULT_CONFIG_PATH, DEFAULT_CRITICAL_TIER, Key, TierKey } from '../names.js'
+import { CriticalKey, DEFAULT_CONFIG_PATH, DEFAULT_CRITICAL_TIER, Key, MAX_CONFIG_BYTES, TierKey } from '../names.js'
 
 type Values<T> = T[keyof T]
 type Raw<K extends Record<string, string>> = Partial<Record<Values<K>, unknown>>
@@ -19,15 +19,38 @@ export interface LoadOptions {
   file?: string
 }
 
-/** Reads the configuration; a file that was asked for but is missing is an error, the default one is optional. */
+/**
+ * Reads the configuration; a file that was asked for but is missing is an error, the default one is optional. A pull
+ * request can change the file, so before it is read it must be a regular file (a FIFO would block the read, a
+ * device never end it) of at most MAX_CONFIG_BYTES.
+ */
 export function loadProjectConfig(o: LoadOptions): ProjectConfig {
   const file = o.file ?? DEFAULT_CONFIG_PATH
   const abs = path.resolve(o.cwd, file)
-  if (!fs.existsSync(abs)) {
+  const st = fs.statSync(abs, { throwIfNoEntry: false })
+  if (!st) {
     if (o.file !== undefined) throw new ConfigError([`${file}: the configuration file does not exist (looked in ${o.cwd}).`])
     return builtinConfig()
   }
+  if (!st.isFile()) throw new ConfigError([`${file}: the configuration file is ${kindOf(st)}; allowed: a regular file.`])
+  if (st.size > MAX_CONFIG_BYTES) {
+    throw new ConfigError([
+      `${file}: the configuration file is ${mib(st.size)} (${st.size} bytes); allowed: at most ${mib(MAX_CONFIG_BYTES)}.`
+    ])
+  }
   return parseProjectConfig(fs.readFileSync(abs, 'utf8'), file)
+}
+
+function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a folder'
+  if (st.isFIFO()) return 'a FIFO (named pipe)'
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device'
+  if (st.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
 }
 
 /** The configuration when there is no file: the built-in tiers and defaults. */

@@ -8,6 +8,7 @@ import { Ajv, type ErrorObject } from 'ajv'
 // eslint-disable-next-line @typescript-eslint/ban-ts-comment -- an error under one tsconfig only, so not @ts-expect-error
 // @ts-ignore
 import schemaJson from '../../schema/pytest-tiers.schema.json' with { type: 'json' }
+import { Key } from '../names.js'
 import { byPosition, shown, type ConfigSource, type KeyPath } from './source.js'
 
 /** A JSON Schema object, loosely typed: the parts this module and the tests read. */
@@ -33,11 +34,16 @@ const ajv = new Ajv({ allErrors: true, verbose: true })
 ajv.addVocabulary(['x-allowed'])
 const validate = ajv.compile(CONFIG_SCHEMA)
 
-/** Validates parsed data against the schema; returns one located, readable message per problem. */
+// Every ajv error is located by a walk of the document, so a file with 10,000 bad tiers has only the first described.
+const MAX_DESCRIBED = 100
+
+/** Validates parsed data against the schema; returns one located, readable message per problem (the first 100). */
 export function schemaProblems(src: ConfigSource): string[] {
   if (validate(src.data)) return []
   const errors = relevant(validate.errors ?? [])
-  return byPosition(errors.map((e) => describe(src, e)))
+  // A limit on a mapping's size says the most, so it comes first whatever else is wrong.
+  const first = [...errors.filter((e) => e.keyword === 'maxProperties'), ...errors.filter((e) => e.keyword !== 'maxProperties')]
+  return byPosition(first.slice(0, MAX_DESCRIBED).map((e) => describe(src, e)))
 }
 
 /** Drops what would repeat another message: the branches of a failed `anyOf`, and `propertyNames` wrappers. */
@@ -86,6 +92,12 @@ function describe(src: ConfigSource, e: ErrorObject): string {
     case 'minimum':
     case 'exclusiveMinimum':
       return src.problem(path, `${bad}; allowed: a number ${e.keyword === 'minimum' ? '≥' : '>'} ${String(params.limit)}.`)
+    case 'maxProperties': {
+      const n = Object.keys(e.data as object).length
+      const what = path.at(-1) === Key.Tiers ? 'tiers' : 'keys'
+      const why = what === 'tiers' ? ' (a matrix runs at most 256 jobs on GitHub)' : ''
+      return src.problem(path, `${n} ${what} are too many; allowed: at most ${String(params.limit)} ${what}${why}.`)
+    }
     case 'minItems':
       return src.problem(path, `${bad}; allowed: a list of at least ${String(params.limit)} item(s).`)
     case 'uniqueItems':

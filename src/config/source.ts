@@ -1,10 +1,20 @@
 /** The configuration file as YAML: parsed with positions, so that every problem names its file, line and column. */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
 
-/** A problem with the configuration file; `problems` holds each one, fully located, `message` all of them. */
+/** The most problems a ConfigError's message lists; a hostile file could otherwise fill the log with thousands. */
+export const MAX_SHOWN_PROBLEMS = 20
+
+/**
+ * How many times the aliases (`*base`) of a file may copy a value in all; `<<: *base` between tiers needs a few,
+ * a "billion laughs" file would need billions.
+ */
+export const MAX_ALIAS_COUNT = 100
+
+/** A problem with the configuration file; `problems` holds each one, fully located, `message` the first 20. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(problems.join('\n'))
+    const more = problems.length - MAX_SHOWN_PROBLEMS
+    super([...problems.slice(0, MAX_SHOWN_PROBLEMS), ...(more > 0 ? [`… and ${more} more problem(s).`] : [])].join('\n'))
     this.name = 'ConfigError'
   }
 }
@@ -42,20 +52,32 @@ export interface ConfigSource {
   problem(path: KeyPath, text: string, atKey?: boolean): string
 }
 
-/** Parses YAML text; a syntax error becomes a ConfigError naming the file, line and column. */
+/**
+ * Parses YAML text; a syntax error becomes a ConfigError naming the file, line and column, and so does an alias
+ * that cannot be expanded: unknown, a merge of what is not a mapping, or more copies than MAX_ALIAS_COUNT.
+ */
 export function parseSource(text: string, file: string): ConfigSource {
   const lineCounter = new LineCounter()
-  // `merge` lets anchors share settings between tiers with `<<: *base`; `uniqueKeys` rejects a tier written twice.
-  const doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false })
-  if (doc.errors.length) {
+  // `merge` lets anchors share settings between tiers with `<<: *base`. yaml's own `uniqueKeys` compares each key
+  // with every earlier one (40,000 keys take seconds), so a tier written twice is found here, in linear time.
+  const doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: false, prettyErrors: false })
+  const errors = [...doc.errors.map((e) => ({ at: e.pos[0], message: e.message })), ...duplicateKeys(doc)]
+  if (errors.length) {
     throw new ConfigError(
-      doc.errors.map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0])
-        return `${file}:${line}:${col}: not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`
-      })
+      errors
+        .sort((a, b) => a.at - b.at)
+        .map((e) => {
+          const { line, col } = lineCounter.linePos(e.at)
+          return `${file}:${line}:${col}: not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`
+        })
     )
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) ?? {}
+  let data: unknown
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}
+  } catch (e) {
+    throw new ConfigError([`${file}: ${aliasProblem((e as Error).message)}`])
+  }
   return {
     file,
     data,
@@ -65,6 +87,34 @@ export function parseSource(text: string, file: string): ConfigSource {
       return `${where}: ${dotted(path)}: ${text}`
     }
   }
+}
+
+/** Keys written twice in one mapping, with yaml's own message; every node is visited once, without recursion. */
+function duplicateKeys(doc: Document): { at: number; message: string }[] {
+  const found: { at: number; message: string }[] = []
+  const pending: unknown[] = [doc.contents]
+  while (pending.length) {
+    const node = pending.pop()
+    if (isMap(node)) {
+      const seen = new Set<unknown>()
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          if (seen.has(pair.key.value)) found.push({ at: pair.key.range?.[0] ?? 0, message: 'Map keys must be unique' })
+          seen.add(pair.key.value)
+        }
+        pending.push(pair.key, pair.value)
+      }
+    } else if (isSeq(node)) for (const item of node.items) pending.push(item)
+  }
+  return found
+}
+
+/** What yaml's error on expanding aliases means, in the words of the other messages. */
+function aliasProblem(message: string): string {
+  if (/resource exhaustion|excessive alias/i.test(message)) {
+    return `its aliases (*name) would copy values more than ${MAX_ALIAS_COUNT} times, as a "billion laughs" file does; allowed: at most ${MAX_ALIAS_COUNT} copies in all.`
+  }
+  return `not valid YAML: ${message.split('\n')[0]}`
 }
 
 /** The offset of the node at `path`, or of the deepest ancestor found (merged and aliased values point at their source). */

@@ -1,7 +1,9 @@
 /** The settings of the running action: its mode, its typed inputs and the project configuration they fall back on. */
 import { loadProjectConfig } from '../config/load.js'
 import type { ProjectConfig } from '../config/project-config.js'
-import { Input, MODES, NOT_EXPECTED_BY_DEFAULT, type Mode } from '../names.js'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { DEFAULT_CONFIG_PATH, Input, MODES, NOT_EXPECTED_BY_DEFAULT, type Mode } from '../names.js'
 import { parsePlanInputs, type PlanInputs } from './plan-inputs.js'
 import { checkInside, guardedReader, InputError, type InputReader } from './checks.js'
 import { withConfigDefaults, type PathRoots } from './common.js'
@@ -23,6 +25,19 @@ export function parseMode(value: string): Mode {
 }
 
 /**
+ * A pull request can make the configuration file a symlink to any file of the runner, whose lines a YAML error would
+ * then quote: the file must really be inside the workspace.
+ */
+function checkNoLinkOut(file: string, workspace: string, shown: string): void {
+  if (!fs.existsSync(file)) return
+  const real = fs.realpathSync(file)
+  const rel = path.relative(fs.realpathSync(workspace), real)
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new InputError(Input.Config, shown, 'it is a symlink to a file outside the workspace; allowed is a file inside it')
+  }
+}
+
+/**
  * Reads every input through `raw` (`core.getInput` in the action) and loads the configuration they name. The
  * workspace resolves a relative working directory. Throws, naming the input, on the first bad value.
  */
@@ -33,6 +48,7 @@ export function readSettings(rawInputs: InputReader, workspace: string, roots: P
   const cwd = checkInside(raw(Input.WorkingDirectory).trim() || '.', workspace, inWorkspace, Input.WorkingDirectory)
   const file = raw(Input.Config).trim() || undefined
   if (file) checkInside(file, cwd, inWorkspace, Input.Config)
+  checkNoLinkOut(path.resolve(cwd, file ?? DEFAULT_CONFIG_PATH), workspace, file ?? DEFAULT_CONFIG_PATH)
   const config = loadProjectConfig({ cwd, file })
   const get = withConfigDefaults(raw, config)
   if (mode === 'plan') {

@@ -187,7 +187,8 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
       hadData: withData.length > 0
     },
     audit: { partition, error: partition ? undefined : auditError, required: inputs.requirePartition },
-    planConflicts: conflicts
+    planConflicts: conflicts,
+    unreadable
   })
   // The shards of a tier each know their part: here their durations come together and are learned for the next run.
   await learnSharded(sharded, deps, env)

@@ -1,11 +1,16 @@
-/** Reads a downloaded tier artifact back: its manifest, its JUnit report and where its coverage data is. */
+/**
+ * Reads a downloaded tier artifact back: its manifest, its JUnit report and where its coverage data is. The tier
+ * job ran a pull request's code, so each artifact is untrusted: its folder is checked before anything in it is
+ * read, every file is read within a size limit, and what is refused is reported, naming the artifact.
+ */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Artifacts, DownloadedArtifact } from '../seams/artifacts.js'
-import { MANIFEST_FILE } from '../names.js'
-import { parseManifest } from '../results/manifest.js'
+import { ArtifactLimit, MANIFEST_FILE } from '../names.js'
+import { parseManifest, shardOf } from '../results/manifest.js'
 import { parseJunit } from '../results/junit.js'
-import { shardOf } from '../results/manifest.js'
+import { visible } from '../shared/errors.js'
+import { kindOf, locateInside, readBounded } from './artifact-files.js'
 import type { TierResult } from './select.js'
 
 /**
@@ -35,42 +40,112 @@ export interface ReadOptions {
 }
 
 /**
- * Reads one artifact. One without a readable manifest holds no tier results (another `pytest-*` artifact of the
- * workflow, say) and is returned as unreadable. A missing or broken JUnit report is kept as `reportError`: the tier
- * ran, its results are incomplete. Paths the manifest names must stay inside the artifact's folder.
+ * Why a downloaded artifact's folder cannot be read, or undefined when it can: it may hold only regular files and
+ * folders (a symlink could lead outside it, a FIFO or a device would block or never end a read), at most `limit` of
+ * them. The walk looks at each entry without following it, one folder at a time, and stops at the first problem.
+ * @actions/artifact extracts the zip itself (see docs/merge.md, "Untrusted artifacts"); this is checked after it.
+ */
+export function artifactFolderProblem(root: string, limit: number = ArtifactLimit.Entries): string | undefined {
+  let top: fs.Stats
+  try {
+    top = fs.lstatSync(root)
+  } catch {
+    return undefined // nothing was extracted: the missing manifest says so
+  }
+  if (!top.isDirectory()) return `its folder is ${kindOf(top)}; allowed: a folder`
+  const folders = ['']
+  let entries = 0
+  for (let rel = folders.pop(); rel !== undefined; rel = folders.pop()) {
+    let dir: fs.Dir
+    try {
+      dir = fs.opendirSync(path.join(root, rel))
+    } catch (e) {
+      return `${visible(rel || '.')} cannot be listed (${(e as NodeJS.ErrnoException).code ?? 'error'})`
+    }
+    try {
+      for (let e = dir.readSync(); e; e = dir.readSync()) {
+        if (++entries > limit) return `it holds more than ${limit} files and folders; allowed: at most ${limit}`
+        const name = rel ? `${rel}/${e.name}` : e.name
+        if (e.isDirectory()) folders.push(name)
+        else if (e.isSymbolicLink())
+          return `${visible(name)} is a symlink (to ${linkTarget(path.join(root, name))}); allowed: regular files and folders only`
+        else if (!e.isFile()) return `${visible(name)} is ${kindOf(e)}; allowed: regular files and folders only`
+      }
+    } finally {
+      dir.closeSync()
+    }
+  }
+  return undefined
+}
+
+function linkTarget(link: string): string {
+  try {
+    return visible(fs.readlinkSync(link))
+  } catch {
+    return 'somewhere unreadable'
+  }
+}
+
+/**
+ * Reads one artifact. One whose folder holds anything but regular files and folders, or without a readable manifest
+ * (another `pytest-*` artifact of the workflow, say), holds no tier results and is returned as unreadable. A JUnit
+ * report or coverage data the tier ran but that cannot be used (missing, broken, too large, or a path the manifest
+ * gives that is absolute, leads outside the artifact, or is not a regular file) is kept as `reportError`: the tier
+ * ran, its results are incomplete. Never throws: whatever else goes wrong makes the artifact unreadable too.
  */
 export function readTierArtifact(a: DownloadedArtifact, o: ReadOptions): TierResult | Unreadable {
-  const manifestPath = path.join(a.path, MANIFEST_FILE)
-  if (!fs.existsSync(manifestPath)) return { artifactName: a.name, reason: `it has no ${MANIFEST_FILE}` }
+  try {
+    return readChecked(a, o)
+  } catch (e) {
+    return { artifactName: a.name, reason: `it could not be read: ${(e as Error).message}` }
+  }
+}
+
+function readChecked(a: DownloadedArtifact, o: ReadOptions): TierResult | Unreadable {
+  const unreadable = (reason: string): Unreadable => ({ artifactName: a.name, reason })
+  const folderProblem = artifactFolderProblem(a.path)
+  if (folderProblem) return unreadable(folderProblem)
+  const manifestAt = locateInside(a.path, MANIFEST_FILE)
+  if ('missing' in manifestAt) return unreadable(`it has no ${MANIFEST_FILE}`)
+  if ('problem' in manifestAt) return unreadable(manifestAt.problem)
   let manifest
   try {
-    manifest = parseManifest(fs.readFileSync(manifestPath, 'utf8'), `${a.name}/${MANIFEST_FILE}`)
+    const name = `${a.name}/${MANIFEST_FILE}`
+    manifest = parseManifest(readBounded(manifestAt.file, ArtifactLimit.ManifestBytes, name).toString('utf8'), name)
   } catch (e) {
-    return { artifactName: a.name, reason: (e as Error).message }
+    return unreadable((e as Error).message)
   }
   const result: TierResult = { manifest, artifactName: a.name, artifactId: a.id }
   const shard = shardOf(manifest)
   if (shard) result.shard = shard
+  const problems: string[] = []
 
-  const junit = inside(a.path, manifest.files?.junit)
-  if (!junit) result.reportError = `${a.name} holds no JUnit report (the tier's outcome: ${manifest.outcome}).`
+  const junit = manifest.files.junit ? locateInside(a.path, manifest.files.junit) : { missing: true as const }
+  if ('missing' in junit) problems.push(`${a.name} holds no JUnit report (the tier's outcome: ${manifest.outcome}).`)
+  else if ('problem' in junit) problems.push(`The JUnit report of ${a.name} cannot be read: files.junit ${junit.problem}.`)
   else {
     try {
-      const fileExists = (p: string): boolean => fs.existsSync(path.join(o.projectDir, p))
-      result.report = parseJunit(fs.readFileSync(junit, 'utf8'), {
-        fileName: path.posix.join(a.name, manifest.files.junit as string),
-        fileExists
-      })
+      const fileName = path.posix.join(a.name, manifest.files.junit as string)
+      const bytes = readBounded(junit.file, ArtifactLimit.JunitBytes, fileName)
+      // Invalid UTF-8 becomes U+FFFD rather than an error: what was readable still counts.
+      result.report = parseJunit(bytes.toString('utf8'), { fileName, fileExists: projectFileExists(o.projectDir) })
     } catch (e) {
-      result.reportError = `The JUnit report of ${a.name} could not be read: ${(e as Error).message}`
+      problems.push(`The JUnit report of ${a.name} could not be read: ${(e as Error).message}`)
     }
   }
-  const data = inside(a.path, manifest.files?.coverageData)
+
+  const coverage = (field: string, rel: string | undefined): string | undefined => {
+    const at = rel ? locateInside(a.path, rel) : undefined
+    if (at && 'problem' in at) problems.push(`The coverage data of ${a.name} cannot be used: ${field} ${at.problem}.`)
+    return at && 'file' in at ? at.file : undefined
+  }
+  const data = coverage('files.coverageData', manifest.files.coverageData)
   if (data) result.coverageData = data
-  const earlier = (Array.isArray(manifest.files?.coverageEarlier) ? manifest.files.coverageEarlier : [])
-    .map((f) => inside(a.path, typeof f === 'string' ? f : undefined))
+  const earlier = (manifest.files.coverageEarlier ?? [])
+    .map((f, i) => coverage(`files.coverageEarlier[${i}]`, f))
     .filter((f): f is string => !!f)
   if (earlier.length) result.coverageEarlier = earlier
+  if (problems.length) result.reportError = problems.join(' ')
   return result
 }
 
@@ -79,11 +154,12 @@ export function isUnreadable(r: TierResult | Unreadable): r is Unreadable {
   return 'reason' in r
 }
 
-/** The absolute path of `rel` inside `root`, if it stays inside and exists as a file. */
-function inside(root: string, rel: string | undefined): string | undefined {
-  if (!rel) return undefined
-  const abs = path.resolve(root, rel)
-  const r = path.relative(root, abs)
-  if (r === '' || r.startsWith('..') || path.isAbsolute(r)) return undefined
-  return fs.existsSync(abs) && fs.statSync(abs).isFile() ? abs : undefined
+/** Whether a path a JUnit report names is a file of the project; nothing outside the project is looked at. */
+function projectFileExists(projectDir: string): (p: string) => boolean {
+  const root = path.resolve(projectDir)
+  return (p) => {
+    const abs = path.join(root, p)
+    const rel = path.relative(root, abs)
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel) && fs.existsSync(abs)
+  }
 }

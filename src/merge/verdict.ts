@@ -3,6 +3,8 @@ import type { MergeOutcome } from '../names.js'
 import { formatPercent } from '../results/coverage-xml.js'
 import type { Partition } from './partition.js'
 import { label, type TierResult } from './select.js'
+import type { Unreadable } from './read.js'
+import { ARTIFACT_PREFIX } from '../names.js'
 
 /** One reason the pipeline fails; `error` when the merge could not do its own work. */
 export interface Reason {
@@ -32,6 +34,8 @@ export interface VerdictInput {
   audit: { partition?: Partition; error?: string; required: boolean }
   /** Sharded tiers whose shards ran different plans, one sentence each. */
   planConflicts?: readonly string[]
+  /** Artifacts that hold no readable results, and why: an expected tier's is named, with the reason. */
+  unreadable?: readonly Unreadable[]
 }
 
 /**
@@ -51,8 +55,21 @@ export function mergeVerdict(v: VerdictInput): MergeVerdict {
     if (o !== 'passed' && !(o === 'no-tests' && (v.allowEmpty || t.shard))) failed(`${label(t)}: ${o}. ${t.manifest.message}`)
     else if (t.reportError) failed(`${label(t)}: ${t.reportError}`)
   }
-  if (v.missing.length) {
-    failed(`No results from ${v.missing.join(', ')}: the job was skipped, cancelled or failed before uploading its results.`)
+  // An expected tier whose artifact is there but unreadable (broken, or written by hostile code) says so.
+  const unreadableOf = (tier: string): Unreadable[] =>
+    (v.unreadable ?? []).filter(
+      (u) => u.artifactName === `${ARTIFACT_PREFIX}${tier}` || u.artifactName.startsWith(`${ARTIFACT_PREFIX}${tier}-`)
+    )
+  const absent = v.missing.filter((t) => unreadableOf(t).length === 0)
+  for (const t of v.missing.filter((m) => !absent.includes(m))) {
+    failed(
+      `The results of ${t} could not be read: ${unreadableOf(t)
+        .map((u) => `${u.artifactName}: ${u.reason}`)
+        .join('; ')}`
+    )
+  }
+  if (absent.length) {
+    failed(`No results from ${absent.join(', ')}: the job was skipped, cancelled or failed before uploading its results.`)
   }
   if (v.tiers.length === 0 && !v.anyExpected) failed('No tier uploaded results to merge.')
   for (const c of v.planConflicts ?? []) failed(c)

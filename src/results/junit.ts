@@ -26,6 +26,19 @@ export interface JunitOptions extends LocateOptions {
 /** Tracebacks longer than this keep their end, where the failing frame is. */
 export const MAX_DETAILS_CHARS = 64 * 1024
 const MAX_MESSAGE_CHARS = 4 * 1024
+/** A test written several times (failed, then errored in teardown) keeps at most this much of their tracebacks. */
+export const MAX_MERGED_DETAILS_CHARS = 2 * MAX_DETAILS_CHARS
+/** pytest nests 5 deep (testsuites, testsuite, testcase, properties, property); deeper than this is refused. */
+export const MAX_DEPTH = 100
+/**
+ * Locating a test's module costs a file lookup and a string per dotted part of its classname: only classnames of
+ * at most this many parts and characters are looked up, and at most MAX_LOOKUPS times per report; the others are
+ * read by pytest's naming convention. So a hostile classname of 20,000 parts costs linear time, not quadratic.
+ */
+const MAX_LOOKUP_PARTS = 32
+const MAX_LOOKUP_CHARS = 1024
+/** File lookups per report; past them, classnames are read by pytest's naming convention. */
+export const MAX_LOOKUPS = 100_000
 // What pytest before 3.0 wrote for an unexpected pass of an xfail-marked test.
 const LEGACY_XPASS = 'xfail-marked test passes unexpectedly'
 
@@ -54,7 +67,9 @@ interface OpenCase {
  * `<testcase>` elements with one id, becomes one test with the worse status and both tracebacks.
  *
  * A DOCTYPE that declares entities is rejected, and only XML's predefined and numeric character references are
- * decoded, so no document can expand in memory. Throws JunitParseError for an empty, malformed or truncated file.
+ * decoded, so no document can expand in memory; elements nested deeper than MAX_DEPTH are refused; time stays linear
+ * in the size of the text (see MAX_MERGED_DETAILS_CHARS and MAX_LOOKUPS). Throws JunitParseError for an empty,
+ * malformed, truncated or too deeply nested file.
  */
 export function parseJunit(xml: string, opts: JunitOptions): TestReport {
   const { fileName } = opts
@@ -63,7 +78,7 @@ export function parseJunit(xml: string, opts: JunitOptions): TestReport {
   const fail = (reason: string): never => {
     throw new JunitParseError(fileName, reason, parser.line, parser.column)
   }
-  const resolveNode = makeNodeResolver(opts)
+  const resolveNode = boundedResolver(opts)
   const cases: TestCase[] = []
   const failingById = new Map<string, number>()
   let depth = 0
@@ -82,6 +97,7 @@ export function parseJunit(xml: string, opts: JunitOptions): TestReport {
     if (depth++ === 0 && tag.name !== 'testsuites' && tag.name !== 'testsuite') {
       fail(`not a JUnit report: the root element is <${tag.name}>, not <testsuites> or <testsuite>`)
     }
+    if (depth > MAX_DEPTH) fail(`elements are nested more than ${MAX_DEPTH} deep; allowed: at most ${MAX_DEPTH}`)
     if (tag.name === 'testsuite') {
       const t = Number(a.time)
       if (suiteDepth++ === 0 && a.time !== undefined && Number.isFinite(t)) suiteTime = (suiteTime ?? 0) + t
@@ -162,13 +178,43 @@ function toCase(open: OpenCase, resolveNode: (l: JunitLocation) => ResolvedNode,
   return c
 }
 
+/**
+ * The tracebacks of a test written twice, within MAX_MERGED_DETAILS_CHARS: once full, later ones are dropped, so a
+ * report repeating one failing test 100,000 times is read in linear time.
+ */
+function joinDetails(main: string | undefined, extra: string | undefined): string {
+  if (!extra || (main?.length ?? 0) >= MAX_MERGED_DETAILS_CHARS) return main ?? ''
+  const joined = main ? `${main}\n\n${extra}` : extra
+  if (joined.length <= MAX_MERGED_DETAILS_CHARS) return joined
+  return `${joined.slice(0, MAX_MERGED_DETAILS_CHARS)}\n[… the test's later tracebacks cut …]`
+}
+
+/** The node resolver of a report, with file lookups bounded as MAX_LOOKUPS says. */
+function boundedResolver(opts: JunitOptions): (l: JunitLocation) => ResolvedNode {
+  const { fileExists } = opts
+  if (!fileExists) return makeNodeResolver(opts)
+  let left = MAX_LOOKUPS
+  const exact = makeNodeResolver({ ...opts, fileExists: (p) => left-- > 0 && fileExists(p) })
+  const conventional = makeNodeResolver({ mapPath: opts.mapPath })
+  // Decided once per classname, so that every test of a class gets the same module once the lookups run out.
+  const looksUp = new Map<string, boolean>()
+  return (l) => {
+    const dotted = l.classname || l.name
+    let lookup = looksUp.get(dotted)
+    if (lookup === undefined) {
+      lookup = left > 0 && dotted.length <= MAX_LOOKUP_CHARS && dotted.split('.').length <= MAX_LOOKUP_PARTS
+      looksUp.set(dotted, lookup)
+    }
+    return lookup ? exact(l) : conventional(l)
+  }
+}
+
 const RANK: TestStatus[] = ['passed', 'skipped', 'xfailed', 'xpassed', 'error', 'failed']
 
 function mergeCase(a: TestCase, b: TestCase): TestCase {
   const [main, other] = RANK.indexOf(b.status) > RANK.indexOf(a.status) ? [b, a] : [a, b]
-  const extra = other.details ? `${other.message ?? ''}\n${other.details}` : undefined
   const merged: TestCase = { ...main, durationSeconds: a.durationSeconds + b.durationSeconds }
-  const details = [main.details, extra].filter(Boolean).join('\n\n')
+  const details = joinDetails(main.details, other.details ? `${other.message ?? ''}\n${other.details}` : undefined)
   if (details) merged.details = details
   const line = main.line ?? other.line
   if (line) merged.line = line

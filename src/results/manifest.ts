@@ -5,6 +5,7 @@
 import type { Outcome } from '../names.js'
 import type { JobIdentity, Shard } from '../tiers/job.js'
 import type { Counts } from './model.js'
+import { manifestProblem } from './manifest-schema.js'
 
 /** Manifest format version; bump on an incompatible change. */
 export const MANIFEST_VERSION = 1
@@ -67,16 +68,27 @@ export interface Manifest {
   projectRoot: string
 }
 
-/** Reads a manifest; throws naming the file when it is not one this version understands. */
+/**
+ * Reads a manifest; throws naming the file when it is not one this version understands, or when a field has the
+ * wrong shape (`pytest-unit/pytest-tier.json: 'counts.passed' must be a whole number ≥ 0, not "3".`): the whole
+ * shape is validated against MANIFEST_SCHEMA, since the file comes from a job that ran a pull request's code.
+ */
 export function parseManifest(text: string, fileName: string): Manifest {
-  let m: Partial<Manifest>
+  let m: unknown
   try {
-    m = JSON.parse(text) as Partial<Manifest>
+    m = JSON.parse(text)
   } catch (e) {
     throw new Error(`${fileName} is not valid JSON: ${(e as Error).message}`, { cause: e })
   }
-  if (m.version !== MANIFEST_VERSION || typeof m.tier !== 'string' || typeof m.artifactName !== 'string') {
+  if (!m || typeof m !== 'object' || (m as Partial<Manifest>).version !== MANIFEST_VERSION) {
     throw new Error(`${fileName} is not a pytest-tier manifest of version ${MANIFEST_VERSION}.`)
+  }
+  const problem = manifestProblem(m)
+  if (problem) throw new Error(`${fileName}: ${problem}.`)
+  const { shard } = m as Manifest
+  if (shard !== undefined && !shardOf({ shard })) {
+    const shown = typeof shard === 'string' ? `"${shard}"` : `{ "index": ${shard.index}, "total": ${shard.total} }`
+    throw new Error(`${fileName}: 'shard' must be { "index": i, "total": n } or "i/n", with 1 ≤ i ≤ n, not ${shown}.`)
   }
   return m as Manifest
 }

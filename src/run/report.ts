@@ -78,7 +78,7 @@ export function readReport(run: TierRun, workspace: string): { report?: TestRepo
  * message already says why the run stopped.
  */
 export function finalVerdict(
-  run: Pick<TierRun, 'verdict' | 'exitCode'>,
+  run: Pick<TierRun, 'verdict' | 'exitCode' | 'lastError'>,
   read: { problem?: string; missing?: boolean }
 ): {
   verdict: Verdict
@@ -89,6 +89,17 @@ export function finalVerdict(
     (read.missing && run.exitCode !== null ? 'pytest wrote no JUnit report: it stopped before the end of its session.' : undefined)
   if (!problem) return { verdict: run.verdict }
   if (!run.verdict.failed) return { verdict: { outcome: 'error', failed: true, message: problem } }
+  // Exit code 1 with a broken report: pytest may have failed while writing it (a full disk), not the tests.
+  if (read.problem && run.verdict.outcome === 'failed') {
+    const said = run.lastError ? `; its output ends with ${run.lastError}` : ''
+    return {
+      verdict: {
+        outcome: 'error',
+        failed: true,
+        message: `${read.problem} pytest ended with exit code 1, so whether tests failed cannot be told${said}.`
+      }
+    }
+  }
   return { verdict: run.verdict, note: read.problem ?? 'No JUnit report was written.' }
 }
 
@@ -96,8 +107,11 @@ export function finalVerdict(
 export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportDeps): Promise<TierReport> {
   const { env } = deps
   const redact = deps.redact ?? NO_SECRETS
-  // Secrets the tests printed are replaced in the text files before anything reads or uploads them.
-  if (redact.active) redactFiles(run.resultsDir, [JUNIT_FILE, COVERAGE_XML_FILE], redact)
+  // Secrets the tests printed are replaced in the text files before anything reads or uploads them; files that could
+  // not be cleaned (a full disk) are not uploaded.
+  let uploadable = true
+  if (redact.active)
+    uploadable = attempt('replace the secrets in the results', () => redactFiles(run.resultsDir, [JUNIT_FILE, COVERAGE_XML_FILE], redact))
   const read = readReport(run, env.workspace)
   const { report } = read
   const { verdict, note } = finalVerdict(run, read)
@@ -160,11 +174,14 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
       : {}),
     ...(run.rerun ? { rerun: { reason: run.rerun.reason, ran: run.rerun.ids?.length ?? null }, flaky: run.rerun.flaky } : {})
   }
-  writeManifest(run.resultsDir, manifest, redact)
+  uploadable = attempt('write the manifest', () => writeManifest(run.resultsDir, manifest, redact)) && uploadable
 
   // What the run measured is learned while the results upload.
   const nothing: { artifact?: UploadedArtifact; clash?: string } = {}
-  const [uploaded] = await Promise.all([upload ? uploadResults(run, manifest, inputs, deps) : nothing, learnFromRun(run, report, deps)])
+  const [uploaded] = await Promise.all([
+    upload && uploadable ? uploadResults(run, manifest, inputs, deps) : nothing,
+    learnFromRun(run, report, deps)
+  ])
   if (uploaded.artifact) manifest.artifactName = uploaded.artifact.name
   // A name held by another job is a setup error: the step fails with the fix, instead of passing without an artifact.
   const final: Verdict = !uploaded.clash
@@ -290,6 +307,17 @@ async function uploadResults(
       return {}
     }
   })
+}
+
+/** Runs a step of the report that writes files; a failure (a full disk) is a warning that the results are not uploaded. */
+function attempt(what: string, step: () => void): boolean {
+  try {
+    step()
+    return true
+  } catch (e) {
+    log.warning(`Could not ${what}: ${(e as Error).message}. The results are not uploaded; what was written stays on the runner.`)
+    return false
+  }
 }
 
 function writeManifest(dir: string, manifest: Manifest, redact: Redactor): void {

@@ -27,7 +27,7 @@ import { artifactCandidates, jobLabel, type Shard } from '../tiers/job.js'
 import type { TestReport } from '../results/model.js'
 import { writeMergedJunit } from '../results/junit-writer.js'
 import { readJunitFile } from './junit-file.js'
-import { lastLines } from '../shared/text.js'
+import { clipBytes, lastLines } from '../shared/text.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { classify, type Verdict } from '../tiers/outcome.js'
 import { defaultResultsDir, planTier, tierProjectName, type TierPlan } from './plan.js'
@@ -50,6 +50,8 @@ export interface TierRun extends TierPlan, Location {
   shardReport?: ShardReport
   /** On a re-run attempt: what ran again and why, and the tests that failed before and pass now. */
   rerun?: { reason: string; ids?: string[]; flaky: string[]; previous?: string }
+  /** The last exception pytest's output names (`OSError: [Errno 28] No space left on device`), if any. */
+  lastError?: string
 }
 
 /** What a tier run depends on: one seam per side effect. */
@@ -69,6 +71,21 @@ export interface TierRunDeps {
   /** Milliseconds between SIGINT and SIGKILL when the run is stopped; default GRACE_MS. */
   graceMs?: number
 }
+
+/** The exit code of Docker's CLI when Docker itself failed (not the command in the container). */
+const DOCKER_FAILED = 125
+
+/** What Docker's CLI said last: its log line's `msg="…"`, else the output's last line. */
+function dockerSaid(output: string): string {
+  const last = lastLines(output, 1)
+  return /msg="((?:[^"\\]|\\.)*)"/.exec(last)?.[1] ?? last
+}
+
+/** xdist's words for a worker process that died under it. */
+const XDIST_WORKER_DIED = /node down: Not properly terminated|worker '?gw\d+'? crashed/
+
+const OUT_OF_MEMORY = 'The test container ran out of memory'
+const MEMORY_FIX = "Raise the test service's memory limit (mem_limit in compose), or run fewer workers."
 
 /** Plans and runs one tier. Throws on bad input or setup; a test outcome is returned, not thrown. */
 export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<TierRun> {
@@ -137,7 +154,7 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
 
   const started = Date.now()
   let shardPlan: TierRun['shardPlan']
-  const finish = async (r: Pick<TierRun, 'exitCode' | 'timedOut' | 'verdict'>): Promise<TierRun> => ({
+  const finish = async (r: Pick<TierRun, 'exitCode' | 'timedOut' | 'verdict' | 'lastError'>): Promise<TierRun> => ({
     ...plan,
     ...r,
     wallSeconds: (Date.now() - started) / 1000,
@@ -163,13 +180,17 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   }
 
   let output = ''
+  let daemonGone = false
   const result = await log.group(`Run the ${jobLabel(plan.job)} tier`, async () => {
-    const { running, stopper } = target.start(plan.argv, plan.env)
+    const { running, stopper, watch } = target.start(plan.argv, plan.env)
     const supervised = await supervise(running, stopper, {
+      watch,
       timeoutMs: tier.timeoutMinutes * 60_000,
       graceMs: deps.graceMs ?? GRACE_MS
     })
     output = running.output()
+    // Docker's CLI ends with 125 when Docker itself failed: the daemon may have gone away under the run.
+    if (supervised.exitCode === DOCKER_FAILED && watch) daemonGone = !(await watch.alive())
     return supervised
   })
   const wallSeconds = (Date.now() - started) / 1000
@@ -186,7 +207,44 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     timeoutMinutes: tier.timeoutMinutes,
     output
   })
-  if (result.cancelledBy && !result.timedOut) {
+  // A SIGKILL, or an xdist worker that died: the kernel may have killed it for lack of memory (Docker says so).
+  const killed = !result.cancelledBy && !result.timedOut && (result.exitCode === 137 || XDIST_WORKER_DIED.test(output))
+  const outOfMemory = killed && (await target.ranOutOfMemory(started))
+  if (outOfMemory && result.exitCode === 137) {
+    verdict = {
+      outcome: 'error',
+      failed: true,
+      message: `${OUT_OF_MEMORY} and the kernel killed pytest (SIGKILL, exit code 137). ${MEMORY_FIX}`
+    }
+  } else if (outOfMemory) {
+    verdict = {
+      ...verdict,
+      message: `${verdict.message} ${OUT_OF_MEMORY}: the kernel killed a process in it (an xdist worker). ${MEMORY_FIX}`
+    }
+  }
+  if (daemonGone) {
+    verdict = {
+      outcome: 'error',
+      failed: true,
+      message:
+        `The Docker daemon went away during the run: docker compose ended with exit code ${DOCKER_FAILED} (${dockerSaid(output)}); ` +
+        'results written so far are kept, and the post step removes the test container once the daemon is back.'
+    }
+  } else if (result.exitCode === DOCKER_FAILED && inputs.runner === 'compose') {
+    verdict = {
+      outcome: 'error',
+      failed: true,
+      message: `docker compose could not run the tests (exit code ${DOCKER_FAILED}): ${dockerSaid(output)}.`
+    }
+  } else if (result.lostAfterMs !== undefined) {
+    verdict = {
+      outcome: 'error',
+      failed: true,
+      message:
+        `The Docker daemon stopped answering during the run (for ${Math.round(result.lostAfterMs / 1000)} s), so the run was given up; ` +
+        'results written so far are kept, and the post step removes the test container once the daemon is back.'
+    }
+  } else if (result.cancelledBy && !result.timedOut) {
     verdict = { outcome: 'error', failed: true, message: `The run was cancelled (${result.cancelledBy}); results written so far are kept.` }
   } else if (!fs.existsSync(plan.junitPath) && [0, 1, 5].includes(result.exitCode) && !result.timedOut) {
     // Compose itself also exits 1 (image missing, bad option): without pytest's report, that is not a test failure.
@@ -208,7 +266,17 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
         `${shardReport.groups ?? '?'} group(s) by ${tier.shardBy} for ${tier.shard.total} shards, so some shards are empty; this one passes.`
     }
   }
-  const done = await finish({ exitCode: result.exitCode, timedOut: result.timedOut, verdict })
+  const lastError = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^[A-Za-z_][\w.]*(Error|Exception)(: |$)/.test(l))
+    .pop()
+  const done = await finish({
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    verdict,
+    ...(lastError ? { lastError: clipBytes(lastError, 300) } : {})
+  })
   if (rerun.ids && rerun.previous?.report && fs.existsSync(plan.junitPath)) layOverReport(done, rerun.previous.report, env.workspace)
   return { ...done, wallSeconds, ...(shardReport ? { shardReport } : {}) }
 }

@@ -5,6 +5,8 @@
 import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact'
 import { readdir, stat } from 'node:fs/promises'
 import * as path from 'node:path'
+import { SERVICE_TIMEOUT_SECONDS } from '../names.js'
+import { withDeadline } from '../shared/deadline.js'
 
 /** What to upload as one artifact. */
 export interface UploadRequest {
@@ -56,23 +58,30 @@ export interface Artifacts {
   download(artifact: ArtifactInfo, into: string): Promise<DownloadedArtifact>
 }
 
-/** The real artifact store; pass a client only to wrap or replace @actions/artifact. */
-export function createArtifacts(client: ArtifactClient = new DefaultArtifactClient()): Artifacts {
+/**
+ * The real artifact store; pass a client only to wrap or replace @actions/artifact. A call the results service does
+ * not answer within `timeoutMs` rejects (the client itself would wait for ever on a service that hangs).
+ */
+export function createArtifacts(
+  client: ArtifactClient = new DefaultArtifactClient(),
+  o: { timeoutMs: number } = { timeoutMs: SERVICE_TIMEOUT_SECONDS * 1000 }
+): Artifacts {
+  const bounded = <T>(work: Promise<T>, what: string): Promise<T> => withDeadline(work, o.timeoutMs, `The results service (${what})`)
   return {
     async list() {
-      const { artifacts } = await client.listArtifacts({ latest: true })
+      const { artifacts } = await bounded(client.listArtifacts({ latest: true }), 'listing the artifacts')
       return artifacts.map((a) => ({ id: a.id, name: a.name, size: a.size })).sort((a, b) => a.name.localeCompare(b.name))
     },
 
     async upload({ name, files, rootDirectory, retentionDays }) {
       const paths = await expandFiles(files)
       if (paths.length === 0) throw new Error(`No files to upload as artifact ${name}`)
-      const result = await client.uploadArtifact(name, paths, rootDirectory, { retentionDays })
+      const result = await bounded(client.uploadArtifact(name, paths, rootDirectory, { retentionDays }), `uploading ${name}`)
       return { id: result.id, size: result.size }
     },
 
     async remove(name) {
-      await client.deleteArtifact(name)
+      await bounded(client.deleteArtifact(name), `deleting ${name}`)
     },
 
     async download(artifact, into) {
@@ -80,7 +89,7 @@ export function createArtifacts(client: ArtifactClient = new DefaultArtifactClie
       const folder = path.join(root, artifact.name)
       // An artifact's name becomes a folder: it must be one folder right inside `into`, whatever the name holds.
       if (path.dirname(folder) !== root) throw new Error(`Artifact name ${JSON.stringify(artifact.name)} cannot be used as a folder name`)
-      await client.downloadArtifact(artifact.id, { path: folder })
+      await bounded(client.downloadArtifact(artifact.id, { path: folder }), `downloading ${artifact.name}`)
       return { ...artifact, path: folder }
     }
   }

@@ -4,6 +4,8 @@
  * log, never a failed job. Only an invalid key (over 512 characters, a comma) throws.
  */
 import { log } from './log.js'
+import { CACHE_TIMEOUT_SECONDS } from '../names.js'
+import { withDeadline } from '../shared/deadline.js'
 
 /** Saves and restores files between workflow runs. Tests of orchestration replace this, not @actions/cache. */
 export interface Cache {
@@ -20,9 +22,13 @@ export interface Cache {
   restore(prefixes: string[], paths: string[]): Promise<string | undefined>
 }
 
-/** The real cache, through @actions/cache and the runner's cache service. */
-export function createCache(): Cache {
+/**
+ * The real cache, through @actions/cache and the runner's cache service. A call that gets no answer within
+ * `timeoutMs` is given up like any other cache failure.
+ */
+export function createCache(o: { timeoutMs: number } = { timeoutMs: CACHE_TIMEOUT_SECONDS * 1000 }): Cache {
   const client = import('@actions/cache')
+  const bounded = <T>(work: Promise<T>, what: string): Promise<T> => withDeadline(work, o.timeoutMs, `The cache service (${what})`)
   return {
     async save(key, paths) {
       const cache = await client
@@ -31,7 +37,7 @@ export function createCache(): Cache {
         return false
       }
       try {
-        return (await cache.saveCache(paths, key)) !== -1
+        return (await bounded(cache.saveCache(paths, key), `saving ${key}`)) !== -1
       } catch (e) {
         log.info(`Could not save ${key} in the cache: ${(e as Error).message}`)
         return false
@@ -43,7 +49,7 @@ export function createCache(): Cache {
       if (!cache.isFeatureAvailable() || prefixes.length === 0) return undefined
       try {
         // The first prefix doubles as the key: no entry has exactly that key, so the prefixes are what match.
-        return await cache.restoreCache(paths, prefixes[0] as string, prefixes)
+        return await bounded(cache.restoreCache(paths, prefixes[0] as string, prefixes), 'restoring')
       } catch (e) {
         log.info(`Could not restore from the cache: ${(e as Error).message}`)
         return undefined

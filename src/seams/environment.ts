@@ -4,6 +4,7 @@
  */
 import * as os from 'node:os'
 import { log } from './log.js'
+import { CACHE_TIMEOUT_SECONDS, SERVICE_TIMEOUT_SECONDS, SERVICE_TIMEOUT_VARIABLE } from '../names.js'
 
 /** What the action needs to know about the job it runs in. */
 export interface Environment {
@@ -32,6 +33,8 @@ export interface Environment {
   variables: Readonly<Record<string, string | undefined>>
   /** The runner's CPUs (what `workers: auto` may use on the host, when Docker does not say its own). */
   cpus: number
+  /** How long one call to the results and cache services may take, in ms: SERVICE_TIMEOUT_VARIABLE, else the defaults. */
+  serviceTimeoutMs: { artifacts: number; cache: number }
 }
 
 /** Reads the environment of this process. Pass `vars` and `cwd` to describe another one. */
@@ -53,8 +56,16 @@ export function readEnvironment(
     actionsRuntime: !!vars.ACTIONS_RUNTIME_TOKEN && !!vars.ACTIONS_RESULTS_URL,
     user: uid !== undefined && gid !== undefined ? { uid, gid } : undefined,
     variables: { ...vars },
-    cpus: os.availableParallelism()
+    cpus: os.availableParallelism(),
+    serviceTimeoutMs: serviceTimeouts(vars[SERVICE_TIMEOUT_VARIABLE])
   }
+}
+
+/** The services' timeouts: a positive number of seconds in the variable sets both; anything else keeps the defaults. */
+function serviceTimeouts(value: string | undefined): Environment['serviceTimeoutMs'] {
+  const s = Number(value)
+  if (value && Number.isFinite(s) && s > 0) return { artifacts: s * 1000, cache: s * 1000 }
+  return { artifacts: SERVICE_TIMEOUT_SECONDS * 1000, cache: CACHE_TIMEOUT_SECONDS * 1000 }
 }
 
 /**

@@ -11,7 +11,8 @@ import type { BindMount } from './compose/compose-config.js'
 import type { Captured, ProcessExec, Running } from './exec.js'
 import type { Environment } from './environment.js'
 import { saveCleanup, type StateStore } from './state.js'
-import type { Stopper } from './supervise.js'
+import type { Stopper, Watch } from './supervise.js'
+import { withDeadline } from '../shared/deadline.js'
 import { runArgs, type ComposeProject } from './compose/argv.js'
 
 /** A place to run pytest, prepared and validated. */
@@ -37,9 +38,11 @@ export interface Target {
   /** Starts dependencies; throws, naming them, if they do not become healthy. */
   startDependencies(): Promise<void>
   /** Starts pytest with the given argv and extra environment. */
-  start(argv: string[], env: Record<string, string>): { running: Running; stopper: Stopper }
+  start(argv: string[], env: Record<string, string>): { running: Running; stopper: Stopper; watch?: Watch }
   /** Hands files the run created back to the runner's user. Never throws. */
   release(): Promise<void>
+  /** Whether the kernel killed a process of the test container for lack of memory since `sinceMs`. Never throws. */
+  ranOutOfMemory(sinceMs: number): Promise<boolean>
 }
 
 /** Where the project is inside the test container. */
@@ -49,6 +52,10 @@ export interface Location {
   /** The project folder as pytest sees it: where the working directory is mounted, else the working directory. */
   projectRoot: string
 }
+
+/** How often the Docker daemon is asked whether it is there during the run, and how many silences in a row end it. */
+const DAEMON_CHECK_MS = 5000
+const DAEMON_CHECKS = 3
 
 /** Seconds to wait for dependencies to become healthy. */
 export const DEPENDENCY_WAIT_SECONDS = 180
@@ -140,9 +147,44 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
           kill: async () => {
             await docker(['kill', containerName])
             running.kill('SIGKILL')
-          }
+          },
+          abandon: () => running.kill('SIGKILL')
+        },
+        watch: {
+          // A daemon that stops answering leaves `compose run` waiting for ever.
+          alive: async () => {
+            const ping = o.exec.capture('docker', ['version', '--format', '{{.Server.Version}}'], { silent: true })
+            return withDeadline(ping, DAEMON_CHECK_MS, 'The Docker daemon').then(
+              (r) => r.exitCode === 0,
+              () => false
+            )
+          },
+          everyMs: DAEMON_CHECK_MS,
+          failures: DAEMON_CHECKS
         }
       }
+    },
+    async ranOutOfMemory(sinceMs) {
+      // Docker keeps an 'oom' event of the container even once `run --rm` removed it.
+      const seconds = (ms: number): string => (ms / 1000).toFixed(3)
+      const r = await o.exec.capture(
+        'docker',
+        [
+          'events',
+          '--since',
+          seconds(sinceMs - 1000),
+          '--until',
+          seconds(Date.now()),
+          '--filter',
+          `container=${containerName}`,
+          '--filter',
+          'event=oom',
+          '--format',
+          '{{.Action}}'
+        ],
+        { silent: true }
+      )
+      return r.exitCode === 0 && r.stdout.includes('oom')
     },
     async release() {
       if (!o.user || o.user.uid === 0) return
@@ -169,9 +211,11 @@ export function hostTarget(o: { exec: ProcessExec; cwd: string; hostResults: str
     startDependencies: async () => undefined,
     start(argv, env) {
       const running = o.exec.start(argv[0], argv.slice(1), { cwd: o.cwd, env: { ...variables, ...env } })
-      return { running, stopper: { interrupt: async () => running.kill('SIGINT'), kill: async () => running.kill('SIGKILL') } }
+      const kill = (): void => running.kill('SIGKILL')
+      return { running, stopper: { interrupt: async () => running.kill('SIGINT'), kill: async () => kill(), abandon: kill } }
     },
-    release: async () => undefined
+    release: async () => undefined,
+    ranOutOfMemory: async () => false
   }
 }
 

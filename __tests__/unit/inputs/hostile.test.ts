@@ -108,6 +108,16 @@ describe('hostile input values', () => {
     }
   })
 
+  it('refuses a configuration file that is a symlink to a file outside the workspace', () => {
+    const { ws, temp } = workspace()
+    fs.mkdirSync(path.join(ws, 'svc', '.github'))
+    fs.writeFileSync(path.join(temp, 'outside.yml'), 'tiers: {}\n')
+    fs.symlinkSync(path.join(temp, 'outside.yml'), path.join(ws, 'svc', '.github', 'pytest-tiers.yml'))
+    expect(() => readSettings(read({ [Input.Tier]: 'unit', [Input.WorkingDirectory]: 'svc' }), ws, { runnerTemp: temp })).toThrow(
+      `Input 'config': ".github/pytest-tiers.yml" is not valid; it is a symlink to a file outside the workspace; allowed is a file inside it.`
+    )
+  })
+
   it('shows a value with invisible and reordering characters written out', () => {
     expect(visible('a\u200bb\u202ec\u2066d\ufeffe\u0007')).toBe('"a\\u200bb\\u202ec\\u2066d\\ufeffe\\u0007"')
   })

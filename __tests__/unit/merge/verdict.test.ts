@@ -108,6 +108,21 @@ describe('mergeVerdict', () => {
     expect(verdict(over).outcome).toBe('passed')
   })
 
+  it('names the reason when an expected tier uploaded an artifact that cannot be read', () => {
+    const v = verdict({
+      missing: ['unit', 'delivery'],
+      unreadable: [
+        { artifactName: 'pytest-unit', reason: 'pytest-unit/pytest-tier.json: \'counts.passed\' must be a whole number ≥ 0, not "3".' },
+        { artifactName: 'pytest-coverage-report', reason: 'it has no pytest-tier.json' }
+      ]
+    })
+    expect(v.outcome).toBe('failed')
+    expect(v.message).toBe(
+      'The results of unit could not be read: pytest-unit: pytest-unit/pytest-tier.json: \'counts.passed\' must be a whole number ≥ 0, not "3". ' +
+        'No results from delivery: the job was skipped, cancelled or failed before uploading its results.'
+    )
+  })
+
   it('lists every reason, errors winning the outcome', () => {
     const v = verdict({ missing: ['unit'], coverage: { hadData: true, error: 'x' } })
     expect(v.outcome).toBe('error')

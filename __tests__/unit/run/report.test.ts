@@ -4,8 +4,9 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { TierInputs } from '../../../src/inputs/tier-inputs.js'
 import { Input } from '../../../src/names.js'
+import { manifest } from '../merge/fixtures.js'
 import { planTier } from '../../../src/run/plan.js'
-import { reportTier, type ReportDeps } from '../../../src/run/report.js'
+import { finalVerdict, reportTier, type ReportDeps } from '../../../src/run/report.js'
 import { makeRedactor } from '../../../src/shared/redact.js'
 import { runTier, type TierRun } from '../../../src/run/tier-run.js'
 import type { Environment } from '../../../src/seams/environment.js'
@@ -136,7 +137,7 @@ describe('reportTier', () => {
     const files = { 'coverage.xml': fixtureText('coverage/coverage.xml'), '.coverage.unit': 'sqlite' }
     const { run, inputs } = await finishedRun({ exitCode: 0, junit: 'passing.xml', files, values: { [Input.ArtifactName]: 'unit-py3.12' } })
     // An earlier attempt (2) of this very job uploaded under that name: it is replaced.
-    const earlier = { version: 1, tier: 'unit', artifactName: 'unit-py3.12', job: 'unit-tests', jobKey: '', runAttempt: 2 }
+    const earlier = manifest('unit', { artifactName: 'unit-py3.12', job: 'unit-tests', jobKey: '', runAttempt: 2 })
     const artifacts = fakeArtifacts({ held: { 'unit-py3.12': { 'pytest-tier.json': JSON.stringify(earlier), 'junit.xml': 'old' } } })
     const r = await reportTier(run, inputs, deps(artifacts))
     expect(artifacts.removed).toEqual(['unit-py3.12'])
@@ -315,5 +316,39 @@ describe('reportTier', () => {
     expect(artifacts.uploads).toEqual([])
     expect(r.artifact).toBeUndefined()
     expect(logged.lines.filter((l) => /upload/i.test(l))).toEqual([])
+  })
+})
+
+describe('finalVerdict', () => {
+  const failed = classify(1, { timedOut: false, allowEmpty: false, timeoutMinutes: 10 })
+  const passed = classify(0, { timedOut: false, allowEmpty: false, timeoutMinutes: 10 })
+  const problem = 'The JUnit report could not be read: junit.xml:2:56996: unclosed tag: system-out'
+
+  it('keeps the verdict of a readable report', () => {
+    expect(finalVerdict({ verdict: failed, exitCode: 1 }, {})).toEqual({ verdict: failed })
+  })
+
+  it('turns a pass with a broken report into an error', () => {
+    expect(finalVerdict({ verdict: passed, exitCode: 0 }, { problem }).verdict).toEqual({
+      outcome: 'error',
+      failed: true,
+      message: problem
+    })
+  })
+
+  it('does not call exit code 1 with a broken report a test failure: pytest may have failed writing it', () => {
+    const lastError = 'OSError: [Errno 28] No space left on device'
+    expect(finalVerdict({ verdict: failed, exitCode: 1, lastError }, { problem }).verdict).toEqual({
+      outcome: 'error',
+      failed: true,
+      message: `${problem} pytest ended with exit code 1, so whether tests failed cannot be told; its output ends with ${lastError}.`
+    })
+  })
+
+  it('keeps a failure without a report as it is, with a note', () => {
+    expect(finalVerdict({ verdict: failed, exitCode: 1 }, { missing: true })).toEqual({
+      verdict: failed,
+      note: 'No JUnit report was written.'
+    })
   })
 })

@@ -317,6 +317,46 @@ describe('runTier under compose (runner: compose)', () => {
     expect(groups).toEqual(['group: Start the services the tests need', 'group: Run the unit tier'])
   })
 
+  it.each([
+    [137, '', 'The test container ran out of memory and the kernel killed pytest (SIGKILL, exit code 137).'],
+    [
+      1,
+      "[gw0] node down: Not properly terminated\nworker 'gw0' crashed while running 'tests/unit/test_x.py::test_big'",
+      'Some tests failed (pytest exit code 1). The test container ran out of memory: the kernel killed a process in it (an xdist worker).'
+    ]
+  ])(
+    'names the lack of memory when Docker saw the kernel kill a process of the container (exit code %s)',
+    async (exitCode, output, message) => {
+      const { exec, job: j } = job({
+        pytest: { exitCode, junit: exitCode === 1 ? 'xunit1.xml' : undefined, output },
+        answer: (call) => (call.args[0] === 'events' ? { stdout: 'oom\n' } : undefined)
+      })
+      const run = await runTier(tierInputs({ [Input.Tier]: 'unit' }, j.project), j.deps)
+      expect(run.verdict.message).toBe(`${message} Raise the test service's memory limit (mem_limit in compose), or run fewer workers.`)
+      const events = exec.calls.find((c) => c.args[0] === 'events')?.args ?? []
+      expect(events.slice(-6)).toEqual(['--filter', `container=${projectOf(run)}-run`, '--filter', 'event=oom', '--format', '{{.Action}}'])
+    }
+  )
+
+  it.each([
+    [
+      false,
+      'The Docker daemon went away during the run: docker compose ended with exit code 125 (error waiting for container: unexpected EOF);'
+    ],
+    [true, 'docker compose could not run the tests (exit code 125): error waiting for container: unexpected EOF.']
+  ])('tells a daemon that went away (answers: %s) from another failure of Docker itself (exit code 125)', async (answers, message) => {
+    const { job: j } = job({
+      pytest: {
+        exitCode: 125,
+        output: 'tests/test_x.py .time="2026-12-03T10:22:50Z" level=error msg="error waiting for container: unexpected EOF"\n'
+      },
+      answer: (call) => (call.args[0] === 'version' ? { exitCode: answers ? 0 : 1 } : undefined)
+    })
+    const run = await runTier(tierInputs({ [Input.Tier]: 'unit' }, j.project), j.deps)
+    expect(run.verdict).toMatchObject({ outcome: 'error', failed: true })
+    expect(run.verdict.message.startsWith(message)).toBe(true)
+  })
+
   it('passes the env and secret-env variables by name, so that no value is in the argv', async () => {
     const { exec, job: j } = job({
       pytest: { exitCode: 0, junit: 'passing.xml' },

@@ -31,11 +31,14 @@ async function results(folder: string, files: Record<string, string>): Promise<s
   return root
 }
 
-/** Shrinks the clients' multi-second retry sleeps to a millisecond; returns the undo. Not for downloads. */
+/**
+ * Shrinks the clients' retry sleeps (seconds) to a millisecond, leaving the seam's own deadline (minutes) alone;
+ * returns the undo. Not for downloads.
+ */
 function fastRetries(): () => void {
   const real = globalThis.setTimeout
   globalThis.setTimeout = ((fn: () => void, ms?: number) =>
-    real(fn, ms !== undefined && ms >= 1000 ? 1 : ms)) as unknown as typeof setTimeout
+    real(fn, ms !== undefined && ms >= 1000 && ms < 60_000 ? 1 : ms)) as unknown as typeof setTimeout
   return () => {
     globalThis.setTimeout = real
   }
@@ -135,6 +138,19 @@ describe('upload', () => {
     await expect(artifacts.upload({ name: 'pytest-unit', files: [root], rootDirectory: root })).rejects.toThrow(
       /non-retryable error: Failed request: \(403\)/
     )
+  })
+})
+
+describe('a service that hangs', () => {
+  it('rejects once the deadline passes, naming the call, instead of waiting for ever', async () => {
+    service.hangAlways('CreateArtifact')
+    const root = await results('r', { 'junit.xml': 'x' })
+    const patient = createArtifacts(undefined, { timeoutMs: 300 })
+    await expect(patient.upload({ name: 'pytest-unit', files: [root], rootDirectory: root })).rejects.toThrow(
+      'The results service (uploading pytest-unit) got no answer within 0 s.'
+    )
+    await expect(patient.list()).resolves.toEqual([])
+    expect(service.artifacts()).toEqual([])
   })
 })
 

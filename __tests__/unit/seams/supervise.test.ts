@@ -18,12 +18,28 @@ function fakeProcess(o: { honoursInterrupt: boolean }): { running: Running; stop
       kill: async () => {
         log.push('hard kill')
         finish(137)
+      },
+      abandon: () => {
+        log.push('abandon')
+        finish(137)
       }
     }
   }
 }
 
 describe('supervise', () => {
+  it('gives the run up once the daemon has not answered for as many checks in a row as allowed', async () => {
+    const p = fakeProcess({ honoursInterrupt: true })
+    const answers = [true, false, true, false, false, false]
+    const watch = { alive: async () => answers.shift() ?? false, everyMs: 5, failures: 3 }
+    const r = await supervise(p.running, p.stopper, { timeoutMs: 5000, graceMs: 100, watch })
+    expect(r).toMatchObject({ exitCode: 137, timedOut: false })
+    expect(r.lostAfterMs).toBeGreaterThanOrEqual(15)
+    // One answer between silences resets the count: only the last three in a row gave the run up.
+    expect(answers).toEqual([])
+    expect(p.log).toEqual(['abandon'])
+  })
+
   it('returns the exit code of a run that ends in time', async () => {
     const p = fakeProcess({ honoursInterrupt: true })
     setTimeout(() => p.finish(1), 10)

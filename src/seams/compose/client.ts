@@ -220,7 +220,7 @@ export async function serviceImage(
   )
   if (r.exitCode !== 0) {
     throw new Error(
-      `Could not ${sub} the image of the service '${o.service}' (exit code ${r.exitCode}): ${lastLines(r.stderr || r.stdout, 5)}`
+      `Could not ${sub} the image ${name} of the service '${o.service}' (exit code ${r.exitCode}): ${lastLines(r.stderr || r.stdout, 5)}`
     )
   }
   return inspectImage(exec, name, p.cwd)

@@ -1,0 +1,234 @@
+/**
+ * Every external name in one place: the action's inputs, outputs and state keys, files and artifact names, the
+ * configuration file's keys, the CLI's exit codes and generated files, and the defaults they come with.
+ */
+/** Input names, as declared in action.yml. */
+const Input = {
+    Mode: 'mode',
+    Tier: 'tier',
+    Config: 'config',
+    WorkingDirectory: 'working-directory',
+    ComposeFile: 'compose-file',
+    Service: 'service',
+    PytestCommand: 'pytest-command',
+    Workers: 'workers',
+    Markers: 'markers',
+    Paths: 'paths',
+    PytestArgs: 'pytest-args',
+    TimeoutMinutes: 'timeout-minutes',
+    AllowEmpty: 'allow-empty',
+    Runner: 'runner',
+    ResultsDirectory: 'results-directory',
+    Coverage: 'coverage',
+    Upload: 'upload',
+    ArtifactName: 'artifact-name',
+    RetentionDays: 'retention-days',
+    JobKey: 'job-key',
+    Matrix: 'matrix',
+    Shard: 'shard',
+    RerunFailed: 'rerun-failed',
+    Env: 'env',
+    SecretEnv: 'secret-env'
+};
+/** Output names, as declared in action.yml. */
+const Output = {
+    Command: 'command',
+    MarkerExpression: 'marker-expression',
+    Workers: 'workers',
+    ExitCode: 'exit-code',
+    Outcome: 'outcome',
+    JunitPath: 'junit-path',
+    Tests: 'tests',
+    Passed: 'passed',
+    Failed: 'failed',
+    Errors: 'errors',
+    Skipped: 'skipped',
+    Xfailed: 'xfailed',
+    Xpassed: 'xpassed',
+    DurationSeconds: 'duration-seconds',
+    ArtifactId: 'artifact-id',
+    ArtifactName: 'artifact-name',
+    CoveragePath: 'coverage-path',
+    CoveragePercent: 'coverage-percent',
+    Flaky: 'flaky'
+};
+/** Keys of the state that main saves for post. Nothing secret goes here. */
+const State = {
+    Cleanup: 'cleanup'
+};
+/** Environment for every pytest process the action starts: no bytecode files written into the project. */
+const PYTEST_ENV = { PYTHONDONTWRITEBYTECODE: '1' };
+/**
+ * Variables the action sets for pytest itself (its plugin's PYTHONPATH, coverage's data file): `env` and `secret-env`
+ * may not pass them, or the action's results would be lost.
+ */
+const RESERVED_ENV = [...Object.keys(PYTEST_ENV), 'PYTHONPATH', 'COVERAGE_FILE'];
+/** What a secret's value is replaced with wherever the action writes (the runner's own mask). */
+const REDACTED = '***';
+/** A secret shorter than this could not be kept out of reports without mangling them: it is refused. */
+const MIN_SECRET_CHARS = 4;
+/** Where the host results folder is mounted inside the test container. */
+const CONTAINER_RESULTS_DIR = '/tmp/pytest-tier-results';
+/** The module name of the action's pytest plugin, loaded with `-p` (see tiers/pytest-plugin.ts). */
+const PLUGIN_MODULE = 'pytier_plugin';
+/** Folder of the results where the plugin's module is written, put first on the test process's PYTHONPATH. */
+const PLUGIN_DIR = '.pytier';
+/** The JUnit property in which the plugin records an outcome JUnit has no element for. */
+const OUTCOME_PROPERTY = 'pytier_outcome';
+/** The cache key prefix of the durations a tier's runs taught (`pytier-durations-v1-<tier>-<run>`). */
+const DURATIONS_CACHE_PREFIX = 'pytier-durations-v1-';
+/** Seconds the action waits for one call to the results service (artifacts) before it gives up with a warning. */
+const SERVICE_TIMEOUT_SECONDS = 300;
+/** Seconds it waits for one call to the cache service: learned durations are worth less than a prompt start. */
+const CACHE_TIMEOUT_SECONDS = 20;
+/** The variable that sets both waits, in seconds (for a slow network, or a test of a service that hangs). */
+const SERVICE_TIMEOUT_VARIABLE = 'PYTIER_SERVICE_TIMEOUT_SECONDS';
+/** The artifact name prefix of a run's plan of a tier's split; not `pytest-`, so a merge does not read it as results. */
+const PLAN_ARTIFACT_PREFIX = 'pytier-plan-';
+/** Files of the results folder that a shard's plugin reads and writes. */
+const ShardFile = {
+    /** The plan of the split (durations, grouping). */
+    Plan: 'shard-plan.json',
+    /** What the plugin kept and the time it predicted. */
+    Report: 'shard.json',
+    /** The tests a re-run attempt runs again. */
+    Only: 'rerun.json'
+};
+/** On a re-run attempt of what failed: the earlier attempts' coverage data files, carried in the artifact. */
+const EARLIER_COVERAGE_PREFIX = '.coverage-earlier.';
+/** On a re-run attempt of what failed: pytest's own report of the tests it ran again (junit.xml holds the whole). */
+const RERUN_JUNIT_FILE = 'junit-rerun.xml';
+/** File name of the JUnit XML report inside the results folder. */
+const JUNIT_FILE = 'junit.xml';
+/** File name of the Cobertura XML coverage report inside the results folder. */
+const COVERAGE_XML_FILE = 'coverage.xml';
+/** Folder of the results where coverage reports the project asks for (html, json, lcov, annotate) are redirected. */
+const COVERAGE_REPORTS_DIR = 'coverage-reports';
+/** The coverage data file of a tier: a tier-specific name so that `coverage combine` can take several. */
+function coverageDataFile(tier) {
+    return `.coverage.${tier}`;
+}
+/** The manifest written next to the results, describing the run. */
+const MANIFEST_FILE = 'pytest-tier.json';
+/** The artifact name of a tier's results: `pytest-<tier>`. */
+const ARTIFACT_PREFIX = 'pytest-';
+/**
+ * What the merge reads of one downloaded tier artifact, which a pull request's code may have written: each limit is
+ * checked before anything is read.
+ */
+const ArtifactLimit = {
+    /** Files and folders in one artifact. */
+    Entries: 10_000,
+    /** Bytes of its manifest, `pytest-tier.json`. */
+    ManifestBytes: 1024 * 1024,
+    /** Bytes of its JUnit report. */
+    JunitBytes: 64 * 1024 * 1024
+};
+/** The ways the action can run pytest. */
+const RUNNERS = ['compose', 'host'];
+/** The outcomes the action reports in its `outcome` output. */
+const OUTCOMES = ['passed', 'failed', 'no-tests', 'error', 'timed-out'];
+/** Input names of the merge mode, as declared in action.yml. */
+const MergeInput = {
+    ExpectedTiers: 'expected-tiers',
+    ExcludeMarkers: 'exclude-markers',
+    RequirePartition: 'require-partition',
+    CoverageFailUnder: 'coverage-fail-under'
+};
+/** Input names of the plan mode, as declared in action.yml. */
+const PlanInput = {
+    Tiers: 'tiers',
+    TargetMinutes: 'target-minutes',
+    MaxShards: 'max-shards'
+};
+/** Output names that only the plan mode sets. */
+const PlanOutput = {
+    Matrix: 'matrix'
+};
+/** Output names that only the merge mode sets. */
+const MergeOutput = {
+    MissingTiers: 'missing-tiers',
+    Gaps: 'gaps',
+    Overlaps: 'overlaps'
+};
+/** The values of the `mode` input. */
+const MODES = ['run', 'merge', 'plan'];
+/** The `expected-tiers` value that means "whatever tiers uploaded results" (no tier is required). */
+const ANY_TIERS = '*';
+/** Tiers left out of the default `expected-tiers`: `full` re-runs the whole suite and is not part of a split. */
+const NOT_EXPECTED_BY_DEFAULT = ['full'];
+/** Markers the audit does not expect any tier to run, unless configured otherwise: what the built-in `full` leaves out. */
+const DEFAULT_EXCLUDE = ['slow', 'phase_future'];
+/** The default name of the merged artifact. It starts with `pytest-`, so a merge ignores it by name. */
+const MERGED_ARTIFACT = 'pytest-merged';
+/** Files of the merged results folder (and artifact). */
+const MergedFile = {
+    Junit: JUNIT_FILE,
+    CoverageData: '.coverage',
+    CoverageXml: COVERAGE_XML_FILE,
+    Html: 'htmlcov',
+    Summary: 'summary.md',
+    Manifest: 'pytest-merged.json',
+    Audit: 'partition.json',
+    CoverageInputs: 'coverage-inputs'
+};
+/** Where the configuration lives by default, relative to the working directory. */
+const DEFAULT_CONFIG_PATH = '.github/pytest-tiers.yml';
+/** The largest configuration file read, in bytes (a pull request can change it); checked before reading. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Names of the top-level keys, as written in the YAML file (and in the schema). */
+const Key = {
+    Extends: 'extends',
+    ComposeFiles: 'compose-files',
+    Service: 'service',
+    PytestCommand: 'pytest-command',
+    PytestArgs: 'pytest-args',
+    Exclude: 'exclude',
+    UnregisteredMarkers: 'unregistered-markers',
+    Critical: 'critical',
+    Disjoint: 'disjoint',
+    Tiers: 'tiers'
+};
+/** Names of the keys of one tier. */
+const TierKey = {
+    Description: 'description',
+    Paths: 'paths',
+    Markers: 'markers',
+    Workers: 'workers',
+    Dist: 'dist',
+    Args: 'args',
+    TimeoutMinutes: 'timeout-minutes',
+    Coverage: 'coverage',
+    AllowEmpty: 'allow-empty',
+    Needs: 'needs',
+    Shards: 'shards',
+    ShardBy: 'shard-by'
+};
+/** Names of the keys of the `critical` section. */
+const CriticalKey = {
+    Tier: 'tier',
+    MinTests: 'min-tests',
+    MaxTests: 'max-tests',
+    TimeBudgetSeconds: 'time-budget-seconds'
+};
+/** The name of the critical tier when the file does not name one. */
+const DEFAULT_CRITICAL_TIER = 'critical';
+/** The CLI's exit codes, as documented in docs/cli.md. */
+const ExitCode = {
+    /** The command did what it was asked and every check passed. */
+    Ok: 0,
+    /** The tier's tests failed (or none ran, or it timed out), or an audit check failed. */
+    Failed: 1,
+    /** The command line is wrong: unknown command or option, missing or unknown tier, a bad option value. */
+    Usage: 2,
+    /** The setup is wrong: invalid configuration, Docker or Compose unusable, pytest could not collect, a file in the way. */
+    Setup: 3
+};
+/** Where the workflow goes, relative to the project folder. */
+const WORKFLOW_FILE = '.github/workflows/pytest-tiers.yml';
+/** Where the Makefile targets go; a separate file, so that an existing Makefile is never touched. */
+const MAKEFILE_FILE = 'pytest-tiers.mk';
+/** The action a generated workflow uses, unless `--action` says otherwise. */
+const DEFAULT_ACTION = 'org/pytest-tier-action@v1';
+
+export { ANY_TIERS as A, MAX_CONFIG_BYTES as B, CACHE_TIMEOUT_SECONDS as C, DEFAULT_ACTION as D, ExitCode as E, CriticalKey as F, DEFAULT_CRITICAL_TIER as G, REDACTED as H, Input as I, JUNIT_FILE as J, Key as K, State as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PlanInput as P, SERVICE_TIMEOUT_VARIABLE as Q, RESERVED_ENV as R, ShardFile as S, TierKey as T, SERVICE_TIMEOUT_SECONDS as U, WORKFLOW_FILE as W, MergeInput as a, MERGED_ARTIFACT as b, DEFAULT_EXCLUDE as c, DEFAULT_CONFIG_PATH as d, MODES as e, ArtifactLimit as f, MANIFEST_FILE as g, MergedFile as h, ARTIFACT_PREFIX as i, MergeOutput as j, PlanOutput as k, RUNNERS as l, PLUGIN_MODULE as m, OUTCOME_PROPERTY as n, PYTEST_ENV as o, coverageDataFile as p, PLUGIN_DIR as q, COVERAGE_REPORTS_DIR as r, COVERAGE_XML_FILE as s, CONTAINER_RESULTS_DIR as t, MIN_SECRET_CHARS as u, DURATIONS_CACHE_PREFIX as v, PLAN_ARTIFACT_PREFIX as w, OUTCOMES as x, EARLIER_COVERAGE_PREFIX as y, RERUN_JUNIT_FILE as z };
