@@ -44,10 +44,18 @@ const coreLog = {
     error: (m) => error(m),
     group: (name, fn) => group(name, fn)
 };
-/** The runner's state: GITHUB_STATE in main, STATE_* in post. */
+/** What this process saved: the runner passes GITHUB_STATE's values to post only (as STATE_*), never back to main. */
+const savedHere = new Map();
+/**
+ * The runner's state: saved through GITHUB_STATE, read back from what this process saved (main, which cleans up
+ * early) or else from STATE_* (post).
+ */
 const coreState = {
-    save: (name, value) => saveState(name, value),
-    get: (name) => getState(name)
+    save: (name, value) => {
+        savedHere.set(name, value);
+        saveState(name, value);
+    },
+    get: (name) => savedHere.get(name) ?? getState(name)
 };
 /** Appends Markdown to the job summary. */
 async function writeSummary(markdown) {

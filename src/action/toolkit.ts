@@ -15,10 +15,19 @@ export const coreLog: LogSink = {
   group: (name, fn) => core.group(name, fn)
 }
 
-/** The runner's state: GITHUB_STATE in main, STATE_* in post. */
+/** What this process saved: the runner passes GITHUB_STATE's values to post only (as STATE_*), never back to main. */
+const savedHere = new Map<string, string>()
+
+/**
+ * The runner's state: saved through GITHUB_STATE, read back from what this process saved (main, which cleans up
+ * early) or else from STATE_* (post).
+ */
 export const coreState: StateStore = {
-  save: (name, value) => core.saveState(name, value),
-  get: (name) => core.getState(name)
+  save: (name, value) => {
+    savedHere.set(name, value)
+    core.saveState(name, value)
+  },
+  get: (name) => savedHere.get(name) ?? core.getState(name)
 }
 
 /** Appends Markdown to the job summary. */
