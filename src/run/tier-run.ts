@@ -22,7 +22,7 @@ import type { Cache } from '../seams/cache.js'
 import { obtainPlan, restoreDurations, type PlanOrigin } from './durations-store.js'
 import { decideRerun, findPreviousAttempt, layOver, type PreviousAttempt, type RerunDecision } from './rerun.js'
 import { parseShardReport, type Durations, type ShardPlan, type ShardReport } from '../tiers/durations.js'
-import type { KnownTests } from '../tiers/workers.js'
+import { knownTests } from '../tiers/workers.js'
 import { artifactCandidates, jobLabel, type Shard } from '../tiers/job.js'
 import type { TestReport } from '../results/model.js'
 import { writeMergedJunit } from '../results/junit-writer.js'
@@ -120,7 +120,8 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     const environment = await target.environment()
     if (environment) {
       if (env.runAttempt > 1 && inputs.rerunFailed && deps.artifacts) rerun = await earlierAttempt(inputs, draft, deps, resultsDir)
-      const known = knownTests((await history)?.durations, draft.tier.shard)
+      // A re-run sizes its workers for the tests it runs again, not for the whole tier.
+      const known = knownTests((await history)?.durations?.tests, { shards: draft.tier.shard?.total, only: rerun.ids })
       const sizing = { cpus: target.cpus, ...(known ? { known } : {}) }
       plan = await planTier(inputs, {
         tiers: deps.tiers,
@@ -351,12 +352,6 @@ async function shardPlanOf(
 }
 
 /** What is known of the tests a run will run: the tier's learned durations, a shard's share of them. */
-function knownTests(durations: Durations | undefined, shard: Shard | undefined): KnownTests | undefined {
-  const seconds = Object.values(durations?.tests ?? {})
-  if (!durations || seconds.length === 0) return undefined
-  const share = shard ? shard.total : 1
-  return { count: Math.ceil(seconds.length / share), seconds: seconds.reduce((a, b) => a + b, 0) / share }
-}
 
 /** Writes the attempt's whole report: the earlier attempt's results with this attempt's laid over them. */
 function layOverReport(run: TierRun, previous: TestReport, workspace: string): void {

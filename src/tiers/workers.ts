@@ -15,10 +15,11 @@ export interface CpuLimit {
   cpuset?: number
 }
 
-/** What is known of the tests a run will select: their number and their summed seconds, from earlier runs. */
+/** What is known of the tests a run will select: their number and, from earlier runs, their summed seconds. */
 export interface KnownTests {
   count: number
-  seconds: number
+  /** Unknown (no history) when only the number is known: a re-run of the tests that failed. */
+  seconds?: number
 }
 
 /** How many workers `auto` became, and why, in words for the summary. */
@@ -68,9 +69,31 @@ export function sizeWorkers(limit: CpuLimit, known?: KnownTests): Sizing {
   const { cpus, why } = containerCpus(limit)
   if (cpus <= 1) return { workers: '0', reason: `auto: no xdist, ${why} allow(s) one worker only` }
   if (!known) return { workers: String(cpus), reason: `auto: ${cpus} workers, ${why}; no test times known yet` }
-  const worth = Math.min(known.count, Math.floor(known.seconds / SECONDS_PER_WORKER))
-  const time = `${known.count} test(s) of ${known.seconds.toFixed(1)} s known`
+  const worth = Math.min(known.count, known.seconds === undefined ? known.count : Math.floor(known.seconds / SECONDS_PER_WORKER))
+  const time =
+    known.seconds === undefined
+      ? `${known.count} test(s), their times not known yet`
+      : `${known.count} test(s) of ${known.seconds.toFixed(1)} s known`
   if (worth <= 1) return { workers: '0', reason: `auto: no xdist, ${time}: too short to gain from starting workers` }
   if (worth < cpus) return { workers: String(worth), reason: `auto: ${worth} workers, ${time} (${why} would allow ${cpus})` }
   return { workers: String(cpus), reason: `auto: ${cpus} workers, ${why}; ${time}` }
+}
+
+/**
+ * What the learned durations say of the tests a run will select: the tier's (a shard's share of it), or only the
+ * given tests (a re-run of those that failed; a test without history counts as the median one).
+ */
+export function knownTests(
+  tests: Readonly<Record<string, number>> | undefined,
+  o: { shards?: number; only?: readonly string[] } = {}
+): KnownTests | undefined {
+  const seconds = Object.values(tests ?? {})
+  if (o.only) {
+    if (!tests || seconds.length === 0) return { count: o.only.length }
+    const typical = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)]
+    return { count: o.only.length, seconds: o.only.reduce((sum, id) => sum + (tests[id] ?? typical), 0) }
+  }
+  if (seconds.length === 0) return undefined
+  const share = o.shards ?? 1
+  return { count: Math.ceil(seconds.length / share), seconds: seconds.reduce((a, b) => a + b, 0) / share }
 }
