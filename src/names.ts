@@ -109,7 +109,9 @@ export const ShardFile = {
   /** What the plugin kept and the time it predicted. */
   Report: 'shard.json',
   /** The tests a re-run attempt runs again. */
-  Only: 'rerun.json'
+  Only: 'rerun.json',
+  /** The tests still running when pytest's session ended (stopped by a timeout or a cancel), as the plugin saw them. */
+  Running: 'running.json'
 } as const
 
 /** On a re-run attempt of what failed: the earlier attempts' coverage data files, carried in the artifact. */

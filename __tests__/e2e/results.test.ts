@@ -3,6 +3,9 @@
  * talking to the local stand-in of GitHub's results service. Checks the uploaded zip, outputs, annotations
  * and summary for a passing, a failing and a crashing run, a second run attempt, and a failed upload.
  */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { parseJunit } from '../../src/results/junit.js'
 import { ResultsService, runtimeEnv } from '../support/results-service.js'
 import { zipTextFiles } from '../support/zip.js'
 import { newJob, requireDocker, runMainAndPost, type Job } from '../support/action.js'
@@ -94,6 +97,39 @@ it('a project in a folder of the repository: annotations and ids in repository t
   expect(main.outputs).toMatchObject({ outcome: 'failed', tests: '1', failed: '1' })
   expect(main.stdout).toMatch(/::error title=[^,]*test_breaks[^,]*,file=services\/api\/tests\/test_fail\.py,line=10::/)
   expect(main.summary).toContain('at `services/api/tests/test_fail.py:10`')
+})
+
+it('a project in a folder of the repository: a re-run attempt runs again only what failed and finds the flaky test', async () => {
+  const job = newJob(FAULTS, { into: 'services/api' })
+  const tests = path.join(job.workspace, 'services/api/tests')
+  fs.writeFileSync(
+    path.join(tests, 'test_flaky_once.py'),
+    'import os\n\n\ndef test_flaky_once():\n    assert os.path.exists(os.path.join(os.path.dirname(__file__), "second-attempt"))\n'
+  )
+  const inputs = {
+    tier: 'critical',
+    'working-directory': 'services/api',
+    markers: 'not hang and not crash',
+    workers: '0',
+    'job-key': 'api'
+  }
+  const first = await runMainAndPost(job, inputs, { env: env(job, 'api', 1) })
+  expect(first.main.outputs).toMatchObject({ outcome: 'failed', tests: '5', failed: '2' })
+
+  fs.writeFileSync(path.join(tests, 'second-attempt'), '')
+  const second = await runMainAndPost(job, inputs, { env: { ...env(job, 'api-attempt-2', 2), GITHUB_JOB: 'api' } })
+  expect(second.main.stdout).toContain('Re-running only the 2 test(s) that failed or errored in the earlier attempt 1')
+  // pytest's node ids have no services/api/: the plugin is given them as pytest names them, and kept the two tests.
+  const rerun = fs.readFileSync(path.join(path.dirname(second.main.outputs['junit-path'] as string), 'junit-rerun.xml'), 'utf8')
+  expect(
+    parseJunit(rerun, { fileName: 'junit-rerun.xml' })
+      .cases.map((c) => c.name)
+      .sort()
+  ).toEqual(['test_breaks', 'test_flaky_once'])
+  // The whole tier, in repository terms: the flaky test passes now and is named; the broken one still fails.
+  expect(second.main.outputs).toMatchObject({ outcome: 'failed', tests: '5', passed: '4', failed: '1' })
+  expect(second.main.outputs.flaky).toBe('services/api/tests/test_flaky_once.py::test_flaky_once')
+  expect(second.main.stdout).toMatch(/::error title=[^,]*test_breaks[^,]*,file=services\/api\/tests\/test_fail\.py,line=10::/)
 })
 
 it('a crashing run: no report is an error, said in the summary, and the manifest is uploaded', async () => {

@@ -92,7 +92,9 @@ const ShardFile = {
     /** What the plugin kept and the time it predicted. */
     Report: 'shard.json',
     /** The tests a re-run attempt runs again. */
-    Only: 'rerun.json'
+    Only: 'rerun.json',
+    /** The tests still running when pytest's session ended (stopped by a timeout or a cancel), as the plugin saw them. */
+    Running: 'running.json'
 };
 /** On a re-run attempt of what failed: the earlier attempts' coverage data files, carried in the artifact. */
 const EARLIER_COVERAGE_PREFIX = '.coverage-earlier.';

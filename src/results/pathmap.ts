@@ -64,3 +64,23 @@ function within(p: string, dir: string): boolean {
 function trimSlash(p: string): string {
   return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p
 }
+
+/**
+ * The folder, in repository terms, that pytest's node ids are relative to (its rootdir, taken as the working
+ * directory, as the mapper takes it): `services/api/` for a project in that folder, '' at the repository root.
+ */
+export function nodeIdPrefix(mapPath: (p: string) => string): string {
+  const probe = 'pytier-probe.py'
+  const mapped = mapPath(probe)
+  return mapped.endsWith(`/${probe}`) ? mapped.slice(0, -probe.length) : ''
+}
+
+/** A test id in repository terms as pytest names it (relative to its rootdir), for the plugin to compare. */
+export function toNodeId(id: string, prefix: string): string {
+  return prefix && id.startsWith(prefix) ? id.slice(prefix.length) : id
+}
+
+/** A node id as pytest names it, in repository terms, as the reports have it. */
+export function fromNodeId(nodeid: string, prefix: string): string {
+  return prefix + nodeid
+}

@@ -24,8 +24,10 @@ import { decideRerun, findPreviousAttempt, layOver, type PreviousAttempt, type R
 import { parseShardReport, type Durations, type ShardPlan, type ShardReport } from '../tiers/durations.js'
 import { knownTests } from '../tiers/workers.js'
 import { artifactCandidates, jobLabel, type Shard } from '../tiers/job.js'
-import type { TestReport } from '../results/model.js'
+import type { TestCase, TestReport } from '../results/model.js'
 import { writeMergedJunit } from '../results/junit-writer.js'
+import { countCases } from '../results/model.js'
+import { fromNodeId, makePathMapper, nodeIdPrefix, toNodeId } from '../results/pathmap.js'
 import { readJunitFile } from './junit-file.js'
 import { clipBytes, lastLines } from '../shared/text.js'
 import type { TierSpec } from '../tiers/builtin.js'
@@ -119,7 +121,11 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     // what pytest does, and its PYTHONPATH is kept behind the plugin's folder.
     const environment = await target.environment()
     if (environment) {
-      if (env.runAttempt > 1 && inputs.rerunFailed && deps.artifacts) rerun = await earlierAttempt(inputs, draft, deps, resultsDir)
+      if (env.runAttempt > 1 && inputs.rerunFailed && deps.artifacts) {
+        // The earlier attempt's report is read as this one's will be: its ids in repository terms.
+        const mapPath = makePathMapper({ binds: target.binds, workingDir: (await target.locate()).workingDir, hostRoot: env.workspace })
+        rerun = await earlierAttempt(inputs, draft, deps, resultsDir, mapPath)
+      }
       // A re-run sizes its workers for the tests it runs again, not for the whole tier.
       const known = knownTests((await history)?.durations?.tests, { shards: draft.tier.shard?.total, only: rerun.ids })
       const sizing = { cpus: target.cpus, ...(known ? { known } : {}) }
@@ -150,8 +156,13 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     fs.mkdirSync(pluginDir, { recursive: true })
     fs.writeFileSync(path.join(pluginDir, PLUGIN_FILE), PLUGIN_SOURCE)
   }
-  if (rerun.ids) fs.writeFileSync(path.join(resultsDir, ShardFile.Only), JSON.stringify(rerun.ids))
   const { tier } = plan
+  // The reports' ids are in repository terms; pytest's node ids are relative to where it runs (a project in a folder
+  // of the repository: without that folder). What the plugin compares is given in pytest's terms.
+  const prefix = async (): Promise<string> =>
+    nodeIdPrefix(makePathMapper({ binds: target.binds, workingDir: (await target.locate()).workingDir, hostRoot: env.workspace }))
+  const idPrefix = rerun.ids || tier.shard ? await prefix() : ''
+  if (rerun.ids) fs.writeFileSync(path.join(resultsDir, ShardFile.Only), JSON.stringify(rerun.ids.map((id) => toNodeId(id, idPrefix))))
 
   const started = Date.now()
   let shardPlan: TierRun['shardPlan']
@@ -168,7 +179,7 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     // The shard's plan is read (or made) while the services start.
     const [, made] = await Promise.all([
       log.group('Start the services the tests need', () => target.startDependencies()),
-      tier.shard && !rerun.ids ? shardPlanOf(tier.shard, plan, deps, resultsDir, history) : undefined
+      tier.shard && !rerun.ids ? shardPlanOf(tier.shard, plan, deps, resultsDir, { restored: history, idPrefix }) : undefined
     ])
     shardPlan = made
   } catch (e) {
@@ -278,6 +289,16 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     verdict,
     ...(lastError ? { lastError: clipBytes(lastError, 300) } : {})
   })
+  const running = stillRunning(resultsDir).map((id) => fromNodeId(id, nodeIdPrefix(makePathMapper({ ...done, hostRoot: env.workspace }))))
+  if (running.length && fs.existsSync(plan.junitPath)) {
+    const why = result.timedOut
+      ? `the tier's timeout (${tier.timeoutMinutes} min)`
+      : result.cancelledBy
+        ? `the cancel (${result.cancelledBy})`
+        : 'the end of the session'
+    failStillRunning(done, running, why, env.workspace)
+    done.verdict = { ...done.verdict, message: `${done.verdict.message} Still running when pytest was stopped: ${listed(running)}.` }
+  }
   if (rerun.ids && rerun.previous?.report && fs.existsSync(plan.junitPath)) layOverReport(done, rerun.previous.report, env.workspace)
   return { ...done, wallSeconds, ...(shardReport ? { shardReport } : {}) }
 }
@@ -287,7 +308,8 @@ async function earlierAttempt(
   inputs: TierInputs,
   draft: TierPlan,
   deps: TierRunDeps,
-  resultsDir: string
+  resultsDir: string,
+  mapPath: (p: string) => string
 ): Promise<RerunDecision & { previous?: PreviousAttempt }> {
   const scratch = `${resultsDir}-earlier`
   try {
@@ -298,7 +320,7 @@ async function earlierAttempt(
       job: draft.job,
       runAttempt: deps.env.runAttempt,
       scratch,
-      junit: { fileExists: (p) => fs.existsSync(path.join(deps.env.workspace, p)) }
+      junit: { mapPath, fileExists: (p) => fs.existsSync(path.join(deps.env.workspace, p)) }
     })
     const decision = decideRerun(previous)
     log.info(decision.reason)
@@ -323,7 +345,7 @@ async function shardPlanOf(
   plan: TierPlan,
   deps: TierRunDeps,
   resultsDir: string,
-  restored?: Promise<{ durations?: Durations; key?: string }>
+  o: { restored?: Promise<{ durations?: Durations; key?: string }>; idPrefix: string }
 ): Promise<TierRun['shardPlan']> {
   const scratch = `${resultsDir}-plan`
   try {
@@ -337,10 +359,12 @@ async function shardPlanOf(
       runId: deps.env.runId,
       artifacts,
       store: cache ? { cache, workspace: deps.env.workspace } : undefined,
-      restored,
+      restored: o.restored,
       scratch
     })
-    fs.writeFileSync(path.join(resultsDir, ShardFile.Plan), JSON.stringify(got.plan))
+    // The plugin looks the durations up by pytest's node ids.
+    const durations = Object.fromEntries(Object.entries(got.plan.durations).map(([id, s]) => [toNodeId(id, o.idPrefix), s]))
+    fs.writeFileSync(path.join(resultsDir, ShardFile.Plan), JSON.stringify({ ...got.plan, durations }))
     const history = got.plan.historyRuns ? `the durations of ${got.plan.historyRuns} earlier run(s)` : 'no history: split by test counts'
     log.info(
       `Shard ${shard.index}/${shard.total} of plan ${got.plan.planId} (${got.origin === 'run' ? "this run's" : 'made now'}; ${history}).`
@@ -364,7 +388,64 @@ function layOverReport(run: TierRun, previous: TestReport, workspace: string): v
   if (!run.rerun) return
   const { report, flaky } = layOver(previous, fresh)
   fs.copyFileSync(run.junitPath, path.join(run.resultsDir, RERUN_JUNIT_FILE))
-  fs.writeFileSync(run.junitPath, writeMergedJunit([{ name: 'pytest', report }], 'pytest'))
+  writeRunReport(run, report, workspace)
   run.rerun.flaky = flaky
   if (flaky.length) log.info(`${flaky.length} test(s) failed in the earlier attempt and pass now (flaky): ${flaky.join(', ')}`)
+}
+
+/** The tests the plugin saw start and not finish (none when it did not run or the file is broken). */
+function stillRunning(resultsDir: string): string[] {
+  try {
+    const ids: unknown = JSON.parse(fs.readFileSync(path.join(resultsDir, ShardFile.Running), 'utf8'))
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string' && id.includes('::')) : []
+  } catch {
+    return []
+  }
+}
+
+/** A few ids, then how many more. */
+function listed(ids: readonly string[]): string {
+  return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`
+}
+
+/**
+ * Fails, in the run's JUnit report, the tests pytest was still running when it was stopped: pytest leaves them
+ * without a result (a nameless pass), so they would otherwise be lost or counted as passed. A test the report
+ * already has as failed (an xdist worker that died under it) stays as it is.
+ */
+function failStillRunning(run: TierRun, ids: readonly string[], why: string, workspace: string): void {
+  let report: TestReport
+  try {
+    report = readJunitFile(run.junitPath, run, workspace)
+  } catch {
+    return // the report step says the report is broken
+  }
+  const failing = new Set(report.cases.filter((c) => c.status === 'failed' || c.status === 'error').map((c) => c.id))
+  const stopped = ids.filter((id) => !failing.has(id))
+  if (stopped.length === 0) return
+  const gone = new Set(stopped)
+  const message = `Still running when pytest was stopped by ${why}: no result.`
+  const cases: TestCase[] = [
+    ...report.cases.filter((c) => !gone.has(c.id)),
+    ...stopped.map((id) => caseOf(id, message, nodeIdPrefix(makePathMapper({ ...run, hostRoot: workspace }))))
+  ]
+  writeRunReport(run, { ...report, cases, counts: countCases(cases, report.counts.durationSeconds) }, workspace)
+}
+
+/**
+ * Rewrites the run's JUnit report as pytest would have written it: its files relative to where pytest ran, so that
+ * reading it again (here, in the merge) maps them to the repository once.
+ */
+function writeRunReport(run: TierRun, report: TestReport, workspace: string): void {
+  const prefix = nodeIdPrefix(makePathMapper({ ...run, hostRoot: workspace }))
+  const cases = report.cases.map((c) => (c.file ? { ...c, file: toNodeId(c.file, prefix) } : c))
+  fs.writeFileSync(run.junitPath, writeMergedJunit([{ name: 'pytest', report: { ...report, cases } }], 'pytest'))
+}
+
+/** A failed test case for a node id in repository terms, named as pytest's JUnit report names it (where it ran). */
+function caseOf(id: string, message: string, prefix: string): TestCase {
+  const [file = id, ...rest] = toNodeId(id, prefix).split('::')
+  const name = rest.pop() ?? id
+  const classname = [file.replace(/\.py$/, '').replace(/\//g, '.'), ...rest].join('.')
+  return { id, file: prefix + file, name, classname, durationSeconds: 0, status: 'failed', message, details: message }
 }

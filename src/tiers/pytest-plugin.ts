@@ -23,7 +23,8 @@ export const PluginOption = {
   Plan: '--pytier-plan',
   Only: '--pytier-only',
   Report: '--pytier-report',
-  Worksteal: '--pytier-worksteal'
+  Worksteal: '--pytier-worksteal',
+  Running: '--pytier-running'
 } as const
 
 /** The plugin's source. Kept free of anything newer than Python 3.7 and pytest 6. */
@@ -41,6 +42,7 @@ def pytest_addoption(parser):
     group.addoption("${PluginOption.Only}", default=None, help="keep the tests this JSON list names")
     group.addoption("${PluginOption.Report}", default=None, help="write what was kept here (JSON)")
     group.addoption("${PluginOption.Worksteal}", action="store_true", default=False, help="use --dist worksteal if xdist has it")
+    group.addoption("${PluginOption.Running}", default=None, help="write the tests still running at the session's end here (JSON)")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -64,6 +66,25 @@ def pytest_runtest_makereport(item, call):
     # A non-strict xfail that passed: junitxml writes it as a plain pass.
     if report.when == "call" and report.passed and hasattr(report, "wasxfail"):
         item.user_properties.append(("${OUTCOME_PROPERTY}", "xpassed"))
+
+
+# The tests started and not finished, in the process that reports (xdist's controller hears of its workers' tests).
+RUNNING = {}
+
+
+def pytest_runtest_logstart(nodeid, location):
+    RUNNING[nodeid] = None
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    RUNNING.pop(nodeid, None)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    path = session.config.getoption("pytier_running", None)
+    if path and not hasattr(session.config, "workerinput"):
+        write_json(path, list(RUNNING))
 
 
 def group_of(nodeid, by):

@@ -143,6 +143,8 @@ export interface HarnessPaths {
   shard?: { shard: Shard; plan: string; report: string }
   /** With the plugin: a file listing the only tests to run (a re-run of what failed), and where its report goes. */
   only?: { file: string; report: string }
+  /** With the plugin: where it writes the tests still running when the session ended. */
+  running?: string
 }
 
 /**
@@ -166,6 +168,7 @@ export function harnessFor(
       coverageXml: at(COVERAGE_XML_FILE),
       coverageReports: at(COVERAGE_REPORTS_DIR),
       plugin: !!o.plugin,
+      ...(o.plugin ? { running: at(ShardFile.Running) } : {}),
       // A re-run runs the tests that failed before, which were all of this shard: no split again.
       ...(o.plugin && o.rerun ? { only: { file: at(ShardFile.Only), report: at(ShardFile.Report) } } : {}),
       ...(o.plugin && tier.shard && !o.rerun
@@ -229,6 +232,7 @@ export function buildPytestArgv(
       argv.push(`${PluginOption.Shard}=${shard.index}/${shard.total}`, `${PluginOption.Plan}=${plan}`, `${PluginOption.Report}=${report}`)
     }
     if (harness.only) argv.push(`${PluginOption.Only}=${harness.only.file}`, `${PluginOption.Report}=${harness.only.report}`)
+    if (harness.running) argv.push(`${PluginOption.Running}=${harness.running}`)
   }
   argv.push(`--junitxml=${harness.junitPath}`, '-o', `cache_dir=${harness.cacheDir}`)
   const own = readOptions([...layers, { source: TIER_LAYER, args: tier.args }])

@@ -203,3 +203,14 @@ describe('parseJunit on broken or hostile input', () => {
     expect(c).toMatchObject({ line: 7 })
   })
 })
+
+describe('parseJunit on a run pytest was stopped in', () => {
+  it('leaves out the nameless test case pytest writes for the test it was running', () => {
+    const xml =
+      '<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" errors="0" failures="0" skipped="0" tests="2" time="3.0">' +
+      '<testcase classname="test_a" name="test_fast" time="0.001" /><testcase time="0.000" /></testsuite></testsuites>'
+    const r = parseJunit(xml, { fileName: 'junit.xml' })
+    expect(r.cases.map((c) => c.id)).toEqual(['test_a.py::test_fast'])
+    expect(r.counts).toMatchObject({ tests: 1, passed: 1 })
+  })
+})

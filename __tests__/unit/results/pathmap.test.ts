@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { makePathMapper, type PathMapOptions } from '../../../src/results/pathmap.js'
+import { fromNodeId, makePathMapper, nodeIdPrefix, toNodeId, type PathMapOptions } from '../../../src/results/pathmap.js'
 
 const repo = '/home/runner/work/app/app'
 
@@ -67,5 +67,25 @@ describe('makePathMapper', () => {
     ['the empty path stays empty', { binds: [], hostRoot: repo }, '', '']
   ])('%s', (_, opts, input, expected) => {
     expect(makePathMapper(opts)(input)).toBe(expected)
+  })
+})
+
+describe("pytest's node ids and the reports' ids", () => {
+  const inFolder = makePathMapper({ binds: [{ source: '/repo/services/api', target: '/app' }], workingDir: '/app', hostRoot: '/repo' })
+  const atRoot = makePathMapper({ binds: [{ source: '/repo', target: '/app' }], workingDir: '/app', hostRoot: '/repo' })
+  const baked = makePathMapper({ binds: [], workingDir: '/app', hostRoot: '/repo' })
+
+  it('knows the folder of the repository that node ids are relative to', () => {
+    expect(nodeIdPrefix(inFolder)).toBe('services/api/')
+    expect(nodeIdPrefix(atRoot)).toBe('')
+    expect(nodeIdPrefix(baked)).toBe('')
+  })
+
+  it('turns ids one way and back', () => {
+    const id = 'services/api/tests/test_x.py::TestA::test_b[a::b]'
+    expect(toNodeId(id, 'services/api/')).toBe('tests/test_x.py::TestA::test_b[a::b]')
+    expect(fromNodeId(toNodeId(id, 'services/api/'), 'services/api/')).toBe(id)
+    expect(toNodeId('other/tests/test_y.py::t', 'services/api/')).toBe('other/tests/test_y.py::t')
+    expect(toNodeId(id, '')).toBe(id)
   })
 })

@@ -4,7 +4,7 @@
  * longest groups spread first, the same answer whatever order the tests come in.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -105,6 +105,81 @@ describe("the plugin's split", () => {
     expect(split(ids, 2, 'test').map((p) => p[0].length)).toEqual([81, 80])
     const few = split(['a.py::t1', 'a.py::t2', 'b.py::t1'], 4, 'file')
     expect(few.map((p) => p[0].length).sort()).toEqual([0, 0, 1, 2])
+  })
+})
+
+describe('the tests still running when pytest is stopped', () => {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-running-'))
+  afterAll(() => fs.rmSync(project, { recursive: true, force: true }))
+  fs.writeFileSync(
+    path.join(project, 'test_stop.py'),
+    [
+      'import os, time',
+      'def test_quick(): pass',
+      'def test_hangs():',
+      '    open(os.environ["STARTED"], "w").close()',
+      '    time.sleep(60)',
+      ''
+    ].join('\n')
+  )
+
+  /** Runs pytest with the plugin, sends SIGINT once the hanging test has started (as a timeout does), and reads what it left. */
+  async function stopWhileRunning(extra: string[]): Promise<{ code: number | null; running: unknown; junit: string }> {
+    const started = path.join(project, `started-${extra.length}`)
+    const running = path.join(project, `running-${extra.length}.json`)
+    const junit = path.join(project, `junit-${extra.length}.xml`)
+    const args = [
+      '-m',
+      'pytest',
+      '-p',
+      'no:cacheprovider',
+      '-p',
+      'pytier_plugin',
+      `--pytier-running=${running}`,
+      `--junitxml=${junit}`,
+      ...extra
+    ]
+    const child = spawn(PYTHON, args, {
+      cwd: project,
+      env: { ...process.env, PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1', STARTED: started },
+      stdio: 'ignore'
+    })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    for (let i = 0; i < 300 && !fs.existsSync(started); i++) await new Promise((r) => setTimeout(r, 50))
+    if (!fs.existsSync(started)) throw new Error(`the hanging test never started: ${PYTHON} ${args.join(' ')}`)
+    child.kill('SIGINT')
+    const code = await exited
+    return { code, running: JSON.parse(fs.readFileSync(running, 'utf8')), junit: fs.readFileSync(junit, 'utf8') }
+  }
+
+  it.each([
+    ['without xdist', []],
+    ['with two xdist workers', ['-n', '2']]
+  ])(
+    'are named, %s, while pytest writes them as a nameless test case',
+    async (_, extra) => {
+      const r = await stopWhileRunning(extra)
+      expect(r.code).toBe(2) // interrupted
+      expect(r.running).toEqual(['test_stop.py::test_hangs'])
+      expect(r.junit).toContain('name="test_quick"')
+      expect(r.junit).not.toContain('name="test_hangs"')
+    },
+    30_000
+  )
+
+  it('are none when the session ends by itself', () => {
+    const running = path.join(project, 'running-none.json')
+    const r = spawnSync(
+      PYTHON,
+      ['-m', 'pytest', '-p', 'no:cacheprovider', '-p', 'pytier_plugin', `--pytier-running=${running}`, '-k', 'quick'],
+      {
+        cwd: project,
+        env: { ...process.env, PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' },
+        encoding: 'utf8'
+      }
+    )
+    expect(r.status).toBe(0)
+    expect(JSON.parse(fs.readFileSync(running, 'utf8'))).toEqual([])
   })
 })
 
