@@ -149,6 +149,7 @@ describe('plan', () => {
       '-x',
       '-p',
       'pytier_plugin',
+      '--pytier-running=/tmp/pytest-tier-results/running.json',
       '--junitxml=/tmp/pytest-tier-results/junit.xml',
       '-o',
       'cache_dir=/tmp/pytest-tier-results/.pytest_cache'
@@ -186,6 +187,7 @@ describe('plan', () => {
       '-p',
       'pytier_plugin',
       '--pytier-worksteal',
+      '--pytier-running=/tmp/r/running.json',
       '--junitxml=/tmp/r/junit.xml',
       '-o',
       'cache_dir=/tmp/r/.pytest_cache'

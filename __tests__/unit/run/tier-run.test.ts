@@ -103,7 +103,7 @@ describe('runTier on the runner (runner: host)', () => {
     expect([call.cmd, ...call.args]).toEqual(j.plans[0].argv)
     expect(j.plans[0].argv).toEqual([
       ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', '4', '--tb=short'],
-      ...['-p', 'pytier_plugin', '--pytier-worksteal'],
+      ...['-p', 'pytier_plugin', '--pytier-worksteal', `--pytier-running=${run.resultsDir}/running.json`],
       `--junitxml=${run.resultsDir}/junit.xml`,
       '-o',
       `cache_dir=${run.resultsDir}/.pytest_cache`
@@ -203,7 +203,7 @@ describe('runTier on the runner (runner: host)', () => {
     expect(exec.calls[0].args).toEqual([
       '-m',
       'pytest',
-      ...['-p', 'pytier_plugin'],
+      ...['-p', 'pytier_plugin', `--pytier-running=${run.resultsDir}/running.json`],
       `--junitxml=${run.resultsDir}/junit.xml`,
       '-o',
       `cache_dir=${run.resultsDir}/.pytest_cache`
@@ -278,7 +278,7 @@ describe('runTier under compose (runner: compose)', () => {
     expect(name).toMatch(/^pytier-unit-42-1-[0-9a-f]{6}$/)
     expect(plan.argv).toEqual([
       ...['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', '4', '--tb=short'],
-      ...['-p', 'pytier_plugin', '--pytier-worksteal'],
+      ...['-p', 'pytier_plugin', '--pytier-worksteal', `--pytier-running=${CONTAINER_RESULTS_DIR}/running.json`],
       `--junitxml=${CONTAINER_RESULTS_DIR}/junit.xml`,
       '-o',
       `cache_dir=${CONTAINER_RESULTS_DIR}/.pytest_cache`
