@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { junitCounts, leftovers, newJob, projectOf, requireDocker, runMainAndPost } from '../support/action.js'
+import { docker, junitCounts, leftovers, newJob, projectOf, requireDocker, runMainAndPost } from '../support/action.js'
 
 beforeAll(() => requireDocker())
 
@@ -30,6 +30,60 @@ describe('code baked into the image, PostgreSQL with a healthcheck', () => {
     expect(manifest.projectRoot).toBe('/srv/shop')
     expect(post.code).toBe(0)
     expect(leftovers(projectOf(main))).toEqual([])
+  })
+})
+
+describe("code baked into the image: the checkout's code is what runs", () => {
+  const BAKED = '__tests__/e2e/projects/baked'
+  const built = (name: string): string[] =>
+    docker(['image', 'ls', '--filter', `reference=${name}*`, '--format', '{{.Repository}}'])
+      .split('\n')
+      .filter(Boolean)
+
+  it('rebuilds a tagged image that an earlier run left, so a broken change fails', async () => {
+    const job = newJob(BAKED)
+    const first = await runMainAndPost(job, { tier: 'unit', service: 'tests', workers: '0' })
+    expect(first.main.outputs).toMatchObject({ outcome: 'passed', passed: '6' })
+    expect(built('pytier-baked-tests')).toEqual(['pytier-baked-tests'])
+    // The image is there now; the code in the checkout changes.
+    fs.writeFileSync(path.join(job.workspace, 'src/shop/__init__.py'), 'def total(prices):\n    return sum(prices) + 1\n')
+    const second = await runMainAndPost(job, { tier: 'unit', service: 'tests', workers: '0' })
+    expect(second.main.stdout).toContain('Build the image of tests')
+    expect(second.main.outputs).toMatchObject({ outcome: 'failed', failed: '6' })
+    // Plain pytest in the image the action left (the user's own tag is kept) agrees.
+    const plain = spawnSync(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        'pytier-baked-tests:local',
+        'python',
+        '-m',
+        'pytest',
+        '-p',
+        'no:cacheprovider',
+        '-n',
+        '0',
+        '-m',
+        'not integration'
+      ],
+      { encoding: 'utf8' }
+    )
+    expect(plain.stdout).toMatch(/ 6 failed, 1 skipped, \d+ deselected, 1 xfailed /)
+  })
+
+  it('removes the image compose built for the run when the service names none', async () => {
+    const job = newJob(BAKED)
+    const compose = fs.readFileSync(path.join(job.workspace, 'docker-compose.test.yml'), 'utf8')
+    fs.writeFileSync(path.join(job.workspace, 'docker-compose.test.yml'), compose.replace(/^ {4}image: pytier-baked-tests:local\n/m, ''))
+    const { main, post } = await runMainAndPost(job, { tier: 'critical', service: 'tests', workers: '0' })
+    expect(main.outputs.outcome).toBe('passed')
+    expect(post.code).toBe(0)
+    const project = projectOf(main)
+    expect(built(project)).toEqual([])
+    expect(leftovers(project)).toEqual([])
   })
 })
 

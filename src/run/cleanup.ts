@@ -33,6 +33,9 @@ export async function cleanUp(state: StateStore, exec: ProcessExec, cwd: string)
       log.warning(`Could not remove the compose project '${project.name}': ${r.stderr.trim()}`)
       return false
     }
+    // Its own images, once no container uses them; one that was never built is no loss.
+    const images = (saved.images ?? []).filter((i) => typeof i === 'string' && i.startsWith(`${project.name}`))
+    if (images.length) await exec.capture('docker', ['image', 'rm', ...images], { silent: true })
     forgetCleanup(state)
     return true
   } catch (e) {

@@ -24,6 +24,8 @@ export interface CleanupState {
   project: ComposeProject
   /** The one-off test container's name, removed even if compose forgot it. */
   containerName: string
+  /** Images compose builds for this project alone (named after it), removed with it. */
+  images?: string[]
 }
 
 /** Saves the cleanup state; called before anything is started so post can always clean up. */

@@ -5,7 +5,7 @@
 import { log } from './log.js'
 import * as path from 'node:path'
 import { CONTAINER_RESULTS_DIR, Input, PYTEST_ENV, type RunnerKind } from '../names.js'
-import { checkComposeFiles, openCompose, serviceImage, startDependencies, type ImageConfig } from './compose/client.js'
+import { checkComposeFiles, openCompose, projectImages, serviceImage, startDependencies, type ImageConfig } from './compose/client.js'
 import type { CpuLimit } from '../tiers/workers.js'
 import type { BindMount } from './compose/compose-config.js'
 import type { Captured, ProcessExec, Running } from './exec.js'
@@ -90,7 +90,8 @@ export async function composeTarget(o: ComposeTargetOptions): Promise<Target> {
   }
   const containerName = `${o.projectName}-run`
   // Saved before anything starts, so that post cleans up whatever happens next.
-  saveCleanup(o.state, { project, containerName })
+  const images = projectImages(project, model)
+  saveCleanup(o.state, { project, containerName, ...(images.length ? { images } : {}) })
   const docker = (args: string[]): Promise<unknown> => o.exec.capture('docker', args, { silent: true })
   const resultsVolume = `${o.hostResults}:${CONTAINER_RESULTS_DIR}`
   const binds = model.binds(o.service)

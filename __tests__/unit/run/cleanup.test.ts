@@ -47,6 +47,24 @@ describe('cleanUp', () => {
     expect(logged.lines).toEqual([])
   })
 
+  it("removes the images compose built for the project after it, and only the project's", async () => {
+    const project = makeProject(fresh())
+    const exec = fakeExec()
+    const state = memoryState()
+    const images = ['p1-tests', 'p1-stub', 'pytier-python:local']
+    saveCleanup(state, {
+      project: { cli: CLI, name: 'p1', files: ['docker-compose.test.yml'], cwd: project },
+      containerName: 'p1-run',
+      images
+    })
+    await expect(cleanUp(state, exec, '/elsewhere')).resolves.toBe(true)
+    expect(exec.lines()).toEqual([
+      'docker rm --force --volumes p1-run',
+      'docker compose -p p1 -f docker-compose.test.yml down --volumes --remove-orphans --timeout 1',
+      'docker image rm p1-tests p1-stub'
+    ])
+  })
+
   it('goes on to compose down when the container is already gone', async () => {
     const project = makeProject(fresh())
     const exec = fakeExec({ compose: { rm: { exitCode: 1, stderr: 'Error: No such container: p1-run' } } })

@@ -176,8 +176,18 @@ export interface ImageConfig {
 }
 
 /** The image compose runs for a service: its `image:`, else the name compose gives an image it builds. */
-function imageName(p: ComposeProject, o: { service: string; model: ComposeModel }): string {
+export function imageName(p: ComposeProject, o: { service: string; model: ComposeModel }): string {
   return o.model.image(o.service) ?? `${p.name}${p.cli.v2 ? '-' : '_'}${o.service}`
+}
+
+/**
+ * The images compose builds and names after the project (a `build` section without `image`): a new one for every
+ * run, since every run has a project of its own, so cleanup removes them.
+ */
+export function projectImages(p: ComposeProject, model: ComposeModel): string[] {
+  return model.services
+    .filter((service) => model.builds(service) && !model.image(service))
+    .map((service) => imageName(p, { service, model }))
 }
 
 /** The test service's image configuration if the image is already there; nothing is built or pulled. */
@@ -203,18 +213,23 @@ async function inspectImage(exec: ProcessExec, image: string, cwd: string): Prom
 }
 
 /**
- * The test service's image configuration. An image that is not there yet is built (a `build` section) or pulled
- * first, as `compose run` would have done anyway; undefined when it still cannot be read.
+ * The test service's image configuration. A service with a `build` section is built every time (from the layer
+ * cache when nothing changed): an image left by an earlier run on the same Docker host would otherwise test old
+ * code, where `compose run` alone reuses it. Any other image is pulled when it is not there yet, as `compose run`
+ * would have done anyway. Undefined when it still cannot be read.
  */
 export async function serviceImage(
   exec: ProcessExec,
   p: ComposeProject,
   o: { service: string; model: ComposeModel }
 ): Promise<ImageConfig | undefined> {
-  const found = await presentImage(exec, p, o)
-  if (found) return found
+  const builds = o.model.builds(o.service)
+  if (!builds) {
+    const found = await presentImage(exec, p, o)
+    if (found) return found
+  }
   const name = imageName(p, o)
-  const sub = o.model.builds(o.service) ? 'build' : 'pull'
+  const sub = builds ? 'build' : 'pull'
   const r = await log.group(`${sub === 'build' ? 'Build' : 'Pull'} the image of ${o.service}`, () =>
     exec.capture(p.cli.bin, [...composeBase(p), sub, o.service], { cwd: p.cwd })
   )
