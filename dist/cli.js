@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { q as quoteArg, p as processExec, c as cleanUp, s as shellLine, m as memoryState, a as projectName, l as lastLines, r as readEnvironment, b as setLogSink, d as runArgs, u as upWaitArgs, e as downArgs } from './chunks/cleanup.js';
-import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as expandPaths, j as deselectionOf, k as readOptions, n as projectLayers, q as readProjectPytest, N as NO_DESELECTION, s as hasCov, D as Document, t as NO_PROJECT_PYTEST, v as planTier, w as tierProjectName, x as checkComposeFiles, y as readConfig, z as presentImage, T as TIER_LAYER, A as DEPENDENCY_WAIT_SECONDS, C as readReport, E as isFailing, I as InputError, F as ConfigError } from './chunks/report.js';
+import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as passedEnv, j as expandPaths, k as deselectionOf, n as readOptions, q as projectLayers, s as readProjectPytest, N as NO_DESELECTION, t as hasCov, D as Document, v as NO_PROJECT_PYTEST, w as planTier, x as tierProjectName, y as checkComposeFiles, z as readConfig, A as presentImage, T as TIER_LAYER, C as DEPENDENCY_WAIT_SECONDS, E as readReport, F as isFailing, I as InputError, G as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { I as Input, E as ExitCode, K as Key, T as TierKey, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE } from './chunks/names.js';
 import { parseArgs } from 'node:util';
@@ -152,7 +152,8 @@ const RUNNER_OPTIONS = {
     host: { type: 'boolean' },
     'compose-file': { type: 'string', multiple: true },
     service: { type: 'string' },
-    'pytest-command': { type: 'string' }
+    'pytest-command': { type: 'string' },
+    env: { type: 'string', multiple: true }
 };
 /** Options that override a tier for one run: `run` and `plan`. */
 const TIER_OPTIONS = {
@@ -176,7 +177,8 @@ const RUNNER_HELP = [
     '      --host                     run pytest on this machine instead of in the compose service',
     "      --compose-file <file>      a compose file (repeatable; default: the configuration's, else docker-compose.test.yml)",
     "      --service <name>           the compose service that runs pytest (default: the configuration's, else test)",
-    '      --pytest-command <cmd>     the command that starts pytest (default: the configuration\'s, else "python -m pytest")'
+    '      --pytest-command <cmd>     the command that starts pytest (default: the configuration\'s, else "python -m pytest")',
+    '      --env <NAME>               pass this variable of your environment to the test container (repeatable)'
 ];
 /** Help lines for the tier overrides. */
 const TIER_HELP = [
@@ -248,6 +250,7 @@ function cliInputs(o) {
         [Input.AllowEmpty]: v['allow-empty'] ? 'true' : '',
         [Input.Coverage]: text('coverage'),
         [Input.Runner]: v.host ? 'host' : 'compose',
+        [Input.Env]: list('env').join('\n'),
         [Input.ResultsDirectory]: text('results-directory'),
         // A local run keeps its results on this machine.
         [Input.Upload]: 'false'
@@ -433,7 +436,8 @@ async function makeCollector(o) {
             projectName: projectName(['audit', randomBytes(3).toString('hex')]),
             hostResults: results,
             state,
-            env: o.env
+            env: o.env,
+            passEnv: o.passEnv
         });
     }
     catch (e) {
@@ -599,7 +603,8 @@ async function auditCommand(args, io) {
         env,
         cwd: project.cwd,
         pytestCommand: inputs.pytestCommand,
-        compose: inputs.runner === 'host' ? undefined : { files: inputs.composeFiles, service: inputs.service }
+        compose: inputs.runner === 'host' ? undefined : { files: inputs.composeFiles, service: inputs.service },
+        passEnv: passedEnv(inputs, env.variables).names
     });
     let input;
     try {

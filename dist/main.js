@@ -1,4 +1,4 @@
-import { G as parseCommonInputs, H as lines, I as InputError, J as checkTimeout, K as parseBoolean, L as checkNoNul, M as checkInside, l as loadProjectConfig, O as withConfigDefaults, p as parseTierInputs, g as guardedReader, P as sameJob, Q as jobLabel, R as manifestIdentity, S as countCases, V as visible, W as parseManifest, X as shardOf, Y as parseJunit, Z as projectCoverageConfig, _ as coverageTotals, j as deselectionOf, k as readOptions, n as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, $ as SUMMARY_LIMIT_BYTES, a0 as escapeInline, a1 as clip, a2 as table, a3 as formatSeconds, E as isFailing, a4 as codeSpan, a5 as formatPercent, w as tierProjectName, a6 as defaultResultsDir, a7 as writeMergedJunit, o as openTarget, q as readProjectPytest, a8 as restoreDurations, a9 as saveLearned, aa as publish, f as findTier, ab as passedEnv, ac as NO_SECRETS, ad as makeRedactor, r as runTier, ae as reportTier, af as markerSyntaxProblem, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
+import { H as parseCommonInputs, J as lines, I as InputError, K as checkTimeout, L as parseBoolean, M as checkNoNul, O as checkInside, l as loadProjectConfig, P as withConfigDefaults, p as parseTierInputs, g as guardedReader, Q as sameJob, R as jobLabel, S as manifestIdentity, V as countCases, W as visible, X as parseManifest, Y as shardOf, Z as parseJunit, _ as projectCoverageConfig, $ as coverageTotals, k as deselectionOf, n as readOptions, q as projectLayers, e as excludedExpression, d as parseCollectOnly, N as NO_DESELECTION, c as collectOnly, a0 as SUMMARY_LIMIT_BYTES, a1 as escapeInline, a2 as clip, a3 as table, a4 as formatSeconds, F as isFailing, a5 as codeSpan, a6 as formatPercent, x as tierProjectName, a7 as defaultResultsDir, a8 as writeMergedJunit, o as openTarget, i as passedEnv, s as readProjectPytest, a9 as restoreDurations, aa as saveLearned, ab as publish, f as findTier, ac as NO_SECRETS, ad as makeRedactor, r as runTier, ae as reportTier, af as markerSyntaxProblem, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { P as PlanInput, a as MergeInput, b as MERGED_ARTIFACT, c as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, d as DEFAULT_CONFIG_PATH, e as MODES, f as ArtifactLimit, g as MANIFEST_FILE, h as MergedFile, i as ARTIFACT_PREFIX, C as CACHE_TIMEOUT_SECONDS, j as MergeOutput, O as Output, k as PlanOutput, K as Key, T as TierKey } from './chunks/names.js';
@@ -1237,7 +1237,8 @@ async function runMerge(inputs, deps) {
             projectName: name,
             hostResults: resultsDir,
             state: deps.state,
-            env
+            env,
+            passEnv: passedEnv(inputs, env.variables).names
         }));
     }
     catch (e) {
@@ -1648,17 +1649,18 @@ async function runAction(deps = {}) {
     let redact = NO_SECRETS;
     try {
         const settings = readSettings(getInput, d.env.workspace, { runnerTemp: d.env.runnerTemp });
-        if (settings.mode === 'merge')
-            return await merge(settings.inputs, d);
         if (settings.mode === 'plan')
             return await plan(settings.inputs, settings.config, d);
-        // The secrets passed to the tests are masked in the log and replaced in whatever the action writes.
+        // The secrets passed to the tests (or the merge's collection) are masked in the log and replaced in whatever
+        // the action writes.
         const { secrets } = passedEnv(settings.inputs, d.env.variables);
         redact = makeRedactor(secrets);
         if (redact.active) {
             maskSecrets(secrets);
             setLogSink(redactingSink(coreLog, redact));
         }
+        if (settings.mode === 'merge')
+            return await merge(settings.inputs, d, redact);
         await tier(settings.inputs, settings.config, d, redact);
     }
     catch (e) {
@@ -1700,12 +1702,12 @@ async function tier(inputs, config, d, redact) {
         log.info(reported.verdict.message);
 }
 /** The merge mode: one verdict from the tier jobs' results (docs/merge.md). */
-async function merge(inputs, d) {
+async function merge(inputs, d, redact) {
     const result = await runMerge(inputs, { exec: d.exec, artifacts: await d.artifacts(), env: d.env, state: d.state, cache: d.cache });
-    await writeSummary(result.summary);
-    setOutputs(mergeOutputs(result));
+    await writeSummary(redact(result.summary));
+    setOutputs(Object.fromEntries(Object.entries(mergeOutputs(result)).map(([k, v]) => [k, redact(v)])));
     if (result.verdict.failed)
-        fail(result.verdict.message);
+        fail(redact(result.verdict.message));
     else
         log.info(result.verdict.message);
 }

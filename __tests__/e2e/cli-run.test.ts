@@ -78,6 +78,27 @@ describe('pytest-tier run', () => {
     expect(r.stdout).toMatch(/^tests +4: 4 passed/m)
   })
 
+  it('passes a variable of the environment to the tests with --env, and only then', () => {
+    const { workspace } = newJob(FIXTURE)
+    fs.writeFileSync(
+      path.join(workspace, 'tests/unit/test_needs_env.py'),
+      'import os\n\n\ndef test_reads_the_token():\n    assert os.environ.get("PYTIER_TOKEN") == "from-the-shell"\n'
+    )
+    const selection = ['run', 'unit', '-n', '0', '--', '-k', 'reads_the_token']
+    const without = pytestTier(selection, workspace, { PYTIER_TOKEN: 'from-the-shell' })
+    expect(without.code).toBe(1)
+    const passed = pytestTier([...selection.slice(0, 4), '--env', 'PYTIER_TOKEN', ...selection.slice(4)], workspace, {
+      PYTIER_TOKEN: 'from-the-shell'
+    })
+    expect(passed.code).toBe(0)
+    expect(passed.stdout).toMatch(/^tests +1: 1 passed/m)
+    expect(passed.stdout).not.toContain('from-the-shell')
+    const unset = pytestTier([...selection.slice(0, 4), '--env', 'PYTIER_TOKEN', ...selection.slice(4)], workspace)
+    // Nothing starts: the variable it should pass is named.
+    expect(unset.code).toBe(3)
+    expect(unset.stdout + unset.stderr).toContain('the variable PYTIER_TOKEN is not set')
+  })
+
   it('exits 3 when a service the tests need does not come up, and cleans up', () => {
     const { workspace } = newJob(FIXTURE)
     const r = pytestTier(['run', 'critical', '--compose-file', 'docker-compose.sick.yml'], workspace)

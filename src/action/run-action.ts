@@ -54,15 +54,16 @@ export async function runAction(deps: Partial<ActionDeps> = {}): Promise<void> {
   let redact: Redactor = NO_SECRETS
   try {
     const settings = readSettings(getInput, d.env.workspace, { runnerTemp: d.env.runnerTemp })
-    if (settings.mode === 'merge') return await merge(settings.inputs, d)
     if (settings.mode === 'plan') return await plan(settings.inputs, settings.config, d)
-    // The secrets passed to the tests are masked in the log and replaced in whatever the action writes.
+    // The secrets passed to the tests (or the merge's collection) are masked in the log and replaced in whatever
+    // the action writes.
     const { secrets } = passedEnv(settings.inputs, d.env.variables)
     redact = makeRedactor(secrets)
     if (redact.active) {
       maskSecrets(secrets)
       setLogSink(redactingSink(coreLog, redact))
     }
+    if (settings.mode === 'merge') return await merge(settings.inputs, d, redact)
     await tier(settings.inputs, settings.config, d, redact)
   } catch (e) {
     setOutputs({ [Output.Outcome]: 'error' })
@@ -104,11 +105,11 @@ async function tier(inputs: TierInputs, config: ProjectConfig, d: ActionDeps, re
 }
 
 /** The merge mode: one verdict from the tier jobs' results (docs/merge.md). */
-async function merge(inputs: MergeInputs, d: ActionDeps): Promise<void> {
+async function merge(inputs: MergeInputs, d: ActionDeps, redact: Redactor): Promise<void> {
   const result = await runMerge(inputs, { exec: d.exec, artifacts: await d.artifacts(), env: d.env, state: d.state, cache: d.cache })
-  await writeSummary(result.summary)
-  setOutputs(mergeOutputs(result))
-  if (result.verdict.failed) fail(result.verdict.message)
+  await writeSummary(redact(result.summary))
+  setOutputs(Object.fromEntries(Object.entries(mergeOutputs(result)).map(([k, v]) => [k, redact(v)])))
+  if (result.verdict.failed) fail(redact(result.verdict.message))
   else log.info(result.verdict.message)
 }
 

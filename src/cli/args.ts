@@ -25,7 +25,8 @@ export const RUNNER_OPTIONS = {
   host: { type: 'boolean' },
   'compose-file': { type: 'string', multiple: true },
   service: { type: 'string' },
-  'pytest-command': { type: 'string' }
+  'pytest-command': { type: 'string' },
+  env: { type: 'string', multiple: true }
 } as const satisfies Options
 
 /** Options that override a tier for one run: `run` and `plan`. */
@@ -52,7 +53,8 @@ export const RUNNER_HELP = [
   '      --host                     run pytest on this machine instead of in the compose service',
   "      --compose-file <file>      a compose file (repeatable; default: the configuration's, else docker-compose.test.yml)",
   "      --service <name>           the compose service that runs pytest (default: the configuration's, else test)",
-  '      --pytest-command <cmd>     the command that starts pytest (default: the configuration\'s, else "python -m pytest")'
+  '      --pytest-command <cmd>     the command that starts pytest (default: the configuration\'s, else "python -m pytest")',
+  '      --env <NAME>               pass this variable of your environment to the test container (repeatable)'
 ]
 
 /** Help lines for the tier overrides. */
@@ -140,6 +142,7 @@ export function cliInputs(o: { tier: string; cwd: string; values: Values; rest?:
     [Input.AllowEmpty]: v['allow-empty'] ? 'true' : '',
     [Input.Coverage]: text('coverage'),
     [Input.Runner]: v.host ? 'host' : 'compose',
+    [Input.Env]: list('env').join('\n'),
     [Input.ResultsDirectory]: text('results-directory'),
     // A local run keeps its results on this machine.
     [Input.Upload]: 'false'

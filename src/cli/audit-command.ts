@@ -13,6 +13,7 @@ import type { TierInputs } from '../inputs/tier-inputs.js'
 import { setLogSink } from '../seams/log.js'
 import { expandPaths } from '../seams/glob.js'
 import type { TierSpec } from '../tiers/builtin.js'
+import { passedEnv } from '../inputs/passed-env.js'
 import { cliInputs, COMMON_HELP, COMMON_OPTIONS, noPositionals, parseCommand, RUNNER_HELP, RUNNER_OPTIONS } from './args.js'
 import { auditReport, renderAudit, type AuditInput } from './audit-report.js'
 import { collect, makeCollector, pool, registeredByPytest } from './collection.js'
@@ -84,7 +85,8 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
     env,
     cwd: project.cwd,
     pytestCommand: inputs.pytestCommand,
-    compose: inputs.runner === 'host' ? undefined : { files: inputs.composeFiles, service: inputs.service }
+    compose: inputs.runner === 'host' ? undefined : { files: inputs.composeFiles, service: inputs.service },
+    passEnv: passedEnv(inputs, env.variables).names
   })
   let input: AuditInput
   try {

@@ -43,6 +43,8 @@ export interface CollectorOptions {
   env: Environment
   /** Compose files and service; absent runs pytest on the host. */
   compose?: { files: string[]; service: string }
+  /** Variables of this environment passed on to the test container by name (`--env`). */
+  passEnv?: readonly string[]
 }
 
 /** Makes a collector on the tier run's own target: validates the compose setup (files, CLI, daemon, service) first. */
@@ -60,7 +62,8 @@ export async function makeCollector(o: CollectorOptions): Promise<Collector> {
       projectName: projectName(['audit', randomBytes(3).toString('hex')]),
       hostResults: results,
       state,
-      env: o.env
+      env: o.env,
+      passEnv: o.passEnv
     })
   } catch (e) {
     fs.rmSync(results, { recursive: true, force: true })

@@ -10,6 +10,7 @@ import {
   InputError,
   lines,
   parseBoolean,
+  parseEnvNames,
   splitCommand,
   type InputReader
 } from './checks.js'
@@ -36,6 +37,13 @@ export interface CommonInputs {
   artifactName?: string
   /** Days the artifact is kept; default, the repository's setting. */
   retentionDays?: number
+  /**
+   * Variables of the step's environment passed on to the test container by name (`env`): to the tests, and to the
+   * merge's collection of the suite (a conftest.py may need them). Their values never go in argv.
+   */
+  passEnv?: string[]
+  /** Like passEnv, and their values are masked in the log and replaced by *** in what the action writes (`secret-env`). */
+  secretEnv?: string[]
 }
 
 /** Where input paths may lead: the workspace, and the runner's temporary folder for results. */
@@ -79,8 +87,16 @@ export function parseCommonInputs(get: InputReader, workspace: string, roots: Pa
         : checkInside(resultsDir, workingDirectory, resultsRoots, Input.ResultsDirectory),
     upload: parseBoolean(get(Input.Upload).trim() || 'true', Input.Upload),
     artifactName: artifactName ? checkArtifactName(artifactName) : undefined,
-    retentionDays: retention ? checkRetention(retention) : undefined
+    retentionDays: retention ? checkRetention(retention) : undefined,
+    ...envNames(get)
   }
+}
+
+/** `env` and `secret-env`: a name in both lists is a secret. */
+function envNames(get: InputReader): Pick<CommonInputs, 'passEnv' | 'secretEnv'> {
+  const secretEnv = parseEnvNames(get(Input.SecretEnv), Input.SecretEnv)
+  const passEnv = parseEnvNames(get(Input.Env), Input.Env).filter((n) => !secretEnv.includes(n))
+  return { ...(passEnv.length ? { passEnv } : {}), ...(secretEnv.length ? { secretEnv } : {}) }
 }
 
 /**

@@ -3,7 +3,7 @@
  * environment before anything starts: each must be set, and a secret long enough to be kept out of the reports.
  */
 import { Input, MIN_SECRET_CHARS } from '../names.js'
-import type { TierInputs } from './tier-inputs.js'
+import type { CommonInputs } from './common.js'
 
 /** What goes to the container by name, and the secret values to mask and redact. */
 export interface PassedEnv {
@@ -15,7 +15,7 @@ export interface PassedEnv {
 
 /** Checks the named variables against the step's environment; throws naming the input and the variable. */
 export function passedEnv(
-  inputs: Pick<TierInputs, 'passEnv' | 'secretEnv'>,
+  inputs: Pick<CommonInputs, 'passEnv' | 'secretEnv'>,
   variables: Readonly<Record<string, string | undefined>>
 ): PassedEnv {
   const lists: [string, readonly string[]][] = [

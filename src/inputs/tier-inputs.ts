@@ -1,6 +1,6 @@
 /** The inputs of a tier run (`mode: run`), read once and validated before anything starts. */
 import { Input } from '../names.js'
-import { checkNoNul, checkTimeout, checkWorkers, InputError, lines, parseBoolean, parseEnvNames, type InputReader } from './checks.js'
+import { checkNoNul, checkTimeout, checkWorkers, InputError, lines, parseBoolean, type InputReader } from './checks.js'
 import type { TierOverrides } from '../tiers/tier-command.js'
 import { parseCommonInputs, type CommonInputs, type PathRoots } from './common.js'
 
@@ -14,10 +14,6 @@ export interface TierInputs extends CommonInputs, TierOverrides {
   matrix?: Record<string, unknown>
   /** On a re-run attempt, run only the tests that failed in the previous attempt of this job (`rerun-failed`). */
   rerunFailed: boolean
-  /** Variables of the step's environment passed on to the test container by name (`env`); their values never go in argv. */
-  passEnv?: string[]
-  /** Like passEnv, and their values are masked in the log and replaced by *** in what the action writes (`secret-env`). */
-  secretEnv?: string[]
 }
 
 /** Reads the `shard` input: `i/N`, or `i` alone (then N is the tier's `shards`), 1 ≤ i ≤ N ≤ 256. */
@@ -64,17 +60,12 @@ export function parseTierInputs(get: InputReader, workspace: string, roots: Path
   const paths = lines(get(Input.Paths))
   const coverage = get(Input.Coverage).trim()
   const jobKey = get(Input.JobKey).trim()
-  const secretEnv = parseEnvNames(get(Input.SecretEnv), Input.SecretEnv)
-  // A name in both lists is a secret.
-  const passEnv = parseEnvNames(get(Input.Env), Input.Env).filter((n) => !secretEnv.includes(n))
   return {
     tier,
     jobKey: jobKey ? checkNoNul([jobKey], Input.JobKey)[0] : undefined,
     matrix: parseMatrix(get(Input.Matrix)),
     shard: parseShard(get(Input.Shard)),
     rerunFailed: parseBoolean(get(Input.RerunFailed).trim() || 'true', Input.RerunFailed),
-    ...(passEnv.length ? { passEnv } : {}),
-    ...(secretEnv.length ? { secretEnv } : {}),
     ...common,
     workers: workers ? checkWorkers(workers) : undefined,
     markers: markers ? checkNoNul([markers], Input.Markers)[0] : undefined,

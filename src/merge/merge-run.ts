@@ -12,6 +12,7 @@ import type { StateStore } from '../seams/state.js'
 import { openTarget, type Target } from '../seams/target.js'
 import { defaultResultsDir, readProjectPytest, tierProjectName } from '../run/plan.js'
 import { cleanUp } from '../run/cleanup.js'
+import { passedEnv } from '../inputs/passed-env.js'
 import { ARTIFACT_PREFIX, MergedFile } from '../names.js'
 import type { ProcessExec } from '../seams/exec.js'
 import { log } from '../seams/log.js'
@@ -121,7 +122,8 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
         projectName: name,
         hostResults: resultsDir,
         state: deps.state,
-        env
+        env,
+        passEnv: passedEnv(inputs, env.variables).names
       })
     )
   } catch (e) {

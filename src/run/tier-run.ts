@@ -296,8 +296,9 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
       : result.cancelledBy
         ? `the cancel (${result.cancelledBy})`
         : 'the end of the session'
-    failStillRunning(done, running, why, env.workspace)
-    done.verdict = { ...done.verdict, message: `${done.verdict.message} Still running when pytest was stopped: ${listed(running)}.` }
+    const stopped = failStillRunning(done, running, why, env.workspace)
+    if (stopped.length)
+      done.verdict = { ...done.verdict, message: `${done.verdict.message} Still running when pytest was stopped: ${listed(stopped)}.` }
   }
   if (rerun.ids && rerun.previous?.report && fs.existsSync(plan.junitPath)) layOverReport(done, rerun.previous.report, env.workspace)
   return { ...done, wallSeconds, ...(shardReport ? { shardReport } : {}) }
@@ -410,26 +411,24 @@ function listed(ids: readonly string[]): string {
 
 /**
  * Fails, in the run's JUnit report, the tests pytest was still running when it was stopped: pytest leaves them
- * without a result (a nameless pass), so they would otherwise be lost or counted as passed. A test the report
- * already has as failed (an xdist worker that died under it) stays as it is.
+ * without a result (a nameless pass), so they would otherwise be lost or counted as passed. A test the report has a
+ * result for (an xdist worker that died under it; a result that reached the report just before the stop) keeps it.
  */
-function failStillRunning(run: TierRun, ids: readonly string[], why: string, workspace: string): void {
+function failStillRunning(run: TierRun, ids: readonly string[], why: string, workspace: string): string[] {
   let report: TestReport
   try {
     report = readJunitFile(run.junitPath, run, workspace)
   } catch {
-    return // the report step says the report is broken
+    return [] // the report step says the report is broken
   }
-  const failing = new Set(report.cases.filter((c) => c.status === 'failed' || c.status === 'error').map((c) => c.id))
-  const stopped = ids.filter((id) => !failing.has(id))
-  if (stopped.length === 0) return
-  const gone = new Set(stopped)
+  const reported = new Set(report.cases.map((c) => c.id))
+  const stopped = ids.filter((id) => !reported.has(id))
+  if (stopped.length === 0) return []
   const message = `Still running when pytest was stopped by ${why}: no result.`
-  const cases: TestCase[] = [
-    ...report.cases.filter((c) => !gone.has(c.id)),
-    ...stopped.map((id) => caseOf(id, message, nodeIdPrefix(makePathMapper({ ...run, hostRoot: workspace }))))
-  ]
+  const prefix = nodeIdPrefix(makePathMapper({ ...run, hostRoot: workspace }))
+  const cases: TestCase[] = [...report.cases, ...stopped.map((id) => caseOf(id, message, prefix))]
   writeRunReport(run, { ...report, cases, counts: countCases(cases, report.counts.durationSeconds) }, workspace)
+  return stopped
 }
 
 /**

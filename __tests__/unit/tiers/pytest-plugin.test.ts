@@ -160,7 +160,9 @@ describe('the tests still running when pytest is stopped', () => {
     async (_, extra) => {
       const r = await stopWhileRunning(extra)
       expect(r.code).toBe(2) // interrupted
-      expect(r.running).toEqual(['test_stop.py::test_hangs'])
+      // With xdist, the quick test's end may still be on its way from its worker when the controller is stopped.
+      if (extra.length) expect(r.running).toContain('test_stop.py::test_hangs')
+      else expect(r.running).toEqual(['test_stop.py::test_hangs'])
       expect(r.junit).toContain('name="test_quick"')
       expect(r.junit).not.toContain('name="test_hangs"')
     },
