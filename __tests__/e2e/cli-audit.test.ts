@@ -115,7 +115,7 @@ describe('pytest-tier audit', () => {
     const r = pytestTier(['audit', '--config', 'tiers-planted.yml', '--no-timing'], workspace)
     expect(r.code).toBe(1)
     expect(r.stderr).toBe(
-      "warning: tiers-planted.yml: tiers.critical.markers: the marker 'smokey' is not registered in pytest.ini (which registers: critical, smoke, slow, phase_future).\n"
+      "warning: tiers-planted.yml:11:23: tiers.critical.markers: the marker 'smokey' is not registered in pytest.ini (which registers: critical, smoke, slow, phase_future).\n"
     )
     expect(r.stdout).toContain('  unit & api       3  FAIL: meant to be disjoint\n')
     expect(r.stdout).toContain('Tests no tier selects (1):\n  tests/misc/test_orphan.py::test_orphan\n')

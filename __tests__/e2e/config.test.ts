@@ -61,7 +61,7 @@ it('warns about marker names that pytest does not register', async () => {
   const job = withConfig('.github/pytest-tiers.yml', 'tiers:\n  nightly:\n    markers: fails or flaky\n    allow-empty: true\n')
   const { main } = await runMainAndPost(job, { tier: 'nightly' })
   expect(main.stdout).toMatch(
-    /::warning::\.github\/pytest-tiers\.yml: tiers\.nightly\.markers: the marker 'flaky' is not registered in pytest\.ini/
+    /::warning::\.github\/pytest-tiers\.yml:\d+:\d+: tiers\.nightly\.markers: the marker 'flaky' is not registered in pytest\.ini/
   )
   expect(main.outputs.outcome).toBe('failed')
 })

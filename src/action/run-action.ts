@@ -6,9 +6,9 @@ import { readSettings } from '../inputs/settings.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import type { MergeInputs } from '../inputs/merge-inputs.js'
 import type { ProjectConfig } from '../config/project-config.js'
-import { readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
+import { markersOrigin, readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
 import { runMerge } from '../merge/merge-run.js'
-import { Input, Key, Output, PlanOutput, TierKey } from '../names.js'
+import { Input, Output, PlanOutput } from '../names.js'
 import type { PlanInputs } from '../inputs/plan-inputs.js'
 import { planMatrix } from '../run/matrix-run.js'
 import { renderMatrixSummary } from '../results/matrix-summary.js'
@@ -130,7 +130,7 @@ function checkMarkers(config: ProjectConfig, inputs: TierInputs): void {
   const tier = findTier(config.tiers, inputs.tier)
   const override = inputs.markers !== undefined ? { markers: inputs.markers, origin: `Input '${Input.Markers}'` } : undefined
   const problem = markerSyntaxProblem(override?.markers ?? tier.markers)
-  if (problem) throw new Error(`${override?.origin ?? `${config.source}: ${Key.Tiers}.${tier.name}.${TierKey.Markers}`}: ${problem}`)
+  if (problem) throw new Error(`${override?.origin ?? markersOrigin(config, tier.name)}: ${problem}`)
   const unknown = unregisteredMarkers(config, readRegisteredMarkers(inputs.workingDirectory), { tier: tier.name, override })
   if (unknown.length && config.unregisteredMarkers === 'error') throw new Error(unknown.join('\n'))
   for (const u of unknown) log.warning(u)

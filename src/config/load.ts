@@ -90,7 +90,17 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
       timeBudgetSeconds: (rawCritical[CriticalKey.TimeBudgetSeconds] as number | undefined) ?? CRITICAL_DEFAULTS.timeBudgetSeconds
     },
     disjoint: (raw[Key.Disjoint] as string[][] | undefined) ?? [],
-    source: file
+    source: file,
+    markersOrigin: Object.fromEntries(
+      tiers.map((t) => [
+        t.name,
+        file === BUILTIN_SOURCE
+          ? `${file}: ${Key.Tiers}.${t.name}.${TierKey.Markers}`
+          : rawTiers[t.name]?.[TierKey.Markers] !== undefined
+            ? src.problem([Key.Tiers, t.name, TierKey.Markers], '').replace(/: $/, '')
+            : `the built-in tier '${t.name}' (${Key.Extends}: builtin in ${file})`
+      ])
+    )
   }
   // Shared arguments come first, so that a tier's own win over them.
   for (const t of tiers) t.args = [...config.pytestArgs, ...t.args]

@@ -36,6 +36,11 @@ export interface ProjectConfig {
   disjoint: string[][]
   /** The file the configuration came from (as given), or `the built-in tiers` when there is none. */
   source: string
+  /**
+   * Where each tier's marker expression comes from, for messages: the file's line and key where the file sets it
+   * (`.github/pytest-tiers.yml:7:14: tiers.unit.markers`), else the built-in tier it extends.
+   */
+  markersOrigin?: Record<string, string>
 }
 
 /** What a new tier (one the built-in tiers do not have) gets for a key it leaves out; the schema's `default`s agree. */

@@ -100,9 +100,9 @@ export function unregisteredMarkers(config: ProjectConfig, registered: Registere
         .filter((t) => t.name === only.tier)
         .map((t) => ({
           markers: only.override?.markers ?? t.markers,
-          origin: only.override?.origin ?? `${config.source}: ${Key.Tiers}.${t.name}.${TierKey.Markers}`
+          origin: only.override?.origin ?? markersOrigin(config, t.name)
         }))
-    : config.tiers.map((t) => ({ markers: t.markers, origin: `${config.source}: ${Key.Tiers}.${t.name}.${TierKey.Markers}` }))
+    : config.tiers.map((t) => ({ markers: t.markers, origin: markersOrigin(config, t.name) }))
   const exclude = only ? [] : config.exclude
   const used = (expr: string): string[] => markerNames(parseMarkerExpression(expr))
   if (!registered) {
@@ -123,4 +123,9 @@ export function unregisteredMarkers(config: ProjectConfig, registered: Registere
     if (!known.has(name)) out.push(`${config.source}: ${Key.Exclude}: the marker '${name}' is not registered in ${where}.`)
   }
   return out
+}
+
+/** Where a tier's marker expression comes from, for messages. */
+export function markersOrigin(config: Pick<ProjectConfig, 'source' | 'markersOrigin'>, tier: string): string {
+  return config.markersOrigin?.[tier] ?? `${config.source}: ${Key.Tiers}.${tier}.${TierKey.Markers}`
 }

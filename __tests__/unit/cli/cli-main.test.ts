@@ -74,7 +74,7 @@ describe('setup errors', () => {
     const planted = await cli('list', '-C', PROJECT, '--config', 'tiers-planted.yml')
     expect(planted.code).toBe(0)
     expect(planted.err).toBe(
-      "warning: tiers-planted.yml: tiers.critical.markers: the marker 'smokey' is not registered in pytest.ini (which registers: critical, smoke, slow, phase_future)."
+      "warning: tiers-planted.yml:11:23: tiers.critical.markers: the marker 'smokey' is not registered in pytest.ini (which registers: critical, smoke, slow, phase_future)."
     )
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-strict-'))
     fs.copyFileSync(path.join(PROJECT, 'pytest.ini'), path.join(dir, 'pytest.ini'))
@@ -84,7 +84,7 @@ describe('setup errors', () => {
     )
     const strict = await cli('plan', 'unit', '-C', dir, '-c', 'strict.yml')
     expect(strict.code).toBe(3)
-    expect(strict.err).toMatch(/^pytest-tier: strict.yml: tiers.critical.markers: the marker 'smokey' is not registered/)
+    expect(strict.err).toMatch(/^pytest-tier: strict.yml:12:23: tiers.critical.markers: the marker 'smokey' is not registered/)
   })
 })
 

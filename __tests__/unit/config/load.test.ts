@@ -57,7 +57,12 @@ describe('valid configurations', () => {
   })
 
   it.each(['valid/empty.yml', 'valid/comments-only.yml'])('reads %s as the built-in tiers and defaults', (f) => {
-    expect(parseProjectConfig(fixture(f), f)).toEqual({ ...builtinConfig(), source: f })
+    const { markersOrigin, ...config } = parseProjectConfig(fixture(f), f)
+    const { markersOrigin: builtinOrigin, ...builtin } = builtinConfig()
+    expect(config).toEqual({ ...builtin, source: f })
+    // Problems with a built-in tier's markers are the built-in tier's, not the file's.
+    expect(markersOrigin?.full).toBe(`the built-in tier 'full' (extends: builtin in ${f})`)
+    expect(builtinOrigin?.full).toBe('the built-in tiers: tiers.full.markers')
   })
 
   it('has no critical tier when none is named and none is called critical', () => {

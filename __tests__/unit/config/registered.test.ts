@@ -97,7 +97,7 @@ describe('unregisteredMarkers', () => {
     expect(
       unregisteredMarkers(config, { file: 'pytest.ini', markers: ['critical', 'smoke', 'slow', 'integration', 'phase_future'] })
     ).toEqual([
-      "tiers.yml: tiers.unit.markers: the marker 'flaky' is not registered in pytest.ini (which registers: critical, smoke, slow, integration, phase_future).",
+      "tiers.yml:3:19: tiers.unit.markers: the marker 'flaky' is not registered in pytest.ini (which registers: critical, smoke, slow, integration, phase_future).",
       "tiers.yml: exclude: the marker 'manual' is not registered in pytest.ini (which registers: critical, smoke, slow, integration, phase_future)."
     ])
   })
@@ -112,7 +112,7 @@ describe('unregisteredMarkers', () => {
   it("checks only the job's tier, and blames an overriding expression on where it came from", () => {
     const registered = { file: 'pytest.ini', markers: ['slow'] }
     expect(unregisteredMarkers(config, registered, { tier: 'unit' })).toEqual([
-      "tiers.yml: tiers.unit.markers: the marker 'flaky' is not registered in pytest.ini (which registers: slow)."
+      "tiers.yml:3:19: tiers.unit.markers: the marker 'flaky' is not registered in pytest.ini (which registers: slow)."
     ])
     expect(unregisteredMarkers(config, registered, { tier: 'unit', override: { markers: 'stres', origin: "Input 'markers'" } })).toEqual([
       "Input 'markers': the marker 'stres' is not registered in pytest.ini (which registers: slow)."
