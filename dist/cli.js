@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { q as quoteArg, p as processExec, c as cleanUp, s as shellLine, m as memoryState, a as projectName, l as lastLines, r as readEnvironment, b as setLogSink, d as runArgs, u as upWaitArgs, e as downArgs } from './chunks/cleanup.js';
-import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as passedEnv, j as expandPaths, k as deselectionOf, n as readOptions, q as projectLayers, s as readProjectPytest, N as NO_DESELECTION, t as hasCov, D as Document, v as NO_PROJECT_PYTEST, w as planTier, x as tierProjectName, y as checkComposeFiles, z as readConfig, A as presentImage, T as TIER_LAYER, C as DEPENDENCY_WAIT_SECONDS, E as readReport, F as isFailing, I as InputError, G as ConfigError } from './chunks/report.js';
+import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as passedEnv, j as expandPaths, N as NoMatchError, k as deselectionOf, n as readOptions, q as projectLayers, s as readProjectPytest, t as NO_DESELECTION, v as hasCov, D as Document, w as NO_PROJECT_PYTEST, x as planTier, y as tierProjectName, z as checkComposeFiles, A as readConfig, C as presentImage, T as TIER_LAYER, E as DEPENDENCY_WAIT_SECONDS, F as readReport, G as isFailing, I as InputError, H as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { I as Input, E as ExitCode, K as Key, T as TierKey, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE } from './chunks/names.js';
 import { parseArgs } from 'node:util';
@@ -293,7 +293,14 @@ function auditReport(input) {
                 (deselectedGaps ? `; ${deselectedGaps.count} of them deselected by the project's ${deselectedGaps.by}` : '')
         }
         : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` });
-    const empty = config.tiers.filter((t) => sets.get(t.name).size === 0 && !t.allowEmpty).map((t) => t.name);
+    const unmatched = config.tiers.filter((t) => input.unmatched?.[t.name]).map((t) => [t.name, input.unmatched[t.name]]);
+    if (unmatched.length) {
+        checks.push({
+            status: 'FAIL',
+            text: `tiers whose paths match nothing here: ${unmatched.map(([t, paths]) => `${t} (${paths.join(', ')})`).join('; ')} (change their paths, or leave the built-in tiers with extends: none)`
+        });
+    }
+    const empty = config.tiers.filter((t) => sets.get(t.name).size === 0 && !t.allowEmpty && !input.unmatched?.[t.name]).map((t) => t.name);
     checks.push(empty.length
         ? { status: 'FAIL', text: `tiers that select no test: ${empty.join(', ')} (set allow-empty if that is meant)` }
         : { status: 'ok', text: 'every tier selects tests' });
@@ -608,7 +615,19 @@ async function auditCommand(args, io) {
     });
     let input;
     try {
-        const selections = await Promise.all(config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`))));
+        // A tier whose paths match nothing here (a built-in tier the project has no folder for) is a finding, not a stop.
+        const unmatched = {};
+        const selections = await Promise.all(config.tiers.map(async (t) => {
+            try {
+                return selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`));
+            }
+            catch (e) {
+                if (!(e instanceof NoMatchError))
+                    throw e;
+                unmatched[t.name] = t.paths;
+                return undefined;
+            }
+        }));
         // The arguments every tier shares (--ignore=…) are part of what the suite is; the tiers' selections hold them.
         const shared = config.pytestArgs;
         const excluded = config.exclude.length ? [...shared, '-k', '', '-m', excludedExpression(config.exclude)] : undefined;
@@ -619,7 +638,7 @@ async function auditCommand(args, io) {
             async () => (excluded ? collect(collector, excluded) : []),
             () => registeredByPytest(collector),
             async () => (by ? collect(collector, [...shared]) : undefined),
-            ...selections.map((s) => () => collect(collector, s))
+            ...selections.map((s) => async () => (s ? collect(collector, s) : []))
         ], PARALLEL);
         const suite = all ?? [];
         const chosen = new Set(byDefault);
@@ -630,7 +649,8 @@ async function auditCommand(args, io) {
             excluded: excludedIds ?? [],
             registered: registered ?? [],
             byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i] ?? []])),
-            deselected: by && byDefault ? { by, ids: suite.filter((id) => !chosen.has(id)) } : undefined
+            deselected: by && byDefault ? { by, ids: suite.filter((id) => !chosen.has(id)) } : undefined,
+            ...(Object.keys(unmatched).length ? { unmatched } : {})
         };
     }
     finally {

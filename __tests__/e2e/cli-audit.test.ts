@@ -126,6 +126,18 @@ describe('pytest-tier audit', () => {
     expect(pytestCount(workspace, ['tests/api', 'tests/unit/test_text.py', '-m', 'not phase_future'])).toBe(6)
   })
 
+  it('names the built-in tiers whose paths match nothing in the project, and still audits the rest', () => {
+    const { workspace } = newJob(FIXTURE)
+    fs.writeFileSync(path.join(workspace, 'builtin.yml'), 'extends: builtin\ntiers:\n  unit:\n    paths: [tests/unit]\n')
+    const r = pytestTier(['audit', '--no-timing', '-c', 'builtin.yml'], workspace)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(
+      /FAIL +tiers whose paths match nothing here: data-pipeline \(tests\/unit\/d0_\*.*\); business-logic \(.*\); delivery \(tests\/unit\/d9_\*/
+    )
+    expect(r.stdout).toMatch(/^\(all\) +15 /m)
+    expect(auditLeftovers()).toEqual([])
+  })
+
   it('exits 3 when pytest cannot collect the suite', () => {
     const { workspace } = newJob(FIXTURE)
     fs.writeFileSync(path.join(workspace, 'tests/misc/test_broken.py'), 'import nowhere_to_be_found\n')

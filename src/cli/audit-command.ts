@@ -11,7 +11,7 @@ import { projectLayers } from '../tiers/tier-command.js'
 import { readProjectPytest } from '../run/plan.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import { setLogSink } from '../seams/log.js'
-import { expandPaths } from '../seams/glob.js'
+import { expandPaths, NoMatchError } from '../seams/glob.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { passedEnv } from '../inputs/passed-env.js'
 import { cliInputs, COMMON_HELP, COMMON_OPTIONS, noPositionals, parseCommand, RUNNER_HELP, RUNNER_OPTIONS } from './args.js'
@@ -90,8 +90,18 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
   })
   let input: AuditInput
   try {
+    // A tier whose paths match nothing here (a built-in tier the project has no folder for) is a finding, not a stop.
+    const unmatched: Record<string, string[]> = {}
     const selections = await Promise.all(
-      config.tiers.map(async (t) => selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`)))
+      config.tiers.map(async (t) => {
+        try {
+          return selectionArgs(t, await expandPaths(t.paths, project.cwd, `${Key.Tiers}.${t.name}.${TierKey.Paths}`))
+        } catch (e) {
+          if (!(e instanceof NoMatchError)) throw e
+          unmatched[t.name] = t.paths
+          return undefined
+        }
+      })
     )
     // The arguments every tier shares (--ignore=…) are part of what the suite is; the tiers' selections hold them.
     const shared = config.pytestArgs
@@ -104,7 +114,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
         async () => (excluded ? collect(collector, excluded) : []),
         () => registeredByPytest(collector),
         async () => (by ? collect(collector, [...shared]) : undefined),
-        ...selections.map((s) => () => collect(collector, s))
+        ...selections.map((s) => async () => (s ? collect(collector, s) : []))
       ],
       PARALLEL
     )
@@ -117,7 +127,8 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
       excluded: excludedIds ?? [],
       registered: registered ?? [],
       byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i] ?? []])),
-      deselected: by && byDefault ? { by, ids: suite.filter((id) => !chosen.has(id)) } : undefined
+      deselected: by && byDefault ? { by, ids: suite.filter((id) => !chosen.has(id)) } : undefined,
+      ...(Object.keys(unmatched).length ? { unmatched } : {})
     }
   } finally {
     await collector.close()

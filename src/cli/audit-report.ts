@@ -24,6 +24,8 @@ export interface AuditInput {
   timing?: { seconds: number; failed: boolean; message: string }
   /** The tests the project's own options deselect (its addopts' `-m`), and by what. */
   deselected?: { by: string; ids: string[] }
+  /** Tiers whose paths match nothing in the project (counted as selecting no test), with what they name. */
+  unmatched?: Record<string, string[]>
 }
 
 /** One check of the audit. */
@@ -87,7 +89,14 @@ export function auditReport(input: AuditInput): AuditReport {
         }
       : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` }
   )
-  const empty = config.tiers.filter((t) => sets.get(t.name)!.size === 0 && !t.allowEmpty).map((t) => t.name)
+  const unmatched = config.tiers.filter((t) => input.unmatched?.[t.name]).map((t) => [t.name, input.unmatched![t.name]!] as const)
+  if (unmatched.length) {
+    checks.push({
+      status: 'FAIL',
+      text: `tiers whose paths match nothing here: ${unmatched.map(([t, paths]) => `${t} (${paths.join(', ')})`).join('; ')} (change their paths, or leave the built-in tiers with extends: none)`
+    })
+  }
+  const empty = config.tiers.filter((t) => sets.get(t.name)!.size === 0 && !t.allowEmpty && !input.unmatched?.[t.name]).map((t) => t.name)
   checks.push(
     empty.length
       ? { status: 'FAIL', text: `tiers that select no test: ${empty.join(', ')} (set allow-empty if that is meant)` }

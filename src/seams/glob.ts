@@ -5,6 +5,14 @@ import * as path from 'node:path'
 
 const MAGIC = /[*?[\]{}]/
 
+/** No path of a tier's list matches anything: the error names the input, the globs and the folder. */
+export class NoMatchError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'NoMatchError'
+  }
+}
+
 /**
  * Expands each glob to the files and folders it matches, sorted; plain paths and pytest node ids
  * (`file.py::test`) pass through untouched. A glob that matches nothing is dropped with a warning;
@@ -26,7 +34,7 @@ export async function expandPaths(patterns: string[], cwd: string, input: string
     out.push(...found)
   }
   if (globs > 0 && missed.length === globs && out.length === 0) {
-    throw new Error(
+    throw new NoMatchError(
       `Input '${input}': no path matches ${missed.map((m) => `'${m}'`).join(', ')} in ${cwd}; allowed are paths or globs that match test files or folders.`
     )
   }

@@ -137,6 +137,25 @@ describe('auditReport and renderAudit', () => {
     byTier: {}
   })
 
+  it('reports a tier whose paths match nothing as a failed check of its own, not as an empty tier', () => {
+    const input = base('tiers-planted.yml')
+    input.byTier = {
+      critical: pick('test_add', 'test_upper', 'test_get'),
+      unit: pick('test_math', 'test_upper', 'test_lower', 'test_strip', 'test_orphan'),
+      api: [],
+      slow: pick('test_sleepy'),
+      failing: pick('test_fails', 'test_get', 'test_post')
+    }
+    input.unmatched = { api: ['tests/api', 'tests/unit/test_text.py'] }
+    const report = auditReport(input)
+    expect(report.failed).toBe(true)
+    const failed = report.checks.filter((c) => c.status === 'FAIL').map((c) => c.text)
+    expect(failed).toContainEqual(
+      'tiers whose paths match nothing here: api (tests/api, tests/unit/test_text.py) (change their paths, or leave the built-in tiers with extends: none)'
+    )
+    expect(failed.some((t) => t.startsWith('tiers that select no test'))).toBe(false)
+  })
+
   it('finds the planted overlap and gap, and warns of the unregistered marker', () => {
     const input = base('tiers-planted.yml')
     input.byTier = {
