@@ -1051,7 +1051,11 @@ function renderPlan(plan, o) {
             .map(([k, v]) => `${k}=${v}`)
             .join(' ')}`);
     const opts = plan.options;
-    lines.push(optionLine('Markers', opts.markers, !!t.markers) ?? 'Markers: none (every test the paths hold)');
+    const markers = optionLine('Markers', opts.markers, !!t.markers) ?? 'Markers: none (every test the paths hold)';
+    // pytest keeps the last -m: the tier's replaces the project's own, which then no longer deselects anything.
+    const own = readOptions(projectLayers(t.project)).markers;
+    const replaced = own && opts.markers?.source === TIER_LAYER ? `; it replaces the -m ${quoteArg(own.value)} of the ${own.source}` : '';
+    lines.push(replaced ? markers.replace(/\)$/, `${replaced})`) : markers);
     const keyword = optionLine('Keyword', opts.keyword, false);
     if (keyword)
         lines.push(keyword);
@@ -1127,7 +1131,10 @@ function renderRunSummary(run, report) {
             parts.push(`${c.xpassed} xpassed`);
         rows.push(['tests', `${c.tests}: ${parts.join(', ')}`]);
     }
-    rows.push(['command', shellLine(run.argv)], ['report', run.junitPath]);
+    rows.push(['command', shellLine(run.argv)]);
+    // Only a report that exists (a parsed one did); pytest writes none when it stops before its session.
+    if (report)
+        rows.push(['report', run.junitPath]);
     const lines = ['', '── Summary', ...columns(rows)];
     const failing = report?.cases.filter(isFailing) ?? [];
     if (failing.length) {

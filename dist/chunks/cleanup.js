@@ -265,7 +265,8 @@ async function cleanUp(state, exec, cwd) {
         const p = { ...project, files: files.length === project.files.length ? files : [] };
         const [, r] = await Promise.all([
             removed,
-            exec.capture(project.cli.bin, downArgs(p), { cwd: fs.existsSync(project.cwd) ? project.cwd : cwd })
+            // Silent: compose's "No resource found to remove" is no news; a failure is a warning below.
+            exec.capture(project.cli.bin, downArgs(p), { cwd: fs.existsSync(project.cwd) ? project.cwd : cwd, silent: true })
         ]);
         if (r.exitCode !== 0) {
             log.warning(`Could not remove the compose project '${project.name}': ${r.stderr.trim()}`);

@@ -5,7 +5,7 @@ import type { TierInputs } from '../inputs/tier-inputs.js'
 import { planTier, tierProjectName } from '../run/plan.js'
 import { readEnvironment, type Environment } from '../seams/environment.js'
 import { projectLayers, TIER_LAYER, type ResolvedTier } from '../tiers/tier-command.js'
-import type { PytestOptions, Sourced } from '../tiers/pytest-options.js'
+import { readOptions, type PytestOptions, type Sourced } from '../tiers/pytest-options.js'
 import { DEPENDENCY_WAIT_SECONDS } from '../seams/target.js'
 import { checkComposeFiles, presentImage, readConfig, type ImageConfig } from '../seams/compose/client.js'
 import type { ComposeModel } from '../seams/compose/compose-config.js'
@@ -156,7 +156,11 @@ export function renderPlan(plan: RunPlan, o: { source: string; host: boolean; se
         .join(' ')}`
     )
   const opts = plan.options
-  lines.push(optionLine('Markers', opts.markers, !!t.markers) ?? 'Markers: none (every test the paths hold)')
+  const markers = optionLine('Markers', opts.markers, !!t.markers) ?? 'Markers: none (every test the paths hold)'
+  // pytest keeps the last -m: the tier's replaces the project's own, which then no longer deselects anything.
+  const own = readOptions(projectLayers(t.project)).markers
+  const replaced = own && opts.markers?.source === TIER_LAYER ? `; it replaces the -m ${quoteArg(own.value)} of the ${own.source}` : ''
+  lines.push(replaced ? markers.replace(/\)$/, `${replaced})`) : markers)
   const keyword = optionLine('Keyword', opts.keyword, false)
   if (keyword) lines.push(keyword)
   lines.push(optionLine('Workers', opts.workers, !!t.workers && t.workers !== '0') ?? 'Workers: none (no xdist)')

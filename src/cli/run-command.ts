@@ -57,7 +57,9 @@ export function renderRunSummary(run: TierRun, report: TestReport | undefined): 
     if (c.xpassed) parts.push(`${c.xpassed} xpassed`)
     rows.push(['tests', `${c.tests}: ${parts.join(', ')}`])
   }
-  rows.push(['command', shellLine(run.argv)], ['report', run.junitPath])
+  rows.push(['command', shellLine(run.argv)])
+  // Only a report that exists (a parsed one did); pytest writes none when it stops before its session.
+  if (report) rows.push(['report', run.junitPath])
   const lines = ['', '── Summary', ...columns(rows)]
   const failing = report?.cases.filter(isFailing) ?? []
   if (failing.length) {

@@ -24,6 +24,8 @@ export interface SummaryInput {
   wallSeconds: number
   /** The parsed results; absent when pytest wrote no report (e.g. it crashed before writing it). */
   report?: TestReport
+  /** Why the report that was written could not be read, when it could not. */
+  reportProblem?: string
   /** The artifact that holds the full results, named where the summary has to leave something out. */
   artifactName?: string
   /** The verdict's sentence (see `classify`), shown under the heading. */
@@ -101,7 +103,11 @@ function headSection(input: SummaryInput): string {
       )
     )
   } else {
-    out.push('No JUnit report was written, so there are no per-test results.')
+    out.push(
+      input.reportProblem
+        ? 'The JUnit report could not be read, so there are no per-test results.'
+        : 'No JUnit report was written, so there are no per-test results.'
+    )
   }
   const sized = input.workersReason ? `; ${escapeInline(input.workersReason)}` : ''
   const workers = input.workers && input.workers !== '0' ? `${escapeInline(input.workers)} (xdist${sized})` : `none (no xdist${sized})`

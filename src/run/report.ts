@@ -79,7 +79,7 @@ export function readReport(run: TierRun, workspace: string): { report?: TestRepo
  */
 export function finalVerdict(
   run: Pick<TierRun, 'verdict' | 'exitCode' | 'lastError'>,
-  read: { problem?: string; missing?: boolean }
+  read: { problem?: string; missing?: boolean; report?: Pick<TestReport, 'counts'> }
 ): {
   verdict: Verdict
   note?: string
@@ -87,6 +87,16 @@ export function finalVerdict(
   const problem =
     read.problem ??
     (read.missing && run.exitCode !== null ? 'pytest wrote no JUnit report: it stopped before the end of its session.' : undefined)
+  const c = read.report?.counts
+  if (!problem && run.verdict.outcome === 'failed' && c && c.failed === 0 && c.errors > 0) {
+    // Exit code 1 without a failed test: errors in fixtures' setup or teardown.
+    return {
+      verdict: {
+        ...run.verdict,
+        message: `Some tests errored (pytest exit code 1): ${c.errors} error(s) in setup or teardown, no test failed.`
+      }
+    }
+  }
   if (!problem) return { verdict: run.verdict }
   if (!run.verdict.failed) return { verdict: { outcome: 'error', failed: true, message: problem } }
   // Exit code 1 with a broken report: pytest may have failed while writing it (a full disk), not the tests.
@@ -135,7 +145,9 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
     wallSeconds: run.wallSeconds,
     report,
     artifactName: upload ? artifactName : undefined,
-    verdictMessage: note ? `${verdict.message} ${note}` : verdict.message,
+    // A missing report is said once, by the summary's own line; a broken one is the note.
+    verdictMessage: note && read.problem ? `${verdict.message} ${note}` : verdict.message,
+    ...(read.problem ? { reportProblem: read.problem } : {}),
     coveragePercent,
     notes: runNotes(run, report),
     flaky: run.rerun?.flaky

@@ -76,6 +76,17 @@ export function classify(exitCode: number, opts: ClassifyOptions): Verdict {
           'Install pytest-xdist in the test image, or run the tier without workers (workers: 0).'
       }
     }
+    if (exitCode === 4 && detail?.startsWith('ImportError while loading conftest')) {
+      const variable = /KeyError|environ/.test(detail)
+        ? " If it needs a variable of the job's environment, pass it with the env input."
+        : ''
+      return {
+        outcome: 'error',
+        failed: true,
+        detail,
+        message: `pytest could not import a conftest.py (exit code 4): ${detail}.${variable}`
+      }
+    }
     return { outcome: 'error', failed: true, detail, message: `${known.what}: ${detail ?? `most likely ${known.guess}`}.` }
   }
   const sig = signalName(exitCode)

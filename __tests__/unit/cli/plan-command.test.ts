@@ -51,6 +51,13 @@ describe('planRun', () => {
     expect(text).toContain("pytest adds the addopts of setup.cfg: -m 'not stress' -n 2 --cov=pkg")
   })
 
+  it("says that the tier's -m replaces the project's own, which then deselects nothing", async () => {
+    const { dir, exec } = project()
+    const plan = await planRun(tierInputs({ [Input.Tier]: 'integration' }, dir), BUILTIN_TIERS, jobEnv(dir), exec)
+    const text = renderPlan(plan, { source: 'the built-in tiers', host: false, service: 'test' }).join('\n')
+    expect(text).toContain("Markers: integration (from the tier; it replaces the -m 'not stress' of the addopts of setup.cfg)")
+  })
+
   it("reads PYTEST_ADDOPTS from the compose service's environment, where pytest runs", async () => {
     const { dir, exec } = project({ serviceAddopts: '-m smoke' })
     const tiers = BUILTIN_TIERS.map((t) => (t.name === 'integration' ? { ...t, markers: '' } : t))

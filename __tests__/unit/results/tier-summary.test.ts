@@ -98,6 +98,12 @@ describe('renderSummary', () => {
     )
   })
 
+  it('says the report could not be read when it was broken, not that none was written', () => {
+    const r = renderSummary({ ...base, report: undefined, reportProblem: 'junit.xml is not XML', outcome: 'error' })
+    expect(r).toContain('The JUnit report could not be read, so there are no per-test results.')
+    expect(r).not.toContain('No JUnit report was written')
+  })
+
   it('says so when there is no report, and when the run had no xdist', () => {
     const r = renderSummary({ ...base, report: undefined, workers: '', outcome: 'timed-out' })
     expect(r).toContain('No JUnit report was written')

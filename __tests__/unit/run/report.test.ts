@@ -324,6 +324,16 @@ describe('finalVerdict', () => {
   const passed = classify(0, { timedOut: false, allowEmpty: false, timeoutMinutes: 10 })
   const problem = 'The JUnit report could not be read: junit.xml:2:56996: unclosed tag: system-out'
 
+  it('says tests errored, not failed, when exit code 1 comes from errors in setup or teardown alone', () => {
+    const failed = { outcome: 'failed' as const, failed: true, message: 'Some tests failed (pytest exit code 1).' }
+    const counts = { tests: 3, passed: 1, failed: 0, errors: 2, skipped: 0, xfailed: 0, xpassed: 0, durationSeconds: 1 }
+    expect(finalVerdict({ verdict: failed, exitCode: 1 }, { report: { counts } }).verdict).toEqual({
+      ...failed,
+      message: 'Some tests errored (pytest exit code 1): 2 error(s) in setup or teardown, no test failed.'
+    })
+    expect(finalVerdict({ verdict: failed, exitCode: 1 }, { report: { counts: { ...counts, failed: 1 } } }).verdict).toEqual(failed)
+  })
+
   it('keeps the verdict of a readable report', () => {
     expect(finalVerdict({ verdict: failed, exitCode: 1 }, {})).toEqual({ verdict: failed })
   })

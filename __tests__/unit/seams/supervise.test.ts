@@ -34,7 +34,8 @@ describe('supervise', () => {
     const watch = { alive: async () => answers.shift() ?? false, everyMs: 5, failures: 3 }
     const r = await supervise(p.running, p.stopper, { timeoutMs: 5000, graceMs: 100, watch })
     expect(r).toMatchObject({ exitCode: 137, timedOut: false })
-    expect(r.lostAfterMs).toBeGreaterThanOrEqual(15)
+    // Three silent checks 5 ms apart, counted from the check before the first silence (timers may fire a little early).
+    expect(r.lostAfterMs).toBeGreaterThanOrEqual(12)
     // One answer between silences resets the count: only the last three in a row gave the run up.
     expect(answers).toEqual([])
     expect(p.log).toEqual(['abandon'])

@@ -84,3 +84,26 @@ describe('classify quotes pytest', () => {
     )
   })
 })
+
+describe('classify on a conftest.py that cannot be imported', () => {
+  const opts = { timedOut: false, allowEmpty: false, timeoutMinutes: 5 }
+
+  it('says a conftest.py could not be imported, not that pytest was called wrongly', () => {
+    const v = classify(4, { ...opts, output: out('usage-conftest-import.txt') })
+    expect(v.message).toBe(
+      "pytest could not import a conftest.py (exit code 4): ImportError while loading conftest '/w/conf/conftest.py': ModuleNotFoundError: No module named 'nope_mod'."
+    )
+  })
+
+  it('points at the env input when the conftest.py wanted a variable of the environment', () => {
+    const output = [
+      "ImportError while loading conftest '/app/tests/exports/conftest.py'.",
+      'tests/exports/conftest.py:3: in <module>',
+      '    OUT = os.environ["REPORT_OUT_DIR"]',
+      "E   KeyError: 'REPORT_OUT_DIR'"
+    ].join('\n')
+    expect(classify(4, { ...opts, output }).message).toBe(
+      "pytest could not import a conftest.py (exit code 4): ImportError while loading conftest '/app/tests/exports/conftest.py': KeyError: 'REPORT_OUT_DIR'. If it needs a variable of the job's environment, pass it with the env input."
+    )
+  })
+})
