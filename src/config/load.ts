@@ -70,8 +70,12 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   const tiers: TierSpec[] = raw[Key.Extends] === 'none' ? [] : BUILTIN_TIERS.map((t) => structuredClone(t))
   for (const [name, r] of Object.entries(rawTiers)) {
     const existing = tiers.find((t) => t.name === name)
-    if (existing) Object.assign(existing, tierFields(r))
-    else tiers.push({ name, ...structuredClone(NEW_TIER_DEFAULTS), ...tierFields(r) })
+    if (existing) {
+      // A built-in tier's description says what its own markers and paths select: it goes with them.
+      const reselects = r[TierKey.Markers] !== undefined || r[TierKey.Paths] !== undefined
+      if (reselects && r[TierKey.Description] === undefined) existing.description = ''
+      Object.assign(existing, tierFields(r))
+    } else tiers.push({ name, ...structuredClone(NEW_TIER_DEFAULTS), ...tierFields(r) })
   }
   const names = tiers.map((t) => t.name)
   const criticalTier = rawCritical[CriticalKey.Tier] as string | undefined

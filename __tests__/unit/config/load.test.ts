@@ -40,6 +40,17 @@ describe('valid configurations', () => {
     })
   })
 
+  it("drops a built-in tier's description when the file changes what it selects without giving one", () => {
+    const c = parseProjectConfig(
+      'tiers:\n  critical: {markers: unit}\n  unit: {workers: "2"}\n  full: {paths: [t], description: Mine}\n',
+      'c.yml'
+    )
+    const tier = (name: string) => c.tiers.find((t) => t.name === name)!
+    expect(tier('critical').description).toBe('')
+    expect(tier('unit').description).toBe(builtin('unit').description)
+    expect(tier('full').description).toBe('Mine')
+  })
+
   it('never changes the built-in tiers themselves', () => {
     const before = structuredClone(BUILTIN_TIERS)
     parseProjectConfig(fixture('valid/override.yml'), 'override.yml')
