@@ -160,11 +160,16 @@ describe('the tests still running when pytest is stopped', () => {
     async (_, extra) => {
       const r = await stopWhileRunning(extra)
       expect(r.code).toBe(2) // interrupted
-      // With xdist, the quick test's end may still be on its way from its worker when the controller is stopped.
-      if (extra.length) expect(r.running).toContain('test_stop.py::test_hangs')
-      else expect(r.running).toEqual(['test_stop.py::test_hangs'])
-      expect(r.junit).toContain('name="test_quick"')
       expect(r.junit).not.toContain('name="test_hangs"')
+      if (extra.length) {
+        // With xdist, the quick test's result may still be on its way from its worker when the controller is
+        // stopped: then it too is named as running. Either way no test is lost: each has a result or is named.
+        expect(r.running).toContain('test_stop.py::test_hangs')
+        expect(r.junit.includes('name="test_quick"') || (r.running as string[]).includes('test_stop.py::test_quick')).toBe(true)
+      } else {
+        expect(r.running).toEqual(['test_stop.py::test_hangs'])
+        expect(r.junit).toContain('name="test_quick"')
+      }
     },
     30_000
   )
