@@ -32,6 +32,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { availableParallelism, tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { makeSuite, writeSuite } from './lib/suite.mjs'
 
 const started = performance.now()
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -78,174 +79,28 @@ const RUN_A = '7101'
 const RUN_B = '7102'
 
 // ------------------------------------------------------------------------------------------------------------ suite
-const DOMAINS = [
-  'gateway',
-  'ingest',
-  'enrichment',
-  'storage',
-  'indexing',
-  'pricing',
-  'billing',
-  'accounts',
-  'risk',
-  'notifications',
-  'reporting',
-  'orchestration'
-]
+// The suite is bench/lib/suite.mjs's (seed 1 at full size: 3,027 tests in 228 files); these are its sizes, to describe it.
+const DOMAIN_FOLDERS = 12
 const MARKERS = ['critical', 'smoke', 'integration', 'slow', 'phase_future']
-const INTEGRATION = ['api', 'database', 'queue', 'cache', 'search', 'payments', 'email', 'files']
 const quarter = (n) => (QUICK ? Math.max(1, Math.round(n / 4)) : n)
-/** The suite's size, chosen so that the single job takes 60–100 s on the development machine (2 CPUs): 71 s when chosen. */
+/** What the description prints of the suite's size (the single job takes 60–100 s on a 2-CPU machine). */
 const SIZE = {
   unitFiles: quarter(220),
   unitTests: quarter(2927),
   integrationFiles: quarter(8),
   integrationTests: quarter(100),
-  // [in tests/unit, in tests/integration]; a test carries at most one of these.
-  critical: [quarter(23), quarter(2)],
-  smoke: [quarter(4), 1],
-  slow: [quarter(90), quarter(10)],
-  phaseFuture: [quarter(20), 0],
   /** Tests of 1–3 s. */
   handful: quarter(15),
-  /** Share of the other tests that take 0.1–0.5 s; the rest take 2–20 ms. */
-  longShare: 0.055,
   /** Files with a module-scoped fixture of 0.5–2 s. */
   fixtureFiles: quarter(15)
 }
 
-/** mulberry32: a small seeded PRNG, so that every run of the benchmark sees the same suite. */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const sum = (xs) => xs.reduce((a, b) => a + b, 0)
 const max = (xs) => xs.reduce((a, b) => Math.max(a, b), 0)
 const mean = (xs) => sum(xs) / Math.max(1, xs.length)
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0
-}
-
-/** `total` split over the weights (largest remainders), each part at least `least`. */
-function apportion(weights, total, least) {
-  const w = sum(weights)
-  const room = total - least * weights.length
-  const exact = weights.map((x) => (room * x) / w)
-  const parts = exact.map((x) => least + Math.floor(x))
-  const order = exact.map((x, i) => [x - Math.floor(x), i]).sort((a, b) => b[0] - a[0] || a[1] - b[1])
-  for (let k = 0; sum(parts) < total; k++) parts[order[k % order.length][1]]++
-  return parts
-}
-
-/** The suite: files (path, module fixture seconds) and tests (node id, file, markers, seconds slept), by path. */
-function makeSuite() {
-  const rand = prng(SEED)
-  const uniform = (lo, hi) => lo + (hi - lo) * rand()
-  const logUniform = (lo, hi) => lo * (hi / lo) ** rand()
-  const pick = (from, n) => {
-    const pool = [...from]
-    const out = []
-    while (out.length < n && pool.length) out.push(pool.splice(Math.floor(rand() * pool.length), 1)[0])
-    return out
-  }
-  const files = []
-  // Some files have many more tests than others.
-  const weights = Array.from({ length: SIZE.unitFiles }, () => logUniform(1, 8))
-  const unitCounts = apportion(weights, SIZE.unitTests, 2)
-  for (let f = 0; f < SIZE.unitFiles; f++) {
-    const d = f % DOMAINS.length
-    files.push({ path: `tests/unit/d${d}_${DOMAINS[d]}/test_${DOMAINS[d]}_${f}.py`, count: unitCounts[f], integration: false })
-  }
-  const integrationCounts = apportion(new Array(SIZE.integrationFiles).fill(1), SIZE.integrationTests, 1)
-  for (let f = 0; f < SIZE.integrationFiles; f++) {
-    const name = INTEGRATION[f % INTEGRATION.length]
-    files.push({ path: `tests/integration/test_${name}_${f}.py`, count: integrationCounts[f], integration: true })
-  }
-  const unitFiles = files.filter((x) => !x.integration)
-  for (const f of pick(unitFiles, SIZE.fixtureFiles)) f.fixture = Number(uniform(0.5, 2).toFixed(3))
-  const tests = []
-  for (const f of files) {
-    const stem = basename(f.path, '.py').replace(/^test_/, '')
-    for (let t = 0; t < f.count; t++)
-      tests.push({ id: `${f.path}::test_${stem}_${t}`, file: f.path, markers: f.integration ? ['integration'] : [] })
-  }
-  const handful = new Set(pick(tests, SIZE.handful))
-  for (const t of tests) {
-    if (handful.has(t)) t.sleep = Number(uniform(1, 3).toFixed(3))
-    else t.sleep = Number((rand() < SIZE.longShare ? uniform(0.1, 0.5) : logUniform(0.002, 0.02)).toFixed(4))
-  }
-  const free = [tests.filter((t) => !t.markers.length), tests.filter((t) => t.markers.length)]
-  const markers = { critical: SIZE.critical, smoke: SIZE.smoke, slow: SIZE.slow, phase_future: SIZE.phaseFuture }
-  for (const [marker, counts] of Object.entries(markers)) {
-    counts.forEach((n, where) => {
-      for (const t of pick(free[where], n)) {
-        t.markers.push(marker)
-        free[where].splice(free[where].indexOf(t), 1)
-      }
-    })
-  }
-  files.sort((a, b) => (a.path < b.path ? -1 : 1))
-  const order = new Map(files.map((f, i) => [f.path, i]))
-  tests.sort((a, b) => order.get(a.file) - order.get(b.file))
-  return { files, tests, byId: new Map(tests.map((t) => [t.id, t])) }
-}
-
-/** Writes the suite's files into `dir`. */
-function writeSuite(suite, dir) {
-  writeFileSync(
-    join(dir, 'pytest.ini'),
-    [
-      '[pytest]',
-      'testpaths = tests',
-      'addopts = -n auto',
-      'markers =',
-      '    critical: must pass first',
-      '    smoke: main paths',
-      '    integration: needs services',
-      '    slow: long running',
-      '    phase_future: for a later phase',
-      ''
-    ].join('\n')
-  )
-  writeFileSync(
-    join(dir, 'docker-compose.test.yml'),
-    [
-      'services:',
-      '  test:',
-      '    image: pytier-python:local',
-      '    network_mode: host',
-      '    working_dir: /app',
-      '    volumes:',
-      '      - .:/app',
-      ''
-    ].join('\n')
-  )
-  for (const f of suite.files) {
-    const lines = ['import time', '', 'import pytest', '']
-    if (f.integration) lines.push('pytestmark = pytest.mark.integration', '')
-    if (f.fixture)
-      lines.push(
-        '',
-        '@pytest.fixture(scope="module", autouse=True)',
-        'def module_setup():',
-        `    time.sleep(${f.fixture})`,
-        '    yield',
-        ''
-      )
-    for (const t of suite.tests.filter((x) => x.file === f.path)) {
-      lines.push('')
-      for (const m of t.markers) if (m !== 'integration') lines.push(`@pytest.mark.${m}`)
-      lines.push(`def ${t.id.split('::')[1]}():`, `    time.sleep(${t.sleep})`, '')
-    }
-    mkdirSync(join(dir, dirname(f.path)), { recursive: true })
-    writeFileSync(join(dir, f.path), lines.join('\n'))
-  }
 }
 
 /** Whether a test with these markers matches a pytest `-m` expression (names, `and`, `or`, `not`, parentheses). */
@@ -564,7 +419,8 @@ function tierArgv(tier, dir) {
 async function main() {
   const bundle = await copyDist()
   progress(`the action: ${bundle}`)
-  const suite = makeSuite()
+  const suite = makeSuite({ seed: SEED, scale: QUICK ? 0.25 : 1 })
+  suite.byId = new Map(suite.tests.map((t) => [t.id, t]))
   suiteDir = mkdtempSync(join(tmpdir(), 'pytier-pipeline-suite-'))
   temps.add(suiteDir)
   writeSuite(suite, suiteDir)
@@ -575,7 +431,7 @@ async function main() {
   const info = {
     bundle,
     suite:
-      `${n0(suite.tests.length)} tests in ${suite.files.length} files (${n0(SIZE.unitTests)} in ${SIZE.unitFiles} files over ${DOMAINS.length} domain folders, ` +
+      `${n0(suite.tests.length)} tests in ${suite.files.length} files (${n0(SIZE.unitTests)} in ${SIZE.unitFiles} files over ${DOMAIN_FOLDERS} domain folders, ` +
       `${SIZE.integrationTests} in ${SIZE.integrationFiles} integration files); markers: ${MARKERS.map((m) => `${m} ${count(m)}`).join(', ')}; ` +
       `${SIZE.handful} tests of 1–3 s, ${suite.tests.filter((t) => t.sleep >= 0.1 && t.sleep < 1).length} of 0.1–0.5 s, the rest 2–20 ms; ` +
       `module fixtures of 0.5–2 s in ${SIZE.fixtureFiles} files; ${f1(slept)} s of sleep in all (seed ${SEED})${QUICK ? '; --quick: a quarter of the full size' : ''}.`
