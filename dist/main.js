@@ -1,7 +1,7 @@
-import { J as parseCommonInputs, K as lines, I as InputError, L as checkTimeout, M as parseBoolean, O as checkNoNul, P as checkInside, l as loadProjectConfig, Q as withConfigDefaults, p as parseTierInputs, g as guardedReader, R as sameJob, S as jobLabel, V as manifestIdentity, W as countCases, X as visible, Y as parseManifest, Z as shardOf, _ as parseJunit, $ as projectCoverageConfig, a0 as coverageTotals, k as deselectionOf, n as readOptions, q as projectLayers, e as excludedExpression, d as parseCollectOnly, t as NO_DESELECTION, c as collectOnly, a1 as SUMMARY_LIMIT_BYTES, a2 as escapeInline, a3 as clip, a4 as table, a5 as formatSeconds, G as isFailing, a6 as codeSpan, a7 as formatPercent, y as tierProjectName, a8 as defaultResultsDir, a9 as writeMergedJunit, o as openTarget, i as passedEnv, s as readProjectPytest, aa as restoreDurations, ab as saveLearned, ac as publish, f as findTier, ad as NO_SECRETS, ae as makeRedactor, r as runTier, af as reportTier, ag as markerSyntaxProblem, ah as markersOrigin, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
+import { J as parseCommonInputs, K as lines, I as InputError, L as checkTimeout, M as parseBoolean, O as checkNoNul, P as checkInside, l as loadProjectConfig, Q as withConfigDefaults, p as parseTierInputs, g as guardedReader, R as sameJob, S as jobLabel, V as manifestIdentity, W as countCases, X as artifactFolderProblem, Y as locateInside, Z as parseManifest, _ as readBounded, $ as shardOf, a0 as parseJunit, a1 as projectCoverageConfig, a2 as coverageTotals, k as deselectionOf, n as readOptions, q as projectLayers, e as excludedExpression, d as parseCollectOnly, t as NO_DESELECTION, c as collectOnly, a3 as SUMMARY_LIMIT_BYTES, a4 as escapeInline, a5 as clip, a6 as table, a7 as formatSeconds, G as isFailing, a8 as codeSpan, a9 as formatPercent, y as tierProjectName, aa as defaultResultsDir, ab as writeMergedJunit, o as openTarget, i as passedEnv, s as readProjectPytest, ac as restoreDurations, ad as saveLearned, ae as publish, f as findTier, af as NO_SECRETS, ag as makeRedactor, r as runTier, ah as reportTier, ai as markerSyntaxProblem, aj as markersOrigin, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { P as PlanInput, a as MergeInput, b as MERGED_ARTIFACT, c as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, d as DEFAULT_CONFIG_PATH, e as MODES, f as ArtifactLimit, g as MANIFEST_FILE, h as MergedFile, i as ARTIFACT_PREFIX, C as CACHE_TIMEOUT_SECONDS, j as MergeOutput, O as Output, k as PlanOutput } from './chunks/names.js';
+import { P as PlanInput, a as MergeInput, b as MERGED_ARTIFACT, c as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, d as DEFAULT_CONFIG_PATH, e as MODES, f as MANIFEST_FILE, g as ArtifactLimit, h as MergedFile, i as ARTIFACT_PREFIX, C as CACHE_TIMEOUT_SECONDS, j as MergeOutput, O as Output, k as PlanOutput } from './chunks/names.js';
 import { randomBytes } from 'node:crypto';
 import { f as log, l as lastLines, s as shellLine, g as byteLength, h as clipBytes, c as cleanUp, i as canUpload, b as setLogSink, r as readEnvironment, p as processExec } from './chunks/cleanup.js';
 import { w as withDeadline } from './chunks/deadline.js';
@@ -374,113 +374,6 @@ function overlapsByTiers(overlaps) {
 }
 
 /**
- * The files of a downloaded tier artifact, which code from a pull request may have written: a path is followed only
- * inside the artifact's folder and through no symlink, only regular files are read (a FIFO would block the read for
- * ever, a device would never end), and a file's size is checked before it is read.
- */
-/** What a directory entry or a file is, in words: `a symlink`, `a FIFO (named pipe)`, `a folder`, … */
-function kindOf(e) {
-    if (e.isSymbolicLink())
-        return 'a symlink';
-    if (e.isFile())
-        return 'a regular file';
-    if (e.isDirectory())
-        return 'a folder';
-    if (e.isFIFO())
-        return 'a FIFO (named pipe)';
-    if (e.isCharacterDevice())
-        return 'a character device';
-    if (e.isBlockDevice())
-        return 'a block device';
-    if (e.isSocket())
-        return 'a socket';
-    return 'not a regular file';
-}
-/** A size for a message: `64 MiB`, `1.5 MiB`, `512 KiB`; with the exact bytes when `exact`. */
-function sizeText(bytes, exact = false) {
-    const round = (n) => String(Math.round(n * 10) / 10);
-    const text = bytes >= 1024 * 1024 ? `${round(bytes / 1024 / 1024)} MiB` : bytes >= 1024 ? `${round(bytes / 1024)} KiB` : `${bytes} bytes`;
-    return exact && bytes >= 1024 ? `${text} (${bytes} bytes)` : text;
-}
-/**
- * Finds `rel`, a path the manifest gives, inside the artifact's folder `root`. Refused: an absolute path, one that
- * leads outside the folder, one through a symlink (each part is looked at with lstat, never followed), and one that
- * ends at anything but a regular file. A path that does not exist is `missing`.
- */
-function locateInside(root, rel) {
-    if (path.isAbsolute(rel) || path.win32.isAbsolute(rel)) {
-        return { problem: `${visible(rel)} is an absolute path; allowed: a path relative to the artifact's folder` };
-    }
-    const relative = path.relative(root, path.resolve(root, rel));
-    if (relative === '')
-        return { problem: `${visible(rel)} is the artifact's folder itself; allowed: a file inside it` };
-    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-        return { problem: `${visible(rel)} leads outside the artifact's folder; allowed: a path inside it` };
-    }
-    const parts = relative.split(path.sep);
-    for (let i = 0; i < parts.length; i++) {
-        const shown = parts.slice(0, i + 1).join('/');
-        let st;
-        try {
-            st = fs.lstatSync(path.join(root, ...parts.slice(0, i + 1)));
-        }
-        catch (e) {
-            const code = e.code;
-            if (code === 'ENOENT' || code === 'ENOTDIR')
-                return { missing: true };
-            return { problem: `${visible(shown)} cannot be looked at (${code ?? e.name})` };
-        }
-        const last = i === parts.length - 1;
-        if (st.isSymbolicLink()) {
-            const within = last ? '' : ` (a folder of ${visible(rel)})`;
-            return { problem: `${visible(shown)}${within} is a symlink; allowed: regular files and folders, never a link` };
-        }
-        if (!last && !st.isDirectory())
-            return { missing: true };
-        if (last && !st.isFile())
-            return { problem: `${visible(shown)} is ${kindOf(st)}; allowed: a regular file` };
-    }
-    return { file: path.join(root, ...parts) };
-}
-// A symlink put in place after the check is not followed; a FIFO does not block the open.
-const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
-/**
- * Reads a regular file of at most `limit` bytes, checking its type and size on the opened file before reading
- * anything. Throws an Error naming the file as `name`, never with a path of the runner.
- */
-function readBounded(file, limit, name) {
-    let fd;
-    try {
-        fd = fs.openSync(file, READ_FLAGS);
-    }
-    catch (e) {
-        const code = e.code;
-        throw new Error(code === 'ELOOP' ? `${name} is a symlink; allowed: a regular file` : `${name} cannot be opened (${code ?? 'error'})`, {
-            cause: e
-        });
-    }
-    try {
-        const st = fs.fstatSync(fd);
-        if (!st.isFile())
-            throw new Error(`${name} is ${kindOf(st)}; allowed: a regular file`);
-        if (st.size > limit)
-            throw new Error(`${name} is ${sizeText(st.size, true)}; allowed: at most ${sizeText(limit)}`);
-        const buffer = Buffer.alloc(st.size);
-        let got = 0;
-        while (got < buffer.length) {
-            const n = fs.readSync(fd, buffer, got, buffer.length - got, got);
-            if (n === 0)
-                break;
-            got += n;
-        }
-        return buffer.subarray(0, got);
-    }
-    finally {
-        fs.closeSync(fd);
-    }
-}
-
-/**
  * Reads a downloaded tier artifact back: its manifest, its JUnit report and where its coverage data is. The tier
  * job ran a pull request's code, so each artifact is untrusted: its folder is checked before anything in it is
  * read, every file is read within a size limit, and what is refused is reported, naming the artifact.
@@ -495,59 +388,6 @@ async function downloadTierArtifacts(artifacts, o) {
     for (const a of wanted)
         downloaded.push(await artifacts.download(a, o.into));
     return downloaded;
-}
-/**
- * Why a downloaded artifact's folder cannot be read, or undefined when it can: it may hold only regular files and
- * folders (a symlink could lead outside it, a FIFO or a device would block or never end a read), at most `limit` of
- * them. The walk looks at each entry without following it, one folder at a time, and stops at the first problem.
- * @actions/artifact extracts the zip itself (see docs/merge.md, "Untrusted artifacts"); this is checked after it.
- */
-function artifactFolderProblem(root, limit = ArtifactLimit.Entries) {
-    let top;
-    try {
-        top = fs.lstatSync(root);
-    }
-    catch {
-        return undefined; // nothing was extracted: the missing manifest says so
-    }
-    if (!top.isDirectory())
-        return `its folder is ${kindOf(top)}; allowed: a folder`;
-    const folders = [''];
-    let entries = 0;
-    for (let rel = folders.pop(); rel !== undefined; rel = folders.pop()) {
-        let dir;
-        try {
-            dir = fs.opendirSync(path.join(root, rel));
-        }
-        catch (e) {
-            return `${visible(rel || '.')} cannot be listed (${e.code ?? 'error'})`;
-        }
-        try {
-            for (let e = dir.readSync(); e; e = dir.readSync()) {
-                if (++entries > limit)
-                    return `it holds more than ${limit} files and folders; allowed: at most ${limit}`;
-                const name = rel ? `${rel}/${e.name}` : e.name;
-                if (e.isDirectory())
-                    folders.push(name);
-                else if (e.isSymbolicLink())
-                    return `${visible(name)} is a symlink (to ${linkTarget(path.join(root, name))}); allowed: regular files and folders only`;
-                else if (!e.isFile())
-                    return `${visible(name)} is ${kindOf(e)}; allowed: regular files and folders only`;
-            }
-        }
-        finally {
-            dir.closeSync();
-        }
-    }
-    return undefined;
-}
-function linkTarget(link) {
-    try {
-        return visible(fs.readlinkSync(link));
-    }
-    catch {
-        return 'somewhere unreadable';
-    }
 }
 /**
  * Reads one artifact. One whose folder holds anything but regular files and folders, or without a readable manifest

@@ -150,7 +150,11 @@ export const ArtifactLimit = {
   /** Bytes of its manifest, `pytest-tier.json`. */
   ManifestBytes: 1024 * 1024,
   /** Bytes of its JUnit report. */
-  JunitBytes: 64 * 1024 * 1024
+  JunitBytes: 64 * 1024 * 1024,
+  /** Bytes of a run's shard plan, `plan.json` (every test id of the tier). */
+  PlanBytes: 64 * 1024 * 1024,
+  /** Bytes of a tier's learned durations restored from the cache. */
+  DurationsBytes: 64 * 1024 * 1024
 } as const
 
 /** The ways the action can run pytest. */

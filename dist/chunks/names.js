@@ -124,7 +124,11 @@ const ArtifactLimit = {
     /** Bytes of its manifest, `pytest-tier.json`. */
     ManifestBytes: 1024 * 1024,
     /** Bytes of its JUnit report. */
-    JunitBytes: 64 * 1024 * 1024
+    JunitBytes: 64 * 1024 * 1024,
+    /** Bytes of a run's shard plan, `plan.json` (every test id of the tier). */
+    PlanBytes: 64 * 1024 * 1024,
+    /** Bytes of a tier's learned durations restored from the cache. */
+    DurationsBytes: 64 * 1024 * 1024
 };
 /** The ways the action can run pytest. */
 const RUNNERS = ['compose', 'host'];
@@ -233,4 +237,4 @@ const MAKEFILE_FILE = 'pytest-tiers.mk';
 /** The action a generated workflow uses, unless `--action` says otherwise. */
 const DEFAULT_ACTION = 'org/pytest-tier-action@v1';
 
-export { ANY_TIERS as A, MAX_CONFIG_BYTES as B, CACHE_TIMEOUT_SECONDS as C, DEFAULT_ACTION as D, ExitCode as E, CriticalKey as F, DEFAULT_CRITICAL_TIER as G, REDACTED as H, Input as I, JUNIT_FILE as J, Key as K, State as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PlanInput as P, SERVICE_TIMEOUT_VARIABLE as Q, RESERVED_ENV as R, ShardFile as S, TierKey as T, SERVICE_TIMEOUT_SECONDS as U, WORKFLOW_FILE as W, MergeInput as a, MERGED_ARTIFACT as b, DEFAULT_EXCLUDE as c, DEFAULT_CONFIG_PATH as d, MODES as e, ArtifactLimit as f, MANIFEST_FILE as g, MergedFile as h, ARTIFACT_PREFIX as i, MergeOutput as j, PlanOutput as k, RUNNERS as l, PLUGIN_MODULE as m, OUTCOME_PROPERTY as n, PYTEST_ENV as o, coverageDataFile as p, PLUGIN_DIR as q, COVERAGE_REPORTS_DIR as r, COVERAGE_XML_FILE as s, CONTAINER_RESULTS_DIR as t, MIN_SECRET_CHARS as u, DURATIONS_CACHE_PREFIX as v, PLAN_ARTIFACT_PREFIX as w, OUTCOMES as x, EARLIER_COVERAGE_PREFIX as y, RERUN_JUNIT_FILE as z };
+export { ANY_TIERS as A, MAX_CONFIG_BYTES as B, CACHE_TIMEOUT_SECONDS as C, DEFAULT_ACTION as D, ExitCode as E, CriticalKey as F, DEFAULT_CRITICAL_TIER as G, REDACTED as H, Input as I, JUNIT_FILE as J, Key as K, State as L, MAKEFILE_FILE as M, NOT_EXPECTED_BY_DEFAULT as N, Output as O, PlanInput as P, SERVICE_TIMEOUT_VARIABLE as Q, RESERVED_ENV as R, ShardFile as S, TierKey as T, SERVICE_TIMEOUT_SECONDS as U, WORKFLOW_FILE as W, MergeInput as a, MERGED_ARTIFACT as b, DEFAULT_EXCLUDE as c, DEFAULT_CONFIG_PATH as d, MODES as e, MANIFEST_FILE as f, ArtifactLimit as g, MergedFile as h, ARTIFACT_PREFIX as i, MergeOutput as j, PlanOutput as k, RUNNERS as l, PLUGIN_MODULE as m, OUTCOME_PROPERTY as n, PYTEST_ENV as o, coverageDataFile as p, PLUGIN_DIR as q, COVERAGE_REPORTS_DIR as r, COVERAGE_XML_FILE as s, CONTAINER_RESULTS_DIR as t, MIN_SECRET_CHARS as u, DURATIONS_CACHE_PREFIX as v, PLAN_ARTIFACT_PREFIX as w, OUTCOMES as x, EARLIER_COVERAGE_PREFIX as y, RERUN_JUNIT_FILE as z };

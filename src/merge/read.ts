@@ -9,8 +9,7 @@ import type { Artifacts, DownloadedArtifact } from '../seams/artifacts.js'
 import { ArtifactLimit, MANIFEST_FILE } from '../names.js'
 import { parseManifest, shardOf } from '../results/manifest.js'
 import { parseJunit } from '../results/junit.js'
-import { visible } from '../shared/errors.js'
-import { kindOf, locateInside, readBounded } from './artifact-files.js'
+import { artifactFolderProblem, locateInside, readBounded } from '../run/artifact-files.js'
 import type { TierResult } from './select.js'
 
 /**
@@ -37,53 +36,6 @@ export interface Unreadable {
 export interface ReadOptions {
   /** The project folder on the host: a test's module is looked up there to rebuild its node id exactly. */
   projectDir: string
-}
-
-/**
- * Why a downloaded artifact's folder cannot be read, or undefined when it can: it may hold only regular files and
- * folders (a symlink could lead outside it, a FIFO or a device would block or never end a read), at most `limit` of
- * them. The walk looks at each entry without following it, one folder at a time, and stops at the first problem.
- * @actions/artifact extracts the zip itself (see docs/merge.md, "Untrusted artifacts"); this is checked after it.
- */
-export function artifactFolderProblem(root: string, limit: number = ArtifactLimit.Entries): string | undefined {
-  let top: fs.Stats
-  try {
-    top = fs.lstatSync(root)
-  } catch {
-    return undefined // nothing was extracted: the missing manifest says so
-  }
-  if (!top.isDirectory()) return `its folder is ${kindOf(top)}; allowed: a folder`
-  const folders = ['']
-  let entries = 0
-  for (let rel = folders.pop(); rel !== undefined; rel = folders.pop()) {
-    let dir: fs.Dir
-    try {
-      dir = fs.opendirSync(path.join(root, rel))
-    } catch (e) {
-      return `${visible(rel || '.')} cannot be listed (${(e as NodeJS.ErrnoException).code ?? 'error'})`
-    }
-    try {
-      for (let e = dir.readSync(); e; e = dir.readSync()) {
-        if (++entries > limit) return `it holds more than ${limit} files and folders; allowed: at most ${limit}`
-        const name = rel ? `${rel}/${e.name}` : e.name
-        if (e.isDirectory()) folders.push(name)
-        else if (e.isSymbolicLink())
-          return `${visible(name)} is a symlink (to ${linkTarget(path.join(root, name))}); allowed: regular files and folders only`
-        else if (!e.isFile()) return `${visible(name)} is ${kindOf(e)}; allowed: regular files and folders only`
-      }
-    } finally {
-      dir.closeSync()
-    }
-  }
-  return undefined
-}
-
-function linkTarget(link: string): string {
-  try {
-    return visible(fs.readlinkSync(link))
-  } catch {
-    return 'somewhere unreadable'
-  }
 }
 
 /**

@@ -7,12 +7,13 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
-import { DURATIONS_CACHE_PREFIX, PLAN_ARTIFACT_PREFIX } from '../names.js'
+import { ArtifactLimit, DURATIONS_CACHE_PREFIX, PLAN_ARTIFACT_PREFIX } from '../names.js'
 import type { Artifacts } from '../seams/artifacts.js'
 import type { Cache } from '../seams/cache.js'
 import { log } from '../seams/log.js'
 import { learn, makePlan, parseDurations, parsePlan, type Durations, type ShardBy, type ShardPlan } from '../tiers/durations.js'
 import { slug } from '../tiers/job.js'
+import { artifactFolderProblem, locateInside, readArtifactText, readBounded } from './artifact-files.js'
 
 /**
  * Where a tier's durations file is, relative to the workspace: the cache entry's version depends on the path as
@@ -37,11 +38,22 @@ export interface StoreOptions {
 /** Restores a tier's newest durations; undefined on a miss, or when what is restored is not durations. */
 export async function restoreDurations(tier: string, o: StoreOptions): Promise<{ durations?: Durations; key?: string }> {
   const rel = durationsPath(tier)
-  const abs = path.join(o.workspace, rel)
   try {
     const key = await o.cache.restore([durationsPrefix(tier)], [rel])
-    if (!key || !fs.existsSync(abs)) return {}
-    const durations = parseDurations(fs.readFileSync(abs, 'utf8'))
+    if (!key) return {}
+    // Written by an earlier job, perhaps of a pull request: a regular file within its limit, reached through no link.
+    const name = `the cache entry ${key}'s ${rel}`
+    const at = locateInside(o.workspace, rel)
+    let text: string
+    try {
+      if ('missing' in at) return {}
+      if ('problem' in at) throw new Error(`${name}: ${at.problem}`)
+      text = readBounded(at.file, ArtifactLimit.DurationsBytes, name).toString('utf8')
+    } catch (e) {
+      log.info(`${(e as Error).message}; the durations are ignored.`)
+      return {}
+    }
+    const durations = parseDurations(text)
     if (!durations) log.info(`The cache entry ${key} holds no durations the action can read; it is ignored.`)
     return { durations, key }
   } finally {
@@ -82,6 +94,10 @@ export async function saveLearned(
 
 /** The file is only a carrier for the cache: nothing stays in the checkout (its folder goes once it is empty). */
 function removeCacheFile(workspace: string, rel: string): void {
+  // Never through a link: a restored entry that made the folder a symlink loses the link, not what it leads to.
+  const folder = fs.lstatSync(path.join(workspace, path.dirname(rel)), { throwIfNoEntry: false })
+  if (folder?.isSymbolicLink()) fs.unlinkSync(path.join(workspace, path.dirname(rel)))
+  if (folder?.isDirectory() !== true) return
   fs.rmSync(path.join(workspace, rel), { force: true })
   try {
     fs.rmdirSync(path.join(workspace, path.dirname(rel)))
@@ -158,8 +174,10 @@ async function readPlanArtifact(artifacts: Artifacts, name: string, scratch: str
   const found = (await artifacts.list()).find((a) => a.name === name)
   if (!found) return undefined
   const got = await artifacts.download(found, path.join(scratch, 'plans'))
-  const file = path.join(got.path, 'plan.json')
-  const plan = fs.existsSync(file) ? parsePlan(fs.readFileSync(file, 'utf8')) : undefined
+  const refused = artifactFolderProblem(got.path)
+  if (refused) throw new Error(`The artifact ${name} of this run is refused: ${refused}.`)
+  const text = readArtifactText(got.path, 'plan.json', ArtifactLimit.PlanBytes, name)
+  const plan = text === undefined ? undefined : parsePlan(text)
   if (!plan) throw new Error(`The artifact ${name} of this run holds no plan the action can read.`)
   return plan
 }

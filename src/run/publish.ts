@@ -4,12 +4,12 @@
  * when every candidate is taken the error says how to tell the jobs apart.
  */
 import * as fs from 'node:fs'
-import * as path from 'node:path'
-import { MANIFEST_FILE } from '../names.js'
+import { ArtifactLimit, MANIFEST_FILE } from '../names.js'
 import { manifestIdentity, parseManifest } from '../results/manifest.js'
 import type { ArtifactInfo, Artifacts, UploadedArtifact } from '../seams/artifacts.js'
 import { log } from '../seams/log.js'
 import { sameJob, type JobIdentity } from '../tiers/job.js'
+import { artifactFolderProblem, readArtifactText } from './artifact-files.js'
 
 /** Every name the job could take is held by another job of the run. */
 export class NameClashError extends Error {
@@ -79,9 +79,11 @@ export async function isOwnEarlierAttempt(
 ): Promise<boolean> {
   try {
     const got = await artifacts.download(existing, o.scratch)
-    const file = path.join(got.path, MANIFEST_FILE)
-    if (!fs.existsSync(file)) return false
-    const m = parseManifest(fs.readFileSync(file, 'utf8'), `${existing.name}/${MANIFEST_FILE}`)
+    const refused = artifactFolderProblem(got.path)
+    if (refused) throw new Error(refused)
+    const text = readArtifactText(got.path, MANIFEST_FILE, ArtifactLimit.ManifestBytes, existing.name)
+    if (text === undefined) return false
+    const m = parseManifest(text, `${existing.name}/${MANIFEST_FILE}`)
     return sameJob(manifestIdentity(m), o.job) && m.runAttempt < o.runAttempt
   } catch (e) {
     log.info(`Could not read the artifact ${existing.name} to see whose it is: ${(e as Error).message}`)

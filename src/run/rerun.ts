@@ -3,15 +3,14 @@
  * failed or errored; only those run again, and the new results are laid over the earlier ones, so that the attempt's
  * report (and the merge) still hold the whole tier. A test that failed and now passes is flaky.
  */
-import * as fs from 'node:fs'
-import * as path from 'node:path'
-import { JUNIT_FILE, MANIFEST_FILE } from '../names.js'
+import { ArtifactLimit, JUNIT_FILE, MANIFEST_FILE } from '../names.js'
 import { parseJunit, type JunitOptions } from '../results/junit.js'
 import { manifestIdentity, parseManifest, type Manifest } from '../results/manifest.js'
 import { countCases, isFailing, type TestCase, type TestReport } from '../results/model.js'
 import type { Artifacts } from '../seams/artifacts.js'
 import { log } from '../seams/log.js'
 import { sameJob, type JobIdentity } from '../tiers/job.js'
+import { artifactFolderProblem, locateInside, readArtifactText } from './artifact-files.js'
 
 /** The previous attempt of this job, as its artifact holds it. */
 export interface PreviousAttempt {
@@ -40,20 +39,26 @@ export async function findPreviousAttempt(o: {
     const found = listed.find((a) => a.name === name)
     if (!found) continue
     const got = await o.artifacts.download(found, o.scratch)
-    const manifestFile = path.join(got.path, MANIFEST_FILE)
-    if (!fs.existsSync(manifestFile)) continue
+    // The earlier attempt ran the same (perhaps a pull request's) code: its artifact is read as the merge reads one.
+    const refused = artifactFolderProblem(got.path)
+    if (refused) {
+      log.warning(`The earlier attempt's artifact ${name} is not used: ${refused}.`)
+      continue
+    }
     let manifest: Manifest
     try {
-      manifest = parseManifest(fs.readFileSync(manifestFile, 'utf8'), `${name}/${MANIFEST_FILE}`)
-    } catch {
+      const text = readArtifactText(got.path, MANIFEST_FILE, ArtifactLimit.ManifestBytes, name)
+      if (text === undefined) continue
+      manifest = parseManifest(text, `${name}/${MANIFEST_FILE}`)
+    } catch (e) {
+      log.info(`The artifact ${name} is not an earlier attempt of this job: ${(e as Error).message}`)
       continue
     }
     if (!sameJob(manifestIdentity(manifest), o.job) || !(manifest.runAttempt < o.runAttempt)) continue
-    const junitFile = path.join(got.path, JUNIT_FILE)
     let report: TestReport | undefined
     try {
-      if (fs.existsSync(junitFile))
-        report = parseJunit(fs.readFileSync(junitFile, 'utf8'), { ...o.junit, fileName: `${name}/${JUNIT_FILE}` })
+      const text = readArtifactText(got.path, JUNIT_FILE, ArtifactLimit.JunitBytes, name)
+      if (text !== undefined) report = parseJunit(text, { ...o.junit, fileName: `${name}/${JUNIT_FILE}` })
     } catch (e) {
       log.info(`The JUnit report of ${name} could not be read: ${(e as Error).message}`)
     }
@@ -61,10 +66,13 @@ export async function findPreviousAttempt(o: {
       manifest.files?.coverageData,
       ...(Array.isArray(manifest.files?.coverageEarlier) ? manifest.files.coverageEarlier : [])
     ]
-    const coverageFiles = coverage
-      .filter((f): f is string => typeof f === 'string' && f !== '' && !f.includes('/') && !f.includes('\\'))
-      .map((f) => path.join(got.path, f))
-      .filter((f) => fs.existsSync(f))
+    const coverageFiles: string[] = []
+    for (const f of coverage) {
+      if (typeof f !== 'string' || f === '' || f.includes('/') || f.includes('\\')) continue
+      const at = locateInside(got.path, f)
+      if ('file' in at) coverageFiles.push(at.file)
+      else if ('problem' in at) log.warning(`The coverage data of the earlier attempt ${name} is not used: ${at.problem}.`)
+    }
     return { artifactName: name, manifest, report, coverageFiles }
   }
   return undefined

@@ -4,8 +4,9 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { obtainPlan, planArtifactName, restoreDurations, saveLearned } from '../../../src/run/durations-store.js'
 import { fakeArtifacts, fakeCache, useBufferedLog, useTempRoot } from './fakes.js'
+import { ArtifactLimit } from '../../../src/names.js'
 
-useBufferedLog()
+const logs = useBufferedLog()
 const fresh = useTempRoot('pytier-store-')
 
 describe('restoreDurations and saveLearned', () => {
@@ -36,6 +37,39 @@ describe('restoreDurations and saveLearned', () => {
       files: { [path.join('.pytest-tier-cache', 'unit.json')]: '{"not":"durations"}' }
     })
     expect(await restoreDurations('unit', { cache, workspace })).toEqual({ key: 'pytier-durations-v1-unit-x', durations: undefined })
+  })
+})
+
+describe('restoreDurations from an entry a pull request may have written', () => {
+  const durations = JSON.stringify({ version: 1, tier: 'unit', runs: 1, tests: { 't::a': 2 } })
+
+  it('follows no link: a folder made a symlink yields nothing, and only the link is removed', async () => {
+    const workspace = fresh('ws')
+    const elsewhere = fresh('elsewhere')
+    fs.writeFileSync(path.join(elsewhere, 'unit.json'), durations)
+    const cache = fakeCache(workspace)
+    cache.entries.push({ key: 'pytier-durations-v1-unit-x', files: {} })
+    const linked = {
+      ...cache,
+      restore: async (p: string[], q: string[]) => {
+        fs.symlinkSync(elsewhere, path.join(workspace, '.pytest-tier-cache'))
+        return cache.restore(p, q)
+      }
+    }
+    expect(await restoreDurations('unit', { cache: linked, workspace })).toEqual({})
+    expect(logs.lines.join('\n')).toMatch(/".pytest-tier-cache" \(a folder of ".pytest-tier-cache\/unit.json"\) is a symlink/)
+    expect(fs.readdirSync(workspace)).toEqual([])
+    expect(fs.readFileSync(path.join(elsewhere, 'unit.json'), 'utf8')).toBe(durations)
+  })
+
+  it('reads no file larger than the limit', async () => {
+    const workspace = fresh('ws')
+    const cache = fakeCache(workspace)
+    const file = path.join('.pytest-tier-cache', 'unit.json')
+    cache.entries.push({ key: 'pytier-durations-v1-unit-x', files: { [file]: durations + ' '.repeat(ArtifactLimit.DurationsBytes) } })
+    expect(await restoreDurations('unit', { cache, workspace })).toEqual({})
+    expect(logs.lines.join('\n')).toMatch(/unit.json is 64 MiB \(\d+ bytes\); allowed: at most 64 MiB; the durations are ignored/)
+    expect(fs.readdirSync(workspace)).toEqual([])
   })
 })
 
@@ -82,6 +116,26 @@ describe('obtainPlan', () => {
     const racing = { ...artifacts, list: async () => (calls++ === 0 ? [] : artifacts.list()) }
     const got = await obtainPlan(request({ artifacts: racing, sleep: async () => undefined }))
     expect(got).toMatchObject({ origin: 'run', plan: { planId: 'theirs' } })
+  })
+
+  it('refuses a plan artifact holding a symlink, naming it, and reads nothing it leads to', async () => {
+    const mine = await obtainPlan(request({ artifacts: fakeArtifacts() }))
+    const name = planArtifactName('unit', '')
+    const outside = path.join(fresh('outside'), 'plan.json')
+    fs.writeFileSync(outside, JSON.stringify({ ...mine.plan, planId: 'elsewhere' }))
+    const held = fakeArtifacts({ held: { [name]: { 'plan.json': JSON.stringify(mine.plan) } } })
+    const linked = {
+      ...held,
+      async download(a: Parameters<typeof held.download>[0], into: string) {
+        const got = await held.download(a, into)
+        fs.rmSync(path.join(got.path, 'plan.json'))
+        fs.symlinkSync(outside, path.join(got.path, 'plan.json'))
+        return got
+      }
+    }
+    await expect(obtainPlan(request({ artifacts: linked }))).rejects.toThrow(
+      new RegExp(`The artifact ${name} of this run is refused: "plan.json" is a symlink`)
+    )
   })
 
   it('refuses a job that asks for another split than the run already made', async () => {

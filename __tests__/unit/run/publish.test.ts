@@ -13,6 +13,7 @@ import { runtimeEnv } from '../../support/results-service.js'
 import { service, temp, useResultsService } from '../../support/service-hooks.js'
 import { zipTextFiles } from '../../support/zip.js'
 import { manifest } from '../merge/fixtures.js'
+import { ArtifactLimit } from '../../../src/names.js'
 
 const artifacts = createArtifacts()
 
@@ -91,6 +92,22 @@ describe('publish', () => {
     const tests = await publishAs(unit('tests'), 2, 'tests 2')
     expect([nightly.name, nightly.replaced, tests.name, tests.replaced]).toEqual(['pytest-unit-nightly', true, 'pytest-unit', true])
     expect(held()).toEqual({ 'pytest-unit': 'tests 2', 'pytest-unit-nightly': 'nightly 2' })
+  })
+
+  it('reads a manifest within its limit only: an oversized one is not taken as its own, and is kept', async () => {
+    await publishAs(unit('tests'), 1, 'tests 1')
+    // The artifact pytest-unit now holds a manifest of this job's attempt 1, padded past the limit.
+    const root = await results(unit('tests'), 1, 'padded')
+    const file = path.join(root, 'pytest-tier.json')
+    await writeFile(
+      file,
+      JSON.stringify(manifest('unit', { job: 'tests', jobKey: '', runAttempt: 1 })) + ' '.repeat(ArtifactLimit.ManifestBytes)
+    )
+    await artifacts.remove('pytest-unit')
+    await artifacts.upload({ name: 'pytest-unit', files: [file, path.join(root, 'junit.xml')], rootDirectory: root })
+    const again = await publishAs(unit('tests'), 2, 'tests 2')
+    expect([again.name, again.replaced]).toEqual(['pytest-unit-tests', false])
+    expect(held()).toEqual({ 'pytest-unit': 'padded', 'pytest-unit-tests': 'tests 2' })
   })
 
   it('moves on to the next name when another job takes the listed-free name just before the upload', async () => {

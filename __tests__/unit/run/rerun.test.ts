@@ -5,7 +5,12 @@ import type { Outcome } from '../../../src/names.js'
 import { countCases, type TestCase } from '../../../src/results/model.js'
 import { manifest, testCase } from '../merge/fixtures.js'
 import { writeMergedJunit } from '../../../src/results/junit-writer.js'
-import { fakeArtifacts, useTempRoot } from './fakes.js'
+import { fakeArtifacts, useBufferedLog, useTempRoot, type FakeArtifacts } from './fakes.js'
+import { ArtifactLimit } from '../../../src/names.js'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+const logged = useBufferedLog()
 
 const fresh = useTempRoot('pytier-rerun-')
 const report = (cases: TestCase[]) => ({ counts: countCases(cases), cases, sourceFile: 'junit.xml' })
@@ -34,6 +39,51 @@ describe('findPreviousAttempt', () => {
     })
     expect(found?.artifactName).toBe('pytest-unit-python-3.12-tiers')
     expect(found?.report?.cases.map((c) => [c.id, c.status])).toEqual([['t.py::a', 'failed']])
+  })
+
+  describe('reads the earlier attempt as untrusted, as the merge does', () => {
+    // What a pull request's code could have left: a link out of the artifact to a report it did not write.
+    const outside = (): string => {
+      const file = path.join(fresh('outside'), 'report.xml')
+      fs.writeFileSync(file, writeMergedJunit([{ name: 'pytest', report: report([testCase('t.py::elsewhere', 'failed')]) }], 'pytest'))
+      return file
+    }
+    const withLink = (artifacts: FakeArtifacts, rel: string, target: string): FakeArtifacts => ({
+      ...artifacts,
+      async download(a, into) {
+        const got = await artifacts.download(a, into)
+        fs.rmSync(path.join(got.path, rel), { force: true })
+        fs.symlinkSync(target, path.join(got.path, rel))
+        return got
+      }
+    })
+    const find = (artifacts: FakeArtifacts): Promise<PreviousAttempt | undefined> =>
+      findPreviousAttempt({ artifacts, candidates: ['pytest-unit'], job, runAttempt: 2, scratch: fresh(), junit: {} })
+
+    it('refuses an artifact holding a symlink, so a report outside it is never read', async () => {
+      const held = fakeArtifacts({ held: { 'pytest-unit': stored({ runAttempt: 1 }, [testCase('t.py::a', 'failed')]) } })
+      expect(await find(withLink(held, 'junit.xml', outside()))).toBeUndefined()
+      expect(logged.lines.join('\n')).toMatch(/The earlier attempt's artifact pytest-unit is not used: "junit.xml" is a symlink \(to /)
+      // The whole selection then runs again, as after no earlier attempt.
+      expect(decideRerun(undefined).ids).toBeUndefined()
+    })
+
+    it('reads no report larger than the limit: the whole selection runs again', async () => {
+      const big = stored({ runAttempt: 1 }, [testCase('t.py::a', 'failed')])
+      big['junit.xml'] = big['junit.xml'] + ' '.repeat(ArtifactLimit.JunitBytes)
+      const found = await find(fakeArtifacts({ held: { 'pytest-unit': big } }))
+      expect(found?.report).toBeUndefined()
+      expect(logged.lines.join('\n')).toMatch(/pytest-unit\/junit.xml is 64 MiB \(\d+ bytes\); allowed: at most 64 MiB/)
+      expect(decideRerun(found).reason).toMatch(/left no readable JUnit report: the whole selection runs again/)
+    })
+
+    it('uses no coverage data the manifest places outside the artifact', async () => {
+      const files = stored({ runAttempt: 1, files: { junit: 'junit.xml', coverageData: '.coverage', coverageEarlier: ['..'] } }, [
+        testCase('t.py::a', 'failed')
+      ])
+      const found = await find(fakeArtifacts({ held: { 'pytest-unit': { ...files, '.coverage': 'data' } } }))
+      expect(found?.coverageFiles.map((f) => path.basename(f))).toEqual(['.coverage'])
+    })
   })
 
   it('finds nothing of the same attempt or a later one', async () => {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { ArtifactLimit } from '../names.js'
 import { visible } from '../shared/errors.js'
 
 /** Where a path of the manifest leads: a regular file inside the artifact, nothing, or why it is refused. */
@@ -97,4 +98,64 @@ export function readBounded(file: string, limit: number, name: string): Buffer {
   } finally {
     fs.closeSync(fd)
   }
+}
+
+/**
+ * Why a downloaded artifact's folder cannot be read, or undefined when it can: it may hold only regular files and
+ * folders (a symlink could lead outside it, a FIFO or a device would block or never end a read), at most `limit` of
+ * them. The walk looks at each entry without following it, one folder at a time, and stops at the first problem.
+ * @actions/artifact extracts the zip itself (see docs/merge.md, "Untrusted artifacts"); this is checked after it.
+ */
+export function artifactFolderProblem(root: string, limit: number = ArtifactLimit.Entries): string | undefined {
+  let top: fs.Stats
+  try {
+    top = fs.lstatSync(root)
+  } catch {
+    return undefined // nothing was extracted: the missing manifest says so
+  }
+  if (!top.isDirectory()) return `its folder is ${kindOf(top)}; allowed: a folder`
+  const folders = ['']
+  let entries = 0
+  for (let rel = folders.pop(); rel !== undefined; rel = folders.pop()) {
+    let dir: fs.Dir
+    try {
+      dir = fs.opendirSync(path.join(root, rel))
+    } catch (e) {
+      return `${visible(rel || '.')} cannot be listed (${(e as NodeJS.ErrnoException).code ?? 'error'})`
+    }
+    try {
+      for (let e = dir.readSync(); e; e = dir.readSync()) {
+        if (++entries > limit) return `it holds more than ${limit} files and folders; allowed: at most ${limit}`
+        const name = rel ? `${rel}/${e.name}` : e.name
+        if (e.isDirectory()) folders.push(name)
+        else if (e.isSymbolicLink())
+          return `${visible(name)} is a symlink (to ${linkTarget(path.join(root, name))}); allowed: regular files and folders only`
+        else if (!e.isFile()) return `${visible(name)} is ${kindOf(e)}; allowed: regular files and folders only`
+      }
+    } finally {
+      dir.closeSync()
+    }
+  }
+  return undefined
+}
+
+function linkTarget(link: string): string {
+  try {
+    return visible(fs.readlinkSync(link))
+  } catch {
+    return 'somewhere unreadable'
+  }
+}
+
+/**
+ * The text of the file `rel` of a downloaded artifact (`root`), read as `locateInside` and `readBounded` allow, or
+ * undefined when the artifact has no such file. Throws an Error naming `artifact/rel` when the file is refused.
+ */
+export function readArtifactText(root: string, rel: string, limit: number, artifact: string): string | undefined {
+  const name = `${artifact}/${rel}`
+  const at = locateInside(root, rel)
+  if ('missing' in at) return undefined
+  if ('problem' in at) throw new Error(`${artifact}: ${at.problem}`)
+  // Invalid UTF-8 becomes U+FFFD rather than an error: the parsers then say what is wrong.
+  return readBounded(at.file, limit, name).toString('utf8')
 }
