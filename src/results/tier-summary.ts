@@ -14,6 +14,11 @@ export interface SummaryInput {
   outcome: Outcome
   /** The command as it ran (argv), shown in a code block. */
   command: readonly string[]
+  /**
+   * Its selection without the action's own options (report, cache folder, plugin, coverage reports): shown first,
+   * for a user to copy, with the command as it ran folded under it.
+   */
+  selection?: readonly string[]
   /** The xdist worker count as given (`auto`, `4`); empty when the run had no xdist. */
   workers: string
   /** How `workers: auto` was sized, when the action sized it. */
@@ -116,8 +121,16 @@ function headSection(input: SummaryInput): string {
   const markers = m
     ? ` · **Markers:** ${codeSpan(m.value || '""')}${m.source === 'the tier' ? '' : ` (from ${escapeInline(m.source)})`}`
     : ''
-  out.push(`**Workers:** ${workers}${markers} · **Wall time:** ${formatSeconds(input.wallSeconds)}${coverage} · **Command:**`)
-  out.push(codeBlock(clip(shellLine(input.command), MAX_COMMAND_CHARS), 'sh'))
+  const line = `**Workers:** ${workers}${markers} · **Wall time:** ${formatSeconds(input.wallSeconds)}${coverage} · **Command:**`
+  const full = codeBlock(clip(shellLine(input.command), MAX_COMMAND_CHARS), 'sh')
+  if (input.selection && input.selection.join('\0') !== input.command.join('\0')) {
+    out.push(`${line} the tier's selection (without the action's own options)`)
+    out.push(codeBlock(clip(shellLine(input.selection), MAX_COMMAND_CHARS), 'sh'))
+    out.push(`<details><summary>The command as it ran</summary>\n\n${full}\n\n</details>`)
+  } else {
+    out.push(line)
+    out.push(full)
+  }
   return out.join('\n\n')
 }
 

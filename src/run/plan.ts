@@ -22,6 +22,7 @@ import { split } from 'shlex'
 import { readOptions, type PytestOptions } from '../tiers/pytest-options.js'
 import {
   buildPytestArgv,
+  selectionArgv,
   harnessFor,
   projectLayers,
   reportsInProject,
@@ -37,6 +38,8 @@ export interface TierPlan {
   tier: ResolvedTier
   /** The pytest argv, as run (inside the container under compose). */
   argv: string[]
+  /** The tier's own part of it, without the action's options: what a user runs to select the same tests. */
+  selectionArgv: string[]
   /** Environment added for the test process (no bytecode; coverage's data file in the results folder). */
   env: Record<string, string>
   /** Host folder holding the results. */
@@ -121,10 +124,12 @@ export async function planTier(
   }
   const { harness, env } = harnessFor(tier, resultsPath, { plugin, rerun: o.rerun })
   const argv = buildPytestArgv(inputs.pytestCommand, tier, harness)
+  const selection = selectionArgv(inputs.pytestCommand, tier)
   const options = readOptions([...projectLayers(project), { source: TIER_LAYER, args: argv.slice(inputs.pytestCommand.length) }])
   return {
     tier,
     argv,
+    selectionArgv: selection,
     env,
     resultsDir: o.resultsDir,
     resultsPath,

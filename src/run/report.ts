@@ -139,6 +139,7 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
     tier: jobLabel(run.job),
     outcome: verdict.outcome,
     command: run.argv,
+    selection: run.selectionArgv,
     workers: run.options.workers?.value ?? '',
     workersReason: run.workersReason,
     markers: run.options.markers,

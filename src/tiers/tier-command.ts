@@ -204,24 +204,32 @@ export function noWorkers(workers: string | undefined): boolean {
   return workers === undefined || workers === '' || workers === '0'
 }
 
+/** What of a tier the pytest argv is built from. */
+type ArgvTier = Pick<ResolvedTier, 'paths' | 'markers' | 'workers' | 'dist' | 'args'> & { project?: ProjectPytest }
+
 /**
- * The pytest argv: command, paths, `-m`, `-n`, the tier's and user's arguments, then the harness's.
- * The harness's come last so that they win over `addopts` and anything earlier on the line. A tier without workers
- * passes no `-n` (pytest-xdist need not be installed), unless the project's own options ask for workers: then `-n 0`.
+ * The tier's own part of the pytest argv, without the action's options (report, cache folder, plugin, coverage):
+ * command, paths, `-m`, `-n`, `--dist`, the tier's and user's arguments. What a user runs to select the same tests.
  */
-export function buildPytestArgv(
-  command: string[],
-  tier: Pick<ResolvedTier, 'paths' | 'markers' | 'workers' | 'dist' | 'args'> & { project?: ProjectPytest },
-  harness: HarnessPaths
-): string[] {
-  const layers = projectLayers(tier.project ?? NO_PROJECT_PYTEST)
-  const inherited = readOptions(layers)
+export function selectionArgv(command: string[], tier: ArgvTier): string[] {
+  const inherited = readOptions(projectLayers(tier.project ?? NO_PROJECT_PYTEST))
   const argv = [...command, ...tier.paths]
   if (tier.markers) argv.push('-m', tier.markers)
   if (!noWorkers(tier.workers)) argv.push('-n', tier.workers)
   else if (inherited.workers && !noWorkers(inherited.workers.value)) argv.push('-n', '0')
   if (tier.dist) argv.push('--dist', tier.dist)
   argv.push(...tier.args)
+  return argv
+}
+
+/**
+ * The pytest argv: `selectionArgv`, then the harness's.
+ * The harness's come last so that they win over `addopts` and anything earlier on the line. A tier without workers
+ * passes no `-n` (pytest-xdist need not be installed), unless the project's own options ask for workers: then `-n 0`.
+ */
+export function buildPytestArgv(command: string[], tier: ArgvTier, harness: HarnessPaths): string[] {
+  const layers = projectLayers(tier.project ?? NO_PROJECT_PYTEST)
+  const argv = selectionArgv(command, tier)
   if (harness.plugin) {
     argv.push('-p', PLUGIN_MODULE)
     const own = readOptions([...layers, { source: TIER_LAYER, args: argv.slice(command.length) }])

@@ -37,6 +37,7 @@ const PLAN: TierPlan = {
     'auto',
     '--junitxml=/tmp/pytest-tier-results/junit.xml'
   ],
+  selectionArgv: ['python', '-m', 'pytest', 'tests/unit', '-m', 'not integration and not slow', '-n', 'auto'],
   env: { PYTHONDONTWRITEBYTECODE: '1' },
   resultsDir: '/runner/temp/pytest-tier/p',
   resultsPath: '/tmp/pytest-tier-results',

@@ -22,6 +22,8 @@ const command = (workers: string, paths: string[]): string[] => [
   '-o',
   'cache_dir=/tmp/pytest-tier-results/.pytest_cache'
 ]
+/** The tier's selection of a command: what precedes the action's own options. */
+const selection = (argv: string[]): string[] => argv.slice(0, argv.indexOf('--junitxml=/tmp/pytest-tier-results/junit.xml'))
 const report = (name: string) => parseJunit(junitText(name), { fileName: name })
 
 /** The samples, from a clean pass to a report too big for the summary. */
@@ -32,6 +34,7 @@ export const SUMMARY_SAMPLES: SummarySample[] = [
       tier: 'unit',
       outcome: 'passed',
       command: command('2', ['tests/unit']),
+      selection: selection(command('2', ['tests/unit'])),
       workers: '2',
       wallSeconds: 4.2,
       report: report('passing.xml'),
@@ -45,6 +48,7 @@ export const SUMMARY_SAMPLES: SummarySample[] = [
       tier: 'unit',
       outcome: 'failed',
       command: command('2', ['tests']),
+      selection: selection(command('2', ['tests'])),
       workers: '2',
       wallSeconds: 6.8,
       report: report('xunit2-xdist.xml'),

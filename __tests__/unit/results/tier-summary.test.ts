@@ -49,6 +49,18 @@ describe('renderSummary', () => {
     expect(md).toContain('**Workers:** 2 (xdist) · **Wall time:** 3.00 s · **Command:**\n\n```sh\npytest tests\n```')
   })
 
+  it("shows the tier's selection to copy, with the command as it ran folded under it", () => {
+    const folded = renderSummary({
+      ...base,
+      command: ['python', '-m', 'pytest', 'tests', '-m', 'not slow', '-p', 'pytier_plugin', '--junitxml=/tmp/r/junit.xml'],
+      selection: ['python', '-m', 'pytest', 'tests', '-m', 'not slow']
+    })
+    expect(folded).toContain(
+      "**Command:** the tier's selection (without the action's own options)\n\n```sh\npython -m pytest tests -m 'not slow'\n```\n\n" +
+        "<details><summary>The command as it ran</summary>\n\n```sh\npython -m pytest tests -m 'not slow' -p pytier_plugin --junitxml=/tmp/r/junit.xml\n```\n\n</details>"
+    )
+  })
+
   it('shows the coverage total when the run collected coverage', () => {
     expect(md).not.toContain('**Coverage:**')
     expect(renderSummary({ ...base, coveragePercent: 87.4567 })).toContain('**Wall time:** 3.00 s · **Coverage:** 87.45 % · **Command:**')
