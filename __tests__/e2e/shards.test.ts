@@ -227,4 +227,32 @@ describe('a re-run attempt runs only what failed', () => {
     expect(second.summary).toContain('**Flaky (1)**')
     expect(manifestOf(second)).toMatchObject({ flaky: ['tests/test_flaky.py::test_flaky_once'], rerun: { ran: 2 } })
   })
+
+  it("keeps a re-run shard in its run's plan, so that the merge sees one plan", async () => {
+    const job = newJob(SHARDED)
+    const env = (shard: number, attempt: number) =>
+      jobEnv(job, { runId: '4202', jobId: `split-${shard}-${attempt}`, workflowJob: 'split', attempt })
+    const run = (shard: number, attempt: number) =>
+      step(job, { tier: 'flaky-split', shard: String(shard), matrix: JSON.stringify({ shard }) }, env(shard, attempt))
+    const first = [await run(1, 1), await run(2, 1)]
+    expect(first.map((s) => Number(s.outputs.tests))).toEqual([2, 1])
+    const plan = manifestOf(first[0] as StepResult).planId
+    expect(manifestOf(first[1] as StepResult).planId).toBe(plan)
+    // GitHub's "Re-run failed jobs": only the shards that failed, each running only its failed tests.
+    const failed = [1, 2].filter((i) => first[i - 1]?.outputs.outcome === 'failed')
+    expect(failed.length).toBeGreaterThan(0)
+    for (const i of failed) {
+      const again = await run(i, 2)
+      expect(again.stdout).toMatch(/Re-running only the \d test\(s\) that failed or errored in the earlier attempt 1/)
+      expect(manifestOf(again).planId).toBe(plan)
+    }
+    const merge = await step(
+      job,
+      { mode: 'merge', 'expected-tiers': 'flaky-split' },
+      jobEnv(job, { runId: '4202', jobId: 'merge', workflowJob: 'merge', attempt: 2 })
+    )
+    // The one test still broken fails the merge; the plans do not.
+    expect(merge.outputs).toMatchObject({ outcome: 'failed', tests: '3', failed: '1', flaky: 'tests/test_flaky.py::test_flaky_once' })
+    expect(merge.summary).not.toContain('ran different plans')
+  })
 })

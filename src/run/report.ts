@@ -184,7 +184,9 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
           historyRuns: run.shardPlan.plan.historyRuns,
           predictedSeconds: run.shardReport?.predictedSeconds
         }
-      : {}),
+      : run.rerun?.plan
+        ? { planId: run.rerun.plan.planId, historyRuns: run.rerun.plan.historyRuns }
+        : {}),
     ...(run.rerun ? { rerun: { reason: run.rerun.reason, ran: run.rerun.ids?.length ?? null }, flaky: run.rerun.flaky } : {})
   }
   uploadable = attempt('write the manifest', () => writeManifest(run.resultsDir, manifest, redact)) && uploadable

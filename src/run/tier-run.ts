@@ -51,7 +51,14 @@ export interface TierRun extends TierPlan, Location {
   /** What the plugin reported it kept (a shard, or a re-run of what failed) and predicted. */
   shardReport?: ShardReport
   /** On a re-run attempt: what ran again and why, and the tests that failed before and pass now. */
-  rerun?: { reason: string; ids?: string[]; flaky: string[]; previous?: string }
+  rerun?: {
+    reason: string
+    ids?: string[]
+    flaky: string[]
+    previous?: string
+    /** A shard's plan, as its earlier attempt kept it: a re-run of what failed keeps the shard in that plan. */
+    plan?: { planId: string; historyRuns?: number }
+  }
   /** The last exception pytest's output names (`OSError: [Errno 28] No space left on device`), if any. */
   lastError?: string
 }
@@ -172,7 +179,7 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     wallSeconds: (Date.now() - started) / 1000,
     binds: target.binds,
     ...(shardPlan ? { shardPlan } : {}),
-    ...(rerun.reason ? { rerun: { reason: rerun.reason, ids: rerun.ids, flaky: [], previous: rerun.previous?.artifactName } } : {}),
+    ...(rerun.reason ? { rerun: rerunOf(rerun) } : {}),
     ...(await target.locate())
   })
   try {
@@ -302,6 +309,14 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
   }
   if (rerun.ids && rerun.previous?.report && fs.existsSync(plan.junitPath)) layOverReport(done, rerun.previous.report, env.workspace)
   return { ...done, wallSeconds, ...(shardReport ? { shardReport } : {}) }
+}
+
+/** What the run says of its re-run: why, what ran again, the earlier attempt and (for a shard) its plan. */
+function rerunOf(r: RerunDecision & { previous?: PreviousAttempt }): NonNullable<TierRun['rerun']> {
+  const earlier = r.previous?.manifest
+  // Only a re-run of what failed stays in the earlier plan; a whole shard run again gets the run's plan itself.
+  const plan = r.ids && earlier?.planId ? { planId: earlier.planId, historyRuns: earlier.historyRuns } : undefined
+  return { reason: r.reason, ids: r.ids, flaky: [], previous: r.previous?.artifactName, ...(plan ? { plan } : {}) }
 }
 
 /** The previous attempt of this job and what this attempt runs again; a failure to look only means a whole run. */
