@@ -1010,7 +1010,8 @@ function balances(tiers) {
         const actual = t.shards.map((s) => (s.report?.cases ?? []).reduce((sum, c) => sum + c.durationSeconds, 0));
         const mean = actual.reduce((a, b) => a + b, 0) / (actual.length || 1);
         const errors = t.shards
-            .map((s, i) => ({ predicted: s.manifest.predictedSeconds, actual: actual[i] }))
+            // A plan without history split by test counts: what it "predicted" is a count, not a time.
+            .map((s, i) => ({ predicted: s.manifest.historyRuns === 0 ? undefined : s.manifest.predictedSeconds, actual: actual[i] }))
             .filter((x) => typeof x.predicted === 'number' && x.actual > 0)
             .map((x) => Math.abs(x.predicted - x.actual) / x.actual);
         return {

@@ -238,6 +238,11 @@ describe('a re-run attempt runs only what failed', () => {
     expect(first.map((s) => Number(s.outputs.tests))).toEqual([2, 1])
     const plan = manifestOf(first[0] as StepResult).planId
     expect(manifestOf(first[1] as StepResult).planId).toBe(plan)
+    // No history yet: split by test counts, and no time is predicted (a count is not seconds).
+    expect(first[0]?.summary).toMatch(
+      /no history yet, so split by test counts\): 2 of the tier's 3 test\(s\); test time not predicted, actual/
+    )
+    expect(manifestOf(first[0] as StepResult).predictedSeconds).toBeUndefined()
     // GitHub's "Re-run failed jobs": only the shards that failed, each running only its failed tests.
     const failed = [1, 2].filter((i) => first[i - 1]?.outputs.outcome === 'failed')
     expect(failed.length).toBeGreaterThan(0)

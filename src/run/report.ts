@@ -182,7 +182,8 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
       ? {
           planId: run.shardPlan.plan.planId,
           historyRuns: run.shardPlan.plan.historyRuns,
-          predictedSeconds: run.shardReport?.predictedSeconds
+          // Without history the split weighs tests by count: there is no time to predict.
+          predictedSeconds: run.shardPlan.plan.historyRuns ? run.shardReport?.predictedSeconds : undefined
         }
       : run.rerun?.plan
         ? { planId: run.rerun.plan.planId, historyRuns: run.rerun.plan.historyRuns }
@@ -226,10 +227,11 @@ function runNotes(run: TierRun, report: TestReport | undefined): string[] {
     const history = p.historyRuns ? `the durations of ${p.historyRuns} earlier run(s)` : 'no history yet, so split by test counts'
     const predicted = run.shardReport?.predictedSeconds
     const actual = report ? report.cases.reduce((sum, c) => sum + c.durationSeconds, 0) : undefined
+    const guess = !p.historyRuns ? 'not predicted' : `predicted ${predicted === undefined ? '?' : `${predicted.toFixed(1)} s`}`
     notes.push(
       `Shard ${shard.index}/${shard.total} of plan ${p.planId} (by ${p.shardBy}; ${history}): ` +
         `${run.shardReport?.selected ?? '?'} of the tier's ${run.shardReport?.collected ?? '?'} test(s); ` +
-        `test time predicted ${predicted === undefined ? '?' : `${predicted.toFixed(1)} s`}, actual ${actual === undefined ? '?' : `${actual.toFixed(1)} s`}.`
+        `test time ${guess}, actual ${actual === undefined ? '?' : `${actual.toFixed(1)} s`}.`
     )
   }
   if (run.rerun) notes.push(run.rerun.reason)

@@ -39,6 +39,17 @@ describe('balances', () => {
     expect(b?.maxOverMean).toBeCloseTo(1.2)
     expect(b?.predictionError).toBeCloseTo((0 + 2 / 6) / 2)
   })
+  it('gives no prediction error for a plan without history, which split by test counts', () => {
+    // An artifact of an earlier version kept the test count as its "prediction".
+    const [b] = balances(
+      shardedTiers([
+        shard(1, 2, { predictedSeconds: 55, historyRuns: 0 }, [2, 2]),
+        shard(2, 2, { predictedSeconds: 55, historyRuns: 0 }, [3])
+      ])
+    )
+    expect(b).toMatchObject({ historyRuns: 0, actualSeconds: [4, 3] })
+    expect(b?.predictionError).toBeUndefined()
+  })
 })
 
 describe('flakyTests', () => {
