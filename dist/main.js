@@ -138,7 +138,14 @@ function readSettings(rawInputs, workspace, roots = {}) {
     const raw = guardedReader(rawInputs);
     const mode = parseMode(raw(Input.Mode));
     const inWorkspace = [{ path: workspace, name: 'the workspace' }];
-    const cwd = checkInside(raw(Input.WorkingDirectory).trim() || '.', workspace, inWorkspace, Input.WorkingDirectory);
+    const given = raw(Input.WorkingDirectory).trim() || '.';
+    const cwd = checkInside(given, workspace, inWorkspace, Input.WorkingDirectory);
+    // Checked first: a folder that is not there would otherwise show as a tier unknown to the built-in tiers.
+    const folder = fs.statSync(cwd, { throwIfNoEntry: false });
+    if (!folder?.isDirectory()) {
+        const what = folder ? 'it is not a folder' : 'there is no such folder in the workspace';
+        throw new InputError(Input.WorkingDirectory, given, `${what}; allowed is a folder of the checkout, relative to the workspace`);
+    }
     const file = raw(Input.Config).trim() || undefined;
     if (file)
         checkInside(file, cwd, inWorkspace, Input.Config);

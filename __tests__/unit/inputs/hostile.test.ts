@@ -57,6 +57,12 @@ describe('hostile input values', () => {
       [Input.WorkingDirectory, '../..', /^Input 'working-directory': "\.\.\/\.\." is not valid; allowed is a path inside the workspace\.$/],
       [Input.WorkingDirectory, '/etc', /^Input 'working-directory': "\/etc" is not valid; allowed is a path inside the workspace\.$/],
       [
+        Input.WorkingDirectory,
+        'svc/tset',
+        /^Input 'working-directory': "svc\/tset" is not valid; there is no such folder in the workspace; allowed is a folder of the checkout, relative to the workspace\.$/
+      ],
+      [Input.WorkingDirectory, 'svc/docker-compose.test.yml', /^Input 'working-directory': .* is not valid; it is not a folder;/],
+      [
         Input.Config,
         '../../../etc/passwd',
         /^Input 'config': "\.\.\/\.\.\/\.\.\/etc\/passwd" is not valid; allowed is a path inside the workspace\.$/
