@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { q as quoteArg, p as processExec, c as cleanUp, s as shellLine, m as memoryState, a as projectName, l as lastLines, r as readEnvironment, b as setLogSink, d as runArgs, u as upWaitArgs, e as downArgs } from './chunks/cleanup.js';
-import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as passedEnv, j as expandPaths, N as NoMatchError, k as deselectionOf, n as readOptions, q as projectLayers, s as readProjectPytest, t as NO_DESELECTION, v as hasCov, D as Document, w as NO_PROJECT_PYTEST, x as planTier, y as tierProjectName, z as checkComposeFiles, A as readConfig, C as presentImage, T as TIER_LAYER, E as DEPENDENCY_WAIT_SECONDS, F as readReport, G as isFailing, I as InputError, H as ConfigError } from './chunks/report.js';
+import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, v as visible, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as checkTierMarkers, j as passedEnv, k as expandPaths, N as NoMatchError, n as deselectionOf, q as readOptions, s as projectLayers, t as readProjectPytest, w as NO_DESELECTION, x as hasCov, D as Document, y as NO_PROJECT_PYTEST, z as planTier, A as tierProjectName, C as checkComposeFiles, E as readConfig, F as presentImage, T as TIER_LAYER, G as DEPENDENCY_WAIT_SECONDS, H as readReport, I as isFailing, J as InputError, K as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { I as Input, E as ExitCode, K as Key, T as TierKey, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE } from './chunks/names.js';
 import { parseArgs } from 'node:util';
@@ -527,6 +527,10 @@ async function pool(tasks, limit) {
  */
 function openProject(values, io) {
     const cwd = workingDirectory(values);
+    const folder = fs.statSync(cwd, { throwIfNoEntry: false });
+    if (!folder?.isDirectory()) {
+        throw new UsageError(`Option --working-directory: ${visible(cwd)} is not valid; ${folder ? 'it is not a folder' : 'there is no such folder'}; allowed is the project folder.`);
+    }
     const configOption = values.config;
     const config = loadProjectConfig({ cwd, file: configOption });
     const unknown = unregisteredMarkers(config, readRegisteredMarkers(cwd));
@@ -546,6 +550,22 @@ function tierOf(project, name, command) {
             throw e;
         throw new UsageError(`There is no tier '${name}' in ${project.config.source}; the tiers are: ${e.valid.join(', ')}.`, command);
     }
+}
+/**
+ * Checks a `--markers` that replaces the tier's, as the action checks its `markers` input, before anything starts:
+ * a syntax error is a UsageError; an unregistered name a warning, or a SetupError when the configuration says so.
+ */
+function checkMarkersOption(project, tier, markers, command, io) {
+    if (markers === undefined)
+        return;
+    const override = { markers, origin: 'Option --markers' };
+    const checked = checkTierMarkers(project.config, readRegisteredMarkers(project.cwd), { tier, override });
+    if (checked.syntax)
+        throw new UsageError(checked.syntax, command);
+    if (checked.unregistered.length && project.config.unregisteredMarkers === 'error')
+        throw new SetupError(checked.unregistered.join('\n'));
+    for (const u of checked.unregistered)
+        io.err(`warning: ${u}`);
 }
 
 /** `pytest-tier audit`: what each tier selects by pytest's own collection, overlaps, gaps, and the critical tier's size and time. */
@@ -1051,7 +1071,8 @@ function renderPlan(plan, o) {
             .map(([k, v]) => `${k}=${v}`)
             .join(' ')}`);
     const opts = plan.options;
-    const markers = optionLine('Markers', opts.markers, !!t.markers) ?? 'Markers: none (every test the paths hold)';
+    // The resolved tier holds the command line's -m and -n: credit those to it, not to the tier.
+    const markers = optionLine('Markers', opts.markers, !!t.markers && !o.overrides?.markers) ?? 'Markers: none (every test the paths hold)';
     // pytest keeps the last -m: the tier's replaces the project's own, which then no longer deselects anything.
     const own = readOptions(projectLayers(t.project)).markers;
     const replaced = own && opts.markers?.source === TIER_LAYER ? `; it replaces the -m ${quoteArg(own.value)} of the ${own.source}` : '';
@@ -1059,7 +1080,7 @@ function renderPlan(plan, o) {
     const keyword = optionLine('Keyword', opts.keyword, false);
     if (keyword)
         lines.push(keyword);
-    lines.push(optionLine('Workers', opts.workers, !!t.workers && t.workers !== '0') ?? 'Workers: none (no xdist)');
+    lines.push(optionLine('Workers', opts.workers, !!t.workers && t.workers !== '0' && !o.overrides?.workers) ?? 'Workers: none (no xdist)');
     const cov = opts.covSources.length ? opts.covSources.map((c) => (c === true ? "(coverage's own source)" : c)).join(', ') : '';
     lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; ` +
         `coverage ${t.coverage ? `on, measuring ${cov} (--cov from ${opts.covFrom.join(' and ')})` : 'off'}.`);
@@ -1088,11 +1109,17 @@ async function planCommand(args, io) {
     const project = openProject(values, io);
     tierOf(project, name, 'plan');
     const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config });
+    checkMarkersOption(project, name, inputs.markers, 'plan', io);
     const plan = await planRun(inputs, project.config.tiers, readEnvironment());
     if (values.json)
         io.out(JSON.stringify(plan, null, 2));
     else
-        for (const line of renderPlan(plan, { source: project.config.source, host: inputs.runner === 'host', service: inputs.service }))
+        for (const line of renderPlan(plan, {
+            source: project.config.source,
+            host: inputs.runner === 'host',
+            service: inputs.service,
+            overrides: { markers: inputs.markers !== undefined, workers: inputs.workers !== undefined }
+        }))
             io.out(line);
     return ExitCode.Ok;
 }
@@ -1155,6 +1182,7 @@ async function runCommand(args, io) {
     const project = openProject(values, io);
     tierOf(project, name, 'run');
     const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config });
+    checkMarkersOption(project, name, inputs.markers, 'run', io);
     // Results stay out of the project: a fresh temporary folder per run, unless --results-directory says otherwise.
     inputs.resultsDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-${name}-`));
     setLogSink(terminalSink(io));

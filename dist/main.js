@@ -1,4 +1,4 @@
-import { J as parseCommonInputs, K as lines, I as InputError, L as checkTimeout, M as parseBoolean, O as checkNoNul, P as checkInside, l as loadProjectConfig, Q as withConfigDefaults, p as parseTierInputs, g as guardedReader, R as sameJob, S as jobLabel, V as manifestIdentity, W as countCases, X as artifactFolderProblem, Y as locateInside, Z as parseManifest, _ as readBounded, $ as shardOf, a0 as parseJunit, a1 as projectCoverageConfig, a2 as coverageTotals, k as deselectionOf, n as readOptions, q as projectLayers, e as excludedExpression, d as parseCollectOnly, t as NO_DESELECTION, c as collectOnly, a3 as SUMMARY_LIMIT_BYTES, a4 as escapeInline, a5 as clip, a6 as table, a7 as formatSeconds, G as isFailing, a8 as codeSpan, a9 as formatPercent, y as tierProjectName, aa as defaultResultsDir, ab as writeMergedJunit, o as openTarget, i as passedEnv, s as readProjectPytest, ac as restoreDurations, ad as saveLearned, ae as publish, f as findTier, af as NO_SECRETS, ag as makeRedactor, r as runTier, ah as reportTier, ai as markerSyntaxProblem, aj as markersOrigin, u as unregisteredMarkers, h as readRegisteredMarkers } from './chunks/report.js';
+import { L as parseCommonInputs, M as lines, J as InputError, O as checkTimeout, P as parseBoolean, Q as checkNoNul, R as checkInside, l as loadProjectConfig, S as withConfigDefaults, p as parseTierInputs, g as guardedReader, V as sameJob, W as jobLabel, X as manifestIdentity, Y as countCases, Z as artifactFolderProblem, _ as locateInside, $ as parseManifest, a0 as readBounded, a1 as shardOf, a2 as parseJunit, a3 as projectCoverageConfig, a4 as coverageTotals, n as deselectionOf, q as readOptions, s as projectLayers, e as excludedExpression, d as parseCollectOnly, w as NO_DESELECTION, c as collectOnly, a5 as SUMMARY_LIMIT_BYTES, a6 as escapeInline, a7 as clip, a8 as table, a9 as formatSeconds, I as isFailing, aa as codeSpan, ab as formatPercent, A as tierProjectName, ac as defaultResultsDir, ad as writeMergedJunit, o as openTarget, j as passedEnv, t as readProjectPytest, ae as restoreDurations, af as saveLearned, ag as publish, f as findTier, ah as NO_SECRETS, ai as makeRedactor, r as runTier, aj as reportTier, i as checkTierMarkers, h as readRegisteredMarkers } from './chunks/report.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { P as PlanInput, a as MergeInput, b as MERGED_ARTIFACT, c as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, d as DEFAULT_CONFIG_PATH, e as MODES, f as MANIFEST_FILE, g as ArtifactLimit, h as MergedFile, i as ARTIFACT_PREFIX, C as CACHE_TIMEOUT_SECONDS, j as MergeOutput, O as Output, k as PlanOutput } from './chunks/names.js';
@@ -1574,13 +1574,12 @@ async function plan(inputs, config, d) {
 function checkMarkers(config, inputs) {
     const tier = findTier(config.tiers, inputs.tier);
     const override = inputs.markers !== undefined ? { markers: inputs.markers, origin: `Input '${Input.Markers}'` } : undefined;
-    const problem = markerSyntaxProblem(override?.markers ?? tier.markers);
-    if (problem)
-        throw new Error(`${override?.origin ?? markersOrigin(config, tier.name)}: ${problem}`);
-    const unknown = unregisteredMarkers(config, readRegisteredMarkers(inputs.workingDirectory), { tier: tier.name, override });
-    if (unknown.length && config.unregisteredMarkers === 'error')
-        throw new Error(unknown.join('\n'));
-    for (const u of unknown)
+    const checked = checkTierMarkers(config, readRegisteredMarkers(inputs.workingDirectory), { tier: tier.name, override });
+    if (checked.syntax)
+        throw new Error(checked.syntax);
+    if (checked.unregistered.length && config.unregisteredMarkers === 'error')
+        throw new Error(checked.unregistered.join('\n'));
+    for (const u of checked.unregistered)
         log.warning(u);
 }
 

@@ -6,7 +6,7 @@ import { readSettings } from '../inputs/settings.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import type { MergeInputs } from '../inputs/merge-inputs.js'
 import type { ProjectConfig } from '../config/project-config.js'
-import { markersOrigin, readRegisteredMarkers, unregisteredMarkers } from '../config/registered.js'
+import { checkTierMarkers, readRegisteredMarkers } from '../config/registered.js'
 import { runMerge } from '../merge/merge-run.js'
 import { Input, Output, PlanOutput } from '../names.js'
 import type { PlanInputs } from '../inputs/plan-inputs.js'
@@ -24,7 +24,6 @@ import { makeRedactor, NO_SECRETS, type Redactor } from '../shared/redact.js'
 import { passedEnv } from '../inputs/passed-env.js'
 import type { StateStore } from '../seams/state.js'
 import { findTier } from '../tiers/lookup.js'
-import { markerSyntaxProblem } from '../tiers/markers.js'
 import { annotate, coreLog, coreState, fail, getInput, maskSecrets, setOutputs, writeSummary } from './toolkit.js'
 import { mergeOutputs, planOutputs, tierOutputs } from './outputs.js'
 
@@ -129,9 +128,8 @@ async function plan(inputs: PlanInputs, config: ProjectConfig, d: ActionDeps): P
 function checkMarkers(config: ProjectConfig, inputs: TierInputs): void {
   const tier = findTier(config.tiers, inputs.tier)
   const override = inputs.markers !== undefined ? { markers: inputs.markers, origin: `Input '${Input.Markers}'` } : undefined
-  const problem = markerSyntaxProblem(override?.markers ?? tier.markers)
-  if (problem) throw new Error(`${override?.origin ?? markersOrigin(config, tier.name)}: ${problem}`)
-  const unknown = unregisteredMarkers(config, readRegisteredMarkers(inputs.workingDirectory), { tier: tier.name, override })
-  if (unknown.length && config.unregisteredMarkers === 'error') throw new Error(unknown.join('\n'))
-  for (const u of unknown) log.warning(u)
+  const checked = checkTierMarkers(config, readRegisteredMarkers(inputs.workingDirectory), { tier: tier.name, override })
+  if (checked.syntax) throw new Error(checked.syntax)
+  if (checked.unregistered.length && config.unregisteredMarkers === 'error') throw new Error(checked.unregistered.join('\n'))
+  for (const u of checked.unregistered) log.warning(u)
 }

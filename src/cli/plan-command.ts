@@ -22,7 +22,7 @@ import {
   TIER_HELP,
   TIER_OPTIONS
 } from './args.js'
-import { openProject, tierOf } from './project.js'
+import { checkMarkersOption, openProject, tierOf } from './project.js'
 import { type Io } from './terminal.js'
 import { downArgs, runArgs, upWaitArgs, type ComposeProject } from '../seams/compose/argv.js'
 import { quoteArg, shellLine } from '../shared/text.js'
@@ -142,7 +142,10 @@ function optionLine(label: string, v: Sourced | undefined, own: boolean): string
 }
 
 /** Renders a plan for the terminal: pure. */
-export function renderPlan(plan: RunPlan, o: { source: string; host: boolean; service: string }): string[] {
+export function renderPlan(
+  plan: RunPlan,
+  o: { source: string; host: boolean; service: string; overrides?: { markers?: boolean; workers?: boolean } }
+): string[] {
   const where = o.host ? 'on this machine' : `in the compose service '${o.service}'`
   const t = plan.tier
   const lines = [`Tier ${t.name} (from ${o.source}), ${where}:`, '']
@@ -156,14 +159,15 @@ export function renderPlan(plan: RunPlan, o: { source: string; host: boolean; se
         .join(' ')}`
     )
   const opts = plan.options
-  const markers = optionLine('Markers', opts.markers, !!t.markers) ?? 'Markers: none (every test the paths hold)'
+  // The resolved tier holds the command line's -m and -n: credit those to it, not to the tier.
+  const markers = optionLine('Markers', opts.markers, !!t.markers && !o.overrides?.markers) ?? 'Markers: none (every test the paths hold)'
   // pytest keeps the last -m: the tier's replaces the project's own, which then no longer deselects anything.
   const own = readOptions(projectLayers(t.project)).markers
   const replaced = own && opts.markers?.source === TIER_LAYER ? `; it replaces the -m ${quoteArg(own.value)} of the ${own.source}` : ''
   lines.push(replaced ? markers.replace(/\)$/, `${replaced})`) : markers)
   const keyword = optionLine('Keyword', opts.keyword, false)
   if (keyword) lines.push(keyword)
-  lines.push(optionLine('Workers', opts.workers, !!t.workers && t.workers !== '0') ?? 'Workers: none (no xdist)')
+  lines.push(optionLine('Workers', opts.workers, !!t.workers && t.workers !== '0' && !o.overrides?.workers) ?? 'Workers: none (no xdist)')
   const cov = opts.covSources.length ? opts.covSources.map((c) => (c === true ? "(coverage's own source)" : c)).join(', ') : ''
   lines.push(
     `Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; ` +
@@ -194,10 +198,16 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
   const project = openProject(values, io)
   tierOf(project, name, 'plan')
   const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config })
+  checkMarkersOption(project, name, inputs.markers, 'plan', io)
   const plan = await planRun(inputs, project.config.tiers, readEnvironment())
   if (values.json) io.out(JSON.stringify(plan, null, 2))
   else
-    for (const line of renderPlan(plan, { source: project.config.source, host: inputs.runner === 'host', service: inputs.service }))
+    for (const line of renderPlan(plan, {
+      source: project.config.source,
+      host: inputs.runner === 'host',
+      service: inputs.service,
+      overrides: { markers: inputs.markers !== undefined, workers: inputs.workers !== undefined }
+    }))
       io.out(line)
   return ExitCode.Ok
 }

@@ -18,7 +18,7 @@ import {
   TIER_OPTIONS
 } from './args.js'
 import { runTierLocally } from './local-run.js'
-import { openProject, tierOf } from './project.js'
+import { checkMarkersOption, openProject, tierOf } from './project.js'
 import { columns, terminalSink, type Io } from './terminal.js'
 import { shellLine } from '../shared/text.js'
 import { readEnvironment } from '../seams/environment.js'
@@ -84,6 +84,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const project = openProject(values, io)
   tierOf(project, name, 'run')
   const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config })
+  checkMarkersOption(project, name, inputs.markers, 'run', io)
   // Results stay out of the project: a fresh temporary folder per run, unless --results-directory says otherwise.
   inputs.resultsDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-${name}-`))
   setLogSink(terminalSink(io))

@@ -4,7 +4,7 @@
  * here, which is why an unregistered name is a warning by default (the audit asks pytest itself instead).
  */
 import { findPytestConfig, iniLines } from './pytest-ini.js'
-import { markerNames, parseMarkerExpression } from '../tiers/markers.js'
+import { markerNames, markerSyntaxProblem, parseMarkerExpression } from '../tiers/markers.js'
 import { type ProjectConfig } from './project-config.js'
 import { Key, TierKey } from '../names.js'
 
@@ -128,4 +128,19 @@ export function unregisteredMarkers(config: ProjectConfig, registered: Registere
 /** Where a tier's marker expression comes from, for messages. */
 export function markersOrigin(config: Pick<ProjectConfig, 'source' | 'markersOrigin'>, tier: string): string {
   return config.markersOrigin?.[tier] ?? `${config.source}: ${Key.Tiers}.${tier}.${TierKey.Markers}`
+}
+
+/**
+ * The check of the one tier a job runs, with the expression it really runs: its syntax error, blamed on where the
+ * expression came from, else one sentence per unregistered name (see `unregisteredMarkers`).
+ */
+export function checkTierMarkers(
+  config: ProjectConfig,
+  registered: RegisteredMarkers | undefined,
+  only: TierMarkers
+): { syntax?: string; unregistered: string[] } {
+  const tier = config.tiers.find((t) => t.name === only.tier)
+  const problem = markerSyntaxProblem(only.override?.markers ?? tier?.markers ?? '')
+  if (problem) return { syntax: `${only.override?.origin ?? markersOrigin(config, only.tier)}: ${problem}`, unregistered: [] }
+  return { unregistered: unregisteredMarkers(config, registered, only) }
 }

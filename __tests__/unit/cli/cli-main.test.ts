@@ -50,6 +50,18 @@ describe('help and usage errors', () => {
       'pytest-tier: Option --pytest-command: "python -c \\"x\\"" is not valid; plain words separated by spaces only (no quotes or shell syntax); put arguments in pytest-args.'
     ],
     [
+      ['plan', 'unit', '-C', PROJECT, '-m', 'unit and'],
+      "pytest-tier: Option --markers: \"unit and\" is not a valid marker expression: at column 9: expected a marker name or 'not' or '('; got end of input; allowed are marker names joined with and, or, not and parentheses.\nRun 'pytest-tier plan --help' for its usage."
+    ],
+    [
+      ['run', 'unit', '-C', PROJECT, '--markers=critical or'],
+      "pytest-tier: Option --markers: \"critical or\" is not a valid marker expression: at column 12: expected a marker name or 'not' or '('; got end of input; allowed are marker names joined with and, or, not and parentheses.\nRun 'pytest-tier run --help' for its usage."
+    ],
+    [
+      ['list', '-C', path.join(PROJECT, 'no-such-folder')],
+      `pytest-tier: Option --working-directory: "${path.join(PROJECT, 'no-such-folder')}" is not valid; there is no such folder; allowed is the project folder.`
+    ],
+    [
       ['audit', 'extra', '-C', PROJECT],
       "pytest-tier: 'audit' takes no arguments; got 'extra'.\nRun 'pytest-tier audit --help' for its usage."
     ]
@@ -81,6 +93,11 @@ describe('setup errors', () => {
     fs.writeFileSync(
       path.join(dir, 'strict.yml'),
       `unregistered-markers: error\n${fs.readFileSync(path.join(PROJECT, 'tiers-planted.yml'), 'utf8')}`
+    )
+    const override = await cli('plan', 'critical', '-C', PROJECT, '-m', 'smoke or smokey', '--json')
+    expect(override.code).toBe(0)
+    expect(override.err).toBe(
+      "warning: Option --markers: the marker 'smokey' is not registered in pytest.ini (which registers: critical, smoke, slow, phase_future)."
     )
     const strict = await cli('plan', 'unit', '-C', dir, '-c', 'strict.yml')
     expect(strict.code).toBe(3)

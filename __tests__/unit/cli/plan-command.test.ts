@@ -58,6 +58,16 @@ describe('planRun', () => {
     expect(text).toContain("Markers: integration (from the tier; it replaces the -m 'not stress' of the addopts of setup.cfg)")
   })
 
+  it('credits a -m and -n given on the command line to the command line, not to the tier', async () => {
+    const { dir, exec } = project()
+    const inputs = tierInputs({ [Input.Tier]: 'integration', [Input.Markers]: 'critical', [Input.Workers]: '4' }, dir)
+    const plan = await planRun(inputs, BUILTIN_TIERS, jobEnv(dir), exec)
+    const overrides = { markers: true, workers: true }
+    const text = renderPlan(plan, { source: 'the built-in tiers', host: false, service: 'test', overrides }).join('\n')
+    expect(text).toContain("Markers: critical (from the command line; it replaces the -m 'not stress' of the addopts of setup.cfg)")
+    expect(text).toContain('Workers: 4 (from the command line)')
+  })
+
   it("reads PYTEST_ADDOPTS from the compose service's environment, where pytest runs", async () => {
     const { dir, exec } = project({ serviceAddopts: '-m smoke' })
     const tiers = BUILTIN_TIERS.map((t) => (t.name === 'integration' ? { ...t, markers: '' } : t))
