@@ -18,6 +18,7 @@ import 'fs';
 import 'timers';
 import 'node:child_process';
 import './chunks/deadline.js';
+import 'node:path/posix';
 import './chunks/glob.js';
 import './chunks/core.js';
 import 'crypto';
@@ -44,7 +45,6 @@ import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
 import 'stream';
-import 'node:path/posix';
 
 /** A mistake on the command line; exit code 2. */
 class UsageError extends Error {

@@ -7,6 +7,7 @@ import { f as log, l as lastLines, s as shellLine, g as byteLength, h as clipByt
 import { w as withDeadline } from './chunks/deadline.js';
 import { getInput, coreState, maskSecrets, coreLog, setOutputs, fail, writeSummary, annotate } from './chunks/toolkit.js';
 import 'node:os';
+import 'node:path/posix';
 import './chunks/glob.js';
 import './chunks/core.js';
 import 'os';
@@ -43,7 +44,6 @@ import './chunks/exec.js';
 import 'child_process';
 import 'timers';
 import 'stream';
-import 'node:path/posix';
 import 'node:child_process';
 
 /** The plan mode's inputs (`mode: plan`): which tiers, and the time each job should take. */

@@ -185,6 +185,19 @@ describe('an image without pytest-xdist (configuration in tox.ini)', () => {
     // One failure, one message.
     expect(main.stdout.match(/::error::/g)).toHaveLength(1)
   })
+
+  it("names the project's own -n, which a tier without workers cannot undo, as what to change", async () => {
+    const job = newJob(NO_XDIST)
+    fs.writeFileSync(
+      path.join(job.workspace, 'docker-compose.addopts.yml'),
+      'services:\n  test:\n    environment:\n      PYTEST_ADDOPTS: -n 2\n'
+    )
+    const main = await step(job, { tier: 'critical', workers: '0', 'compose-file': 'docker-compose.test.yml\ndocker-compose.addopts.yml' })
+    expect(main.outputs).toMatchObject({ outcome: 'error', 'exit-code': '4' })
+    expect(main.stdout).toMatch(
+      /::error::pytest-xdist is not installed where pytest runs, .*\. The -n 2 in the PYTEST_ADDOPTS needs it: install pytest-xdist in the test image, or take -n out of the PYTEST_ADDOPTS/
+    )
+  })
 })
 
 describe('several jobs of one tier (a matrix over Python versions, another workflow job), merged', () => {

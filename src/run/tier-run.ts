@@ -32,6 +32,8 @@ import { readJunitFile } from './junit-file.js'
 import { clipBytes, lastLines } from '../shared/text.js'
 import type { TierSpec } from '../tiers/builtin.js'
 import { classify, type Verdict } from '../tiers/outcome.js'
+import { readOptions } from '../tiers/pytest-options.js'
+import { projectLayers } from '../tiers/tier-command.js'
 import { defaultResultsDir, planTier, tierProjectName, type TierPlan } from './plan.js'
 
 /** Milliseconds pytest gets to write its report after SIGINT before it is killed. */
@@ -224,7 +226,8 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
     timedOut: result.timedOut,
     allowEmpty: tier.allowEmpty,
     timeoutMinutes: tier.timeoutMinutes,
-    output
+    output,
+    projectWorkers: readOptions(projectLayers(tier.project)).workers
   })
   // A SIGKILL, or an xdist worker that died: the kernel may have killed it for lack of memory (Docker says so).
   const killed = !result.cancelledBy && !result.timedOut && (result.exitCode === 137 || XDIST_WORKER_DIED.test(output))

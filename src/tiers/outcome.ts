@@ -31,6 +31,8 @@ export interface ClassifyOptions {
   timeoutMinutes: number
   /** The end of what the test command printed: pytest's own error line is quoted from it. */
   output?: string
+  /** The `-n` the project's own configuration gives (its addopts or PYTEST_ADDOPTS), and where, if it gives one. */
+  projectWorkers?: { value: string; source: string }
 }
 
 /** Names the signal behind a shell-style exit code of 128+N, if any. */
@@ -67,13 +69,16 @@ export function classify(exitCode: number, opts: ClassifyOptions): Verdict {
   if (known) {
     const detail = pytestErrorLine(exitCode, opts.output ?? '')
     if (exitCode === 4 && xdistMissing(opts.output ?? '')) {
+      const own = opts.projectWorkers
+      // The project's own -n cannot be undone by the tier: pytest refuses an option it does not know at all.
+      const fix = own
+        ? `The -n ${own.value} in the ${own.source} needs it: install pytest-xdist in the test image, or take -n out of the ${own.source} (a tier's workers: 0 cannot undo an option pytest does not know).`
+        : 'Install pytest-xdist in the test image, or run the tier without workers (workers: 0).'
       return {
         outcome: 'error',
         failed: true,
         detail,
-        message:
-          `pytest-xdist is not installed where pytest runs, so pytest does not know the workers option (exit code 4: ${detail ?? 'unrecognized arguments'}). ` +
-          'Install pytest-xdist in the test image, or run the tier without workers (workers: 0).'
+        message: `pytest-xdist is not installed where pytest runs, so pytest does not know the workers option (exit code 4: ${detail ?? 'unrecognized arguments'}). ${fix}`
       }
     }
     if (exitCode === 4 && detail?.startsWith('ImportError while loading conftest')) {

@@ -74,6 +74,16 @@ describe('classify quotes pytest', () => {
     })
   })
 
+  it("points at the project's own -n when a tier without workers cannot undo it", () => {
+    const projectWorkers = { value: 'auto', source: 'addopts of pyproject.toml' }
+    const v = classify(4, { timedOut: false, allowEmpty: false, timeoutMinutes: 5, output: out('usage-no-xdist.txt'), projectWorkers })
+    expect(v.message).toBe(
+      'pytest-xdist is not installed where pytest runs, so pytest does not know the workers option (exit code 4: error: ' +
+        'unrecognized arguments: -n 4). The -n auto in the addopts of pyproject.toml needs it: install pytest-xdist in the test ' +
+        "image, or take -n out of the addopts of pyproject.toml (a tier's workers: 0 cannot undo an option pytest does not know)."
+    )
+  })
+
   it("quotes a collection error, and falls back on what the code usually means without pytest's line", () => {
     const v = classify(2, { timedOut: false, allowEmpty: false, timeoutMinutes: 5, output: out('collection-import-error.txt') })
     expect(v.message).toBe(
