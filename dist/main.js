@@ -1304,6 +1304,20 @@ function chooseMatrix(tiers, o) {
         : Array.from({ length: c.shards }, (_, i) => ({ tier: c.tier, shard: `${i + 1}/${c.shards}` })));
     return { choices, matrix };
 }
+/**
+ * What a split never takes apart, as the plugin splits: a test with `shard-by: test`; else a class, or a file's
+ * module-level functions (a file longer than a shard's share is split into those, never further).
+ */
+function unitOf(id, by) {
+    if (by === 'test')
+        return id;
+    const parts = id.split('::');
+    return parts.length > 2 ? parts.slice(0, -1).join('::') : parts[0];
+}
+/** Seconds for a reason: one decimal below 10 s, so that a fixed cost of 0.4 s is not "0 s". */
+function secs(n) {
+    return n < 10 ? n.toFixed(1) : n.toFixed(0);
+}
 function chooseShards(t, o) {
     const tests = Object.values(t.durations?.tests ?? {});
     if (!t.durations || tests.length === 0) {
@@ -1314,27 +1328,44 @@ function chooseShards(t, o) {
             reason: `no durations learned yet: ${shards === 1 ? 'one job' : `the configuration's ${shards} shards`}`
         };
     }
+    const by = t.shardBy ?? 'file';
     const testSeconds = tests.reduce((a, b) => a + b, 0);
     const overheadSeconds = t.durations.overheadSeconds ?? DEFAULT_OVERHEAD_SECONDS;
     // What the tests take in one job: their time over what its workers ran at once.
-    const session = testSeconds / Math.max(1, t.durations.speedup ?? 1);
+    const speedup = Math.max(1, t.durations.speedup ?? 1);
+    const session = testSeconds / speedup;
+    const units = new Map();
+    for (const [id, seconds] of Object.entries(t.durations.tests))
+        units.set(unitOf(id, by), (units.get(unitOf(id, by)) ?? 0) + seconds);
+    // No shard is shorter than what it cannot split: the longest class or file part (its workers share it), or test.
+    const longest = Math.max(Math.max(...tests), Math.max(...units.values()) / speedup);
+    const part = by === 'test' ? 'test' : 'class or file';
     const room = o.targetSeconds - overheadSeconds;
     let shards;
     let reason;
     if (room <= 0) {
         shards = o.maxShards;
-        reason = `a job's fixed cost (${overheadSeconds.toFixed(0)} s) leaves no room in the target: the most shards allowed`;
+        reason = `a job's fixed cost (${secs(overheadSeconds)} s) leaves no room in the target: the most shards allowed`;
     }
     else {
         shards = Math.max(1, Math.ceil(session / room));
-        reason = `${tests.length} tests, ${session.toFixed(0)} s of tests per job and ${overheadSeconds.toFixed(0)} s of fixed cost`;
+        reason = `${tests.length} tests, ${secs(session)} s of tests in one job, ${secs(overheadSeconds)} s of fixed cost per job`;
+        if (longest > room && shards > 1) {
+            // More shards than bring the others down to the longest part make no job shorter.
+            shards = Math.max(1, Math.ceil(session / longest));
+            reason = `${reason}; the longest ${part} takes ${secs(longest)} s, more than the target leaves, and is never split`;
+        }
         if (shards > o.maxShards) {
             shards = o.maxShards;
             reason = `${reason}; capped at max-shards`;
         }
     }
-    shards = Math.min(shards, tests.length);
-    return { tier: t.tier, shards, testSeconds, overheadSeconds, predictedJobSeconds: overheadSeconds + session / shards, reason };
+    if (shards > units.size) {
+        shards = units.size;
+        reason = `${reason}; as many shards as parts that can go apart (${units.size})`;
+    }
+    const predictedJobSeconds = overheadSeconds + Math.max(session / shards, Math.min(longest, session));
+    return { tier: t.tier, shards, testSeconds, overheadSeconds, predictedJobSeconds, reason };
 }
 
 /** Plans the matrix. The cache is optional: without it every tier gets its configured shards. */
@@ -1346,7 +1377,7 @@ async function planMatrix(inputs, deps) {
         const restored = cache
             ? await restoreDurations(name, { cache, workspace: deps.env.workspace }).catch(() => ({}))
             : {};
-        return { tier: name, shards: spec.shards, durations: restored.durations };
+        return { tier: name, shards: spec.shards, shardBy: spec.shardBy, durations: restored.durations };
     }));
     const targetSeconds = inputs.targetMinutes * 60;
     const { matrix, choices } = chooseMatrix(histories, { targetSeconds, maxShards: inputs.maxShards });

@@ -150,7 +150,7 @@ describe('a tier split over shards from learned durations', () => {
       { tier: 'flaky', shard: '' }
     ])
     expect(roomy.summary).toMatch(
-      /\| all \| 1 \| \d+\.\d+ s \| \d+\.\d+ s \| \d+\.\d+ s \| 42 tests, \d+ s of tests per job and \d+ s of fixed cost \|/
+      /\| all \| 1 \| \d+\.\d+ s \| \d+\.\d+ s \| \d+\.\d+ s \| 42 tests, \d+(\.\d)? s of tests in one job, \d+(\.\d)? s of fixed cost per job \|/
     )
     // Under a second leaves no room beside a job's measured fixed cost: the most shards allowed.
     const planned = await plan('0.01')

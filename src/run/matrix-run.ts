@@ -33,7 +33,7 @@ export async function planMatrix(
       const restored: { durations?: Durations } = cache
         ? await restoreDurations(name, { cache, workspace: deps.env.workspace }).catch(() => ({}))
         : {}
-      return { tier: name, shards: spec.shards, durations: restored.durations }
+      return { tier: name, shards: spec.shards, shardBy: spec.shardBy, durations: restored.durations }
     })
   )
   const targetSeconds = inputs.targetMinutes * 60
