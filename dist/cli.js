@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { q as quoteArg, p as processExec, c as cleanUp, s as shellLine, m as memoryState, a as projectName, l as lastLines, r as readEnvironment, b as setLogSink, d as runArgs, u as upWaitArgs, e as downArgs } from './chunks/cleanup.js';
-import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, v as visible, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as checkTierMarkers, j as passedEnv, k as expandPaths, N as NoMatchError, n as deselectionOf, q as readOptions, s as projectLayers, t as readProjectPytest, w as NO_DESELECTION, x as hasCov, D as Document, y as NO_PROJECT_PYTEST, z as planTier, A as tierProjectName, C as checkComposeFiles, E as readConfig, F as presentImage, T as TIER_LAYER, G as DEPENDENCY_WAIT_SECONDS, H as readReport, I as isFailing, J as InputError, K as ConfigError } from './chunks/report.js';
+import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, v as visible, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as checkTierMarkers, j as passedEnv, k as expandPaths, N as NoMatchError, n as deselectionOf, q as readOptions, s as projectLayers, t as readProjectPytest, w as NO_DESELECTION, x as hasCov, D as Document, y as NO_PROJECT_PYTEST, z as planTier, A as tierProjectName, C as checkComposeFiles, E as readConfig, F as presentImage, T as TIER_LAYER, O as OWN_COVERAGE_SOURCE, G as DEPENDENCY_WAIT_SECONDS, H as readReport, I as isFailing, J as InputError, K as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { I as Input, E as ExitCode, K as Key, T as TierKey, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE } from './chunks/names.js';
 import { parseArgs } from 'node:util';
@@ -1081,7 +1081,7 @@ function renderPlan(plan, o) {
     if (keyword)
         lines.push(keyword);
     lines.push(optionLine('Workers', opts.workers, !!t.workers && t.workers !== '0' && !o.overrides?.workers) ?? 'Workers: none (no xdist)');
-    const cov = opts.covSources.length ? opts.covSources.map((c) => (c === true ? "(coverage's own source)" : c)).join(', ') : '';
+    const cov = opts.covSources.length ? opts.covSources.map((c) => (c === true ? OWN_COVERAGE_SOURCE : c)).join(', ') : '';
     lines.push(`Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; ` +
         `coverage ${t.coverage ? `on, measuring ${cov} (--cov from ${opts.covFrom.join(' and ')})` : 'off'}.`);
     for (const layer of projectLayers(t.project)) {

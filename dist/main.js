@@ -1,4 +1,4 @@
-import { L as parseCommonInputs, M as lines, J as InputError, O as checkTimeout, P as parseBoolean, Q as checkNoNul, R as checkInside, l as loadProjectConfig, S as withConfigDefaults, p as parseTierInputs, g as guardedReader, V as sameJob, W as jobLabel, X as manifestIdentity, Y as countCases, Z as artifactFolderProblem, _ as locateInside, $ as parseManifest, a0 as readBounded, a1 as shardOf, a2 as parseJunit, a3 as projectCoverageConfig, a4 as coverageTotals, n as deselectionOf, q as readOptions, s as projectLayers, e as excludedExpression, d as parseCollectOnly, w as NO_DESELECTION, c as collectOnly, a5 as SUMMARY_LIMIT_BYTES, a6 as escapeInline, a7 as clip, a8 as table, a9 as formatSeconds, I as isFailing, aa as codeSpan, ab as formatPercent, A as tierProjectName, ac as defaultResultsDir, ad as writeMergedJunit, o as openTarget, j as passedEnv, t as readProjectPytest, ae as restoreDurations, af as saveLearned, ag as publish, f as findTier, ah as NO_SECRETS, ai as makeRedactor, r as runTier, aj as reportTier, i as checkTierMarkers, h as readRegisteredMarkers } from './chunks/report.js';
+import { L as parseCommonInputs, M as lines, J as InputError, P as checkTimeout, Q as parseBoolean, R as checkNoNul, S as checkInside, l as loadProjectConfig, V as withConfigDefaults, p as parseTierInputs, g as guardedReader, W as sameJob, X as jobLabel, Y as manifestIdentity, Z as countCases, _ as artifactFolderProblem, $ as locateInside, a0 as parseManifest, a1 as readBounded, a2 as shardOf, a3 as parseJunit, a4 as projectCoverageConfig, a5 as coverageTotals, n as deselectionOf, q as readOptions, s as projectLayers, e as excludedExpression, d as parseCollectOnly, w as NO_DESELECTION, c as collectOnly, a6 as SUMMARY_LIMIT_BYTES, a7 as escapeInline, a8 as clip, a9 as table, aa as formatSeconds, I as isFailing, ab as codeSpan, ac as formatPercent, A as tierProjectName, ad as defaultResultsDir, ae as writeMergedJunit, o as openTarget, j as passedEnv, t as readProjectPytest, af as restoreDurations, ag as saveLearned, ah as publish, f as findTier, ai as NO_SECRETS, aj as makeRedactor, r as runTier, ak as reportTier, i as checkTierMarkers, h as readRegisteredMarkers } from './chunks/report.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { P as PlanInput, a as MergeInput, b as MERGED_ARTIFACT, c as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, d as DEFAULT_CONFIG_PATH, e as MODES, f as MANIFEST_FILE, g as ArtifactLimit, h as MergedFile, i as ARTIFACT_PREFIX, C as CACHE_TIMEOUT_SECONDS, j as MergeOutput, O as Output, k as PlanOutput } from './chunks/names.js';
@@ -321,6 +321,39 @@ function sumCounts(all) {
         for (const k of Object.keys(sum))
             sum[k] += c[k];
     return sum;
+}
+
+/**
+ * Whether the tiers' coverage can be combined into one honest figure: every tier that collected coverage should
+ * have measured the same sources, and a tier without coverage data leaves its tests out of the figure. Pure.
+ */
+/** Looks at what each tier's coverage measured. */
+function coverageRemarks(tiers) {
+    const measured = tiers.filter((t) => t.coverageData);
+    if (measured.length === 0)
+        return {};
+    const out = {};
+    // Jobs of an earlier version record no sources: they are left out of the comparison.
+    const bySources = new Map();
+    for (const t of measured) {
+        const sources = t.manifest.coverageSources;
+        if (!Array.isArray(sources))
+            continue;
+        const key = [...new Set(sources)].sort().join(', ') || '(none)';
+        bySources.set(key, [...(bySources.get(key) ?? []), label(t)]);
+    }
+    if (bySources.size > 1) {
+        const each = [...bySources].map(([sources, jobs]) => `${jobs.join(', ')} measured ${sources}`).join('; ');
+        out.mixed =
+            `The tiers measured different sources, so the combined coverage mixes them: ${each}. Give every tier the same --cov ` +
+                "(in the project's addopts, or pytest-args in .github/pytest-tiers.yml).";
+    }
+    const without = tiers.filter((t) => !t.coverageData && t.report);
+    if (without.length) {
+        // A pipeline may measure in one tier only (a full validation job): this says so, without advice.
+        out.partial = `${without.map(label).join(', ')} uploaded no coverage data: the combined coverage is of what ${measured.map(label).join(', ')} ran.`;
+    }
+    return out;
 }
 
 /**
@@ -906,6 +939,10 @@ function notesSection(input) {
         out.push(`- ${codeSpan(u.artifactName)} was not merged: ${escapeInline(clip(u.reason, 500))}`);
     if (input.coverage?.error)
         out.push(`- Coverage: ${escapeInline(clip(input.coverage.error, 2000))}`);
+    if (input.coverage?.mixed)
+        out.push(`- **Coverage:** ${escapeInline(clip(input.coverage.mixed, 2000))}`);
+    if (input.coverage?.partial)
+        out.push(`- Coverage: ${escapeInline(clip(input.coverage.partial, 2000))}`);
     if (input.artifactName) {
         const parts = ['the merged JUnit report'];
         if (input.coverage?.totals)
@@ -1118,6 +1155,11 @@ async function runMerge(inputs, deps) {
     }
     else if (withData.length)
         coverageError = setupError;
+    const remarks = coverageRemarks(tiers);
+    if (remarks.mixed)
+        log.warning(remarks.mixed);
+    if (remarks.partial)
+        log.info(remarks.partial);
     let partition;
     let auditError = setupError;
     if (runner) {
@@ -1170,7 +1212,7 @@ async function runMerge(inputs, deps) {
         report,
         tests,
         coverage: withData.length || inputs.coverageFailUnder !== undefined
-            ? { totals: coverage?.totals, failUnder: inputs.coverageFailUnder, error: coverageError }
+            ? { totals: coverage?.totals, failUnder: inputs.coverageFailUnder, error: coverageError, ...remarks }
             : undefined,
         audit: { partition, error: auditError, excludeMarkers: inputs.excludeMarkers },
         balances: balances(sharded),

@@ -77,6 +77,22 @@ describe("addopts that measure coverage (setup.cfg's --cov=pkg --cov-report=xml 
     const everything = plainCoverage(job.workspace, ['tests', '--cov'])
     expect(Number(everything)).toBeLessThan(Number(plain))
   })
+
+  it('the merge warns when the tiers measured different sources, naming them', async () => {
+    const job = newJob(`${PROJECTS}/addopts-cov`)
+    const env = (jobId: string) => jobEnv(job, { runId: '3001', jobId })
+    await step(job, { tier: 'unit', paths: 'tests', coverage: 'true' }, env('unit'))
+    await step(
+      job,
+      { tier: 'integration', paths: 'tests', markers: '', coverage: 'true', 'pytest-args': '--cov=tests' },
+      env('integration')
+    )
+    const merge = await step(newJob(`${PROJECTS}/addopts-cov`), { mode: 'merge', 'expected-tiers': 'unit\nintegration' }, env('merge'))
+    const mixed =
+      'The tiers measured different sources, so the combined coverage mixes them: unit measured pkg; integration measured pkg, tests.'
+    expect(merge.stdout).toContain(`::warning::${mixed}`)
+    expect(merge.summary).toContain(`- **Coverage:** ${mixed}`)
+  })
 })
 
 describe("addopts that select (setup.cfg's -m unit; markers from conftest.py; skip, xfail, xpass)", () => {

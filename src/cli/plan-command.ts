@@ -5,7 +5,7 @@ import type { TierInputs } from '../inputs/tier-inputs.js'
 import { planTier, tierProjectName } from '../run/plan.js'
 import { readEnvironment, type Environment } from '../seams/environment.js'
 import { projectLayers, TIER_LAYER, type ResolvedTier } from '../tiers/tier-command.js'
-import { readOptions, type PytestOptions, type Sourced } from '../tiers/pytest-options.js'
+import { OWN_COVERAGE_SOURCE, readOptions, type PytestOptions, type Sourced } from '../tiers/pytest-options.js'
 import { DEPENDENCY_WAIT_SECONDS } from '../seams/target.js'
 import { checkComposeFiles, presentImage, readConfig, type ImageConfig } from '../seams/compose/client.js'
 import type { ComposeModel } from '../seams/compose/compose-config.js'
@@ -168,7 +168,7 @@ export function renderPlan(
   const keyword = optionLine('Keyword', opts.keyword, false)
   if (keyword) lines.push(keyword)
   lines.push(optionLine('Workers', opts.workers, !!t.workers && t.workers !== '0' && !o.overrides?.workers) ?? 'Workers: none (no xdist)')
-  const cov = opts.covSources.length ? opts.covSources.map((c) => (c === true ? "(coverage's own source)" : c)).join(', ') : ''
+  const cov = opts.covSources.length ? opts.covSources.map((c) => (c === true ? OWN_COVERAGE_SOURCE : c)).join(', ') : ''
   lines.push(
     `Timeout: ${t.timeoutMinutes} min; "no tests collected" ${t.allowEmpty ? 'passes' : 'fails the tier'}; ` +
       `coverage ${t.coverage ? `on, measuring ${cov} (--cov from ${opts.covFrom.join(' and ')})` : 'off'}.`

@@ -19,6 +19,7 @@ import { log } from '../seams/log.js'
 import type { Counts } from '../results/model.js'
 import { pipelineReport, pipelineTests } from './combine.js'
 import { formatPercent } from '../results/coverage-xml.js'
+import { coverageRemarks } from './coverage-sources.js'
 import type { MergeInputs } from '../inputs/merge-inputs.js'
 import { writeMergedJunit } from '../results/junit-writer.js'
 import { auditPartition, type Partition } from './partition.js'
@@ -152,6 +153,9 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
       }
     })
   } else if (withData.length) coverageError = setupError
+  const remarks = coverageRemarks(tiers)
+  if (remarks.mixed) log.warning(remarks.mixed)
+  if (remarks.partial) log.info(remarks.partial)
 
   let partition: Partition | undefined
   let auditError = setupError
@@ -204,7 +208,7 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     tests,
     coverage:
       withData.length || inputs.coverageFailUnder !== undefined
-        ? { totals: coverage?.totals, failUnder: inputs.coverageFailUnder, error: coverageError }
+        ? { totals: coverage?.totals, failUnder: inputs.coverageFailUnder, error: coverageError, ...remarks }
         : undefined,
     audit: { partition, error: auditError, excludeMarkers: inputs.excludeMarkers },
     balances: balances(sharded),

@@ -24,7 +24,8 @@ export interface MergeSummaryInput {
   report: TestReport
   /** Every distinct test with its runs, for naming the tiers of a failure. */
   tests: ReadonlyMap<string, PipelineTest>
-  coverage?: { totals?: CoverageTotals; failUnder?: number; error?: string }
+  /** The combined coverage; what it mixes (`mixed`) or leaves out (`partial`), in sentences. */
+  coverage?: { totals?: CoverageTotals; failUnder?: number; error?: string; mixed?: string; partial?: string }
   audit?: { partition?: Partition; error?: string; excludeMarkers: readonly string[] }
   /** The merged artifact, where the full lists are. */
   artifactName?: string
@@ -262,6 +263,8 @@ function notesSection(input: MergeSummaryInput): string {
   }
   for (const u of input.unreadable) out.push(`- ${codeSpan(u.artifactName)} was not merged: ${escapeInline(clip(u.reason, 500))}`)
   if (input.coverage?.error) out.push(`- Coverage: ${escapeInline(clip(input.coverage.error, 2000))}`)
+  if (input.coverage?.mixed) out.push(`- **Coverage:** ${escapeInline(clip(input.coverage.mixed, 2000))}`)
+  if (input.coverage?.partial) out.push(`- Coverage: ${escapeInline(clip(input.coverage.partial, 2000))}`)
   if (input.artifactName) {
     const parts = ['the merged JUnit report']
     if (input.coverage?.totals) parts.push('combined coverage (data, XML, HTML)')

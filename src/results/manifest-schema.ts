@@ -88,6 +88,7 @@ export const MANIFEST_SCHEMA: Node = {
       properties: { junit: string, coverageData: string, coverageEarlier: strings, coverageXml: string },
       'x-allowed': 'an object of file names'
     },
+    coverageSources: strings,
     planId: string,
     historyRuns: count,
     predictedSeconds: seconds,

@@ -53,6 +53,11 @@ export interface Manifest {
     coverageEarlier?: string[]
     coverageXml?: string
   }
+  /**
+   * What the job's coverage measured: its `--cov` sources (`.` for the project folder; `(coverage's own source)` for
+   * a bare `--cov`, which follows coverage.py's `[run] source`). Absent without coverage.
+   */
+  coverageSources?: string[]
   /** A shard's plan: its id (every shard of a tier in a run must have the same), its history, the time it predicted. */
   planId?: string
   historyRuns?: number

@@ -22,6 +22,7 @@ import { NO_SECRETS, type Redactor } from '../shared/redact.js'
 import type { Verdict } from '../tiers/outcome.js'
 import type { TierRun } from './tier-run.js'
 import { artifactCandidates, jobLabel } from '../tiers/job.js'
+import { OWN_COVERAGE_SOURCE } from '../tiers/pytest-options.js'
 import { isOwnEarlierAttempt, NameClashError, publish } from './publish.js'
 
 /** How many failing tests get an annotation at their line. */
@@ -178,6 +179,7 @@ export async function reportTier(run: TierRun, inputs: TierInputs, deps: ReportD
     job: env.job,
     files,
     projectRoot: run.projectRoot,
+    ...(files.coverageData ? { coverageSources: run.options.covSources.map((c) => (c === true ? OWN_COVERAGE_SOURCE : c)) } : {}),
     ...(run.shardPlan
       ? {
           planId: run.shardPlan.plan.planId,

@@ -23,6 +23,9 @@ export interface CovReport {
   source: string
 }
 
+/** How a bare `--cov` (which measures what coverage.py's `[run] source` names, else everything) is shown. */
+export const OWN_COVERAGE_SOURCE = "(coverage's own source)"
+
 /** The options that decide what pytest selects, how it distributes and what it measures. */
 export interface PytestOptions {
   /** The `-m` expression in force (the last one given); an empty value deselects nothing. */
