@@ -1,4 +1,4 @@
-import { L as parseCommonInputs, M as lines, J as InputError, P as checkTimeout, Q as parseBoolean, R as checkNoNul, S as checkInside, l as loadProjectConfig, V as withConfigDefaults, p as parseTierInputs, g as guardedReader, W as sameJob, X as jobLabel, Y as manifestIdentity, Z as countCases, _ as artifactFolderProblem, $ as locateInside, a0 as parseManifest, a1 as readBounded, a2 as shardOf, a3 as parseJunit, a4 as projectCoverageConfig, a5 as coverageTotals, n as deselectionOf, q as readOptions, s as projectLayers, e as excludedExpression, d as parseCollectOnly, w as NO_DESELECTION, c as collectOnly, a6 as SUMMARY_LIMIT_BYTES, a7 as escapeInline, a8 as clip, a9 as table, aa as formatSeconds, I as isFailing, ab as codeSpan, ac as formatPercent, A as tierProjectName, ad as defaultResultsDir, ae as writeMergedJunit, o as openTarget, j as passedEnv, t as readProjectPytest, af as restoreDurations, ag as saveLearned, ah as publish, f as findTier, ai as NO_SECRETS, aj as makeRedactor, r as runTier, ak as reportTier, i as checkTierMarkers, h as readRegisteredMarkers } from './chunks/report.js';
+import { L as parseCommonInputs, M as lines, J as InputError, P as checkTimeout, Q as parseBoolean, R as checkNoNul, S as checkInside, l as loadProjectConfig, V as withConfigDefaults, W as unselectedMarkers, p as parseTierInputs, g as guardedReader, X as sameJob, Y as jobLabel, Z as manifestIdentity, _ as countCases, $ as artifactFolderProblem, a0 as locateInside, a1 as parseManifest, a2 as readBounded, a3 as shardOf, a4 as parseJunit, a5 as projectCoverageConfig, a6 as coverageTotals, n as deselectionOf, q as readOptions, s as projectLayers, e as excludedExpression, d as parseCollectOnly, w as NO_DESELECTION, c as collectOnly, a7 as SUMMARY_LIMIT_BYTES, a8 as escapeInline, a9 as clip, aa as table, ab as formatSeconds, I as isFailing, ac as codeSpan, ad as formatPercent, A as tierProjectName, ae as defaultResultsDir, af as writeMergedJunit, o as openTarget, j as passedEnv, t as readProjectPytest, ag as restoreDurations, ah as saveLearned, ai as publish, f as findTier, aj as NO_SECRETS, ak as makeRedactor, r as runTier, al as reportTier, i as checkTierMarkers, h as readRegisteredMarkers } from './chunks/report.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { P as PlanInput, a as MergeInput, b as MERGED_ARTIFACT, c as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, d as DEFAULT_CONFIG_PATH, e as MODES, f as MANIFEST_FILE, g as ArtifactLimit, h as MergedFile, i as ARTIFACT_PREFIX, C as CACHE_TIMEOUT_SECONDS, j as MergeOutput, O as Output, k as PlanOutput } from './chunks/names.js';
@@ -160,7 +160,10 @@ function readSettings(rawInputs, workspace, roots = {}) {
     if (mode === 'merge') {
         const defaults = {
             tiers: config.tiers.map((t) => t.name),
-            exclude: config.exclude.length ? config.exclude : undefined,
+            // Without an exclude list of its own, the defaults a tier runs on purpose are not excluded.
+            exclude: config.exclude.length
+                ? config.exclude
+                : unselectedMarkers(DEFAULT_EXCLUDE, config.tiers.map((t) => t.markers)),
             sharedArgs: config.pytestArgs
         };
         return { mode, inputs: parseMergeInputs(get, workspace, defaults, roots), config };

@@ -3,7 +3,8 @@ import { loadProjectConfig } from '../config/load.js'
 import type { ProjectConfig } from '../config/project-config.js'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { DEFAULT_CONFIG_PATH, Input, MODES, NOT_EXPECTED_BY_DEFAULT, type Mode } from '../names.js'
+import { DEFAULT_CONFIG_PATH, DEFAULT_EXCLUDE, Input, MODES, NOT_EXPECTED_BY_DEFAULT, type Mode } from '../names.js'
+import { unselectedMarkers } from '../tiers/markers.js'
 import { parsePlanInputs, type PlanInputs } from './plan-inputs.js'
 import { checkInside, guardedReader, InputError, type InputReader } from './checks.js'
 import { withConfigDefaults, type PathRoots } from './common.js'
@@ -66,7 +67,13 @@ export function readSettings(rawInputs: InputReader, workspace: string, roots: P
   if (mode === 'merge') {
     const defaults = {
       tiers: config.tiers.map((t) => t.name),
-      exclude: config.exclude.length ? config.exclude : undefined,
+      // Without an exclude list of its own, the defaults a tier runs on purpose are not excluded.
+      exclude: config.exclude.length
+        ? config.exclude
+        : unselectedMarkers(
+            DEFAULT_EXCLUDE,
+            config.tiers.map((t) => t.markers)
+          ),
       sharedArgs: config.pytestArgs
     }
     return { mode, inputs: parseMergeInputs(get, workspace, defaults, roots), config }

@@ -213,3 +213,20 @@ export function markerSyntaxProblem(expression: string): string | undefined {
     return `${JSON.stringify(expression)} is not a valid marker expression: ${e.message}; allowed are marker names joined with and, or, not and parentheses.`
   }
 }
+
+/**
+ * The markers of `defaults` no tier selects tests *for*: a tier whose expression needs some marker and is satisfied
+ * by this one alone (`slow`, `integration or slow`) runs such tests on purpose, so they are not left out of every
+ * tier. A tier that merely lets them through (`not integration`, or no expression) does not count.
+ */
+export function unselectedMarkers(defaults: readonly string[], expressions: readonly string[]): string[] {
+  const parsed = expressions.map((e) => {
+    try {
+      return parseMarkerExpression(e)
+    } catch {
+      return undefined
+    }
+  })
+  const none = new Set<string>()
+  return defaults.filter((name) => !parsed.some((expr) => expr && !selects(expr, none) && selects(expr, new Set([name]))))
+}

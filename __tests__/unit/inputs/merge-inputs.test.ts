@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { checkPercent, parseExpectedTiers, parseMergeInputs } from '../../../src/inputs/merge-inputs.js'
-import { parseMode } from '../../../src/inputs/settings.js'
+import { parseMode, readSettings } from '../../../src/inputs/settings.js'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { BUILTIN_TIER_NAMES } from '../../../src/tiers/builtin.js'
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? ''
@@ -25,6 +28,19 @@ describe('parseMergeInputs', () => {
       artifactName: 'pytest-merged',
       retentionDays: undefined
     })
+  })
+
+  it('excludes by default no marker that a tier of the configuration selects its tests for', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-exclude-'))
+    try {
+      fs.mkdirSync(path.join(ws, '.github'))
+      const tiers = 'extends: none\ntiers:\n  suite:\n    markers: not slow\n  slow:\n    markers: slow\n'
+      fs.writeFileSync(path.join(ws, '.github', 'pytest-tiers.yml'), tiers)
+      const s = readSettings(read({ mode: 'merge' }), ws)
+      expect(s.mode === 'merge' && s.inputs.excludeMarkers).toEqual(['phase_future'])
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true })
+    }
   })
 
   it('reads every input', () => {

@@ -1,6 +1,6 @@
 /** The `-m` expression parser, checked against pytest's own verdicts (fixtures/config/markers, from real pytest). */
 import * as fs from 'node:fs'
-import { markerNames, MarkerSyntaxError, parseMarkerExpression, selects } from '../../../src/tiers/markers.js'
+import { markerNames, MarkerSyntaxError, parseMarkerExpression, selects, unselectedMarkers } from '../../../src/tiers/markers.js'
 
 interface Verdict {
   expression: string
@@ -88,5 +88,22 @@ describe('markerNames', () => {
     ["device(serial='x') or slow", ['device', 'slow']]
   ])('%j uses %j', (expression, names) => {
     expect(markerNames(parseMarkerExpression(expression))).toEqual(names)
+  })
+})
+
+describe('unselectedMarkers', () => {
+  const builtin = ['critical or smoke', 'not integration and not slow', 'integration', 'not slow', 'not slow and not phase_future']
+
+  it('keeps every default the built-in tiers only let through or leave out', () => {
+    expect(unselectedMarkers(['slow', 'phase_future'], builtin)).toEqual(['slow', 'phase_future'])
+  })
+
+  it('drops a default that a tier selects its tests for', () => {
+    expect(unselectedMarkers(['slow', 'phase_future'], ['not slow_external', 'slow'])).toEqual(['phase_future'])
+    expect(unselectedMarkers(['slow', 'phase_future'], ['integration or phase_future', ''])).toEqual(['slow'])
+  })
+
+  it('ignores an expression that does not parse (the configuration reports it)', () => {
+    expect(unselectedMarkers(['slow'], ['slow and'])).toEqual(['slow'])
   })
 })
