@@ -354,7 +354,12 @@ function renderAudit(input, report) {
     const { config } = input;
     const selection = (name) => {
         const t = findTier(config.tiers, name);
-        return [...t.paths, ...(t.markers ? ['-m', quoteArg(t.markers)] : [])].join(' ') || '(everything)';
+        const own = [...t.paths, ...(t.markers ? ['-m', quoteArg(t.markers)] : [])].join(' ');
+        // A tier without -m runs with the project's own: what it selects is that, not everything.
+        const inherited = !t.markers && input.deselected ? `the project's ${input.deselected.by}` : '';
+        if (!inherited)
+            return own || '(everything)';
+        return own ? `${own} (with ${inherited})` : `(everything ${inherited} selects)`;
     };
     const rows = [['Tier', 'Tests', 'Selection'], ...report.tiers.map((t) => [t.name, String(t.count), selection(t.name)])];
     rows.push(['(all)', String(input.all.length), "pytest's own collection"]);

@@ -99,6 +99,8 @@ export async function planTier(
     sizing?: { cpus: CpuLimit; known?: KnownTests }
     /** The workspace: test paths may not lead outside it (default: the working directory). */
     workspace?: string
+    /** Whether paths that match nothing are warned of (once per run: not again when the plan is made again). */
+    warnPaths?: boolean
   }
 ): Promise<TierPlan> {
   const project = readProjectPytest(inputs.workingDirectory, o.environment?.PYTEST_ADDOPTS)
@@ -111,7 +113,7 @@ export async function planTier(
   // A test path leads nowhere outside the workspace (on the runner, pytest would read there).
   const root = [{ path: o.workspace ?? inputs.workingDirectory, name: o.workspace ? 'the workspace' : 'the project folder' }]
   for (const p of resolved.paths) checkInside(p.split('::')[0] as string, inputs.workingDirectory, root, pathsInput)
-  const paths = await expandPaths(resolved.paths, inputs.workingDirectory, pathsInput)
+  const paths = await expandPaths(resolved.paths, inputs.workingDirectory, pathsInput, { warn: o.warnPaths })
   const tier = { ...resolved, paths }
   const resultsPath = resultsPathFor(inputs.runner, o.resultsDir)
   const plugin = o.environment && pluginLoads(inputs.pytestCommand) ? { pythonPath: o.environment.PYTHONPATH } : undefined

@@ -145,7 +145,8 @@ export async function runTier(inputs: TierInputs, deps: TierRunDeps): Promise<Ti
         environment,
         rerun: !!rerun.ids,
         sizing,
-        workspace: env.workspace
+        workspace: env.workspace,
+        warnPaths: false
       })
     } else log.info("The test image's environment could not be read: the run goes without the action's pytest plugin.")
     if (plan.tier.shard && !plan.plugin) throw new Error("A shard is kept by the action's pytest plugin, which cannot be loaded here.")

@@ -156,6 +156,15 @@ describe('auditReport and renderAudit', () => {
     expect(failed.some((t) => t.startsWith('tiers that select no test'))).toBe(false)
   })
 
+  it("shows the project's own -m as what a tier without -m selects", () => {
+    const input = base('tiers-planted.yml')
+    input.byTier = { critical: [], unit: [], api: [], slow: [], failing: pick('test_fails') }
+    input.deselected = { by: "-m 'not stress' (addopts of setup.cfg)", ids: [] }
+    const lines = renderAudit(input, auditReport(input))
+    expect(lines).toContain("failing         1  tests/failing (with the project's -m 'not stress' (addopts of setup.cfg))")
+    expect(lines).toContain('slow            0  -m slow')
+  })
+
   it('finds the planted overlap and gap, and warns of the unregistered marker', () => {
     const input = base('tiers-planted.yml')
     input.byTier = {

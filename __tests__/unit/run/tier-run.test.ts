@@ -468,7 +468,7 @@ describe('runTier under compose (runner: compose)', () => {
     expect(run.verdict.message).toMatch(
       new RegExp(
         "^The services that 'test' depends on are not ready after \\d+ s: 'stub' is unhealthy: its health check failed 3 time\\(s\\) in a row " +
-          '\\(its retries: 3\\) with exit code 1, the last saying: connection refused\\. Their logs are in the log group above\\. ' +
+          "\\(its retries: 3\\) with exit code 1, the last saying: connection refused\\. Their logs are in the job's log \\(the group 'Logs of <service>'\\)\\. " +
           'Compose said: dependency failed to start: container example-stub-1 is unhealthy$'
       )
     )

@@ -100,7 +100,7 @@ export async function startDependencies(
   }
   const states = bad.length ? bad.map((b) => `'${b.service}' ${b.state}`).join('; ') : names.map((n) => `'${n}'`).join(', ')
   throw new Error(
-    `The services that '${o.service}' depends on are not ready after ${waited.toFixed(0)} s: ${states}. Their logs are in the log group above. Compose said: ${lastLines(r.stderr || r.stdout, 3)}`
+    `The services that '${o.service}' depends on are not ready after ${waited.toFixed(0)} s: ${states}. Their logs are in the job's log (the group 'Logs of <service>'). Compose said: ${lastLines(r.stderr || r.stdout, 3)}`
   )
 }
 
