@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { q as quoteArg, p as processExec, c as cleanUp, s as shellLine, m as memoryState, a as projectName, l as lastLines, r as readEnvironment, b as setLogSink, d as runArgs, u as upWaitArgs, e as downArgs } from './chunks/cleanup.js';
-import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, v as visible, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as checkTierMarkers, j as passedEnv, k as expandPaths, N as NoMatchError, n as deselectionOf, q as readOptions, s as projectLayers, t as readProjectPytest, w as NO_DESELECTION, x as hasCov, D as Document, y as NO_PROJECT_PYTEST, z as planTier, A as tierProjectName, C as checkComposeFiles, E as readConfig, F as presentImage, T as TIER_LAYER, O as OWN_COVERAGE_SOURCE, G as DEPENDENCY_WAIT_SECONDS, H as readReport, I as isFailing, J as InputError, K as ConfigError } from './chunks/report.js';
+import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, v as visible, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as checkTierMarkers, j as passedEnv, k as expandPaths, N as NoMatchError, n as deselectionOf, q as readOptions, s as projectLayers, w as withAddoptsOverride, t as readProjectPytest, x as NO_DESELECTION, y as hasCov, D as Document, z as NO_PROJECT_PYTEST, A as planTier, C as tierProjectName, E as checkComposeFiles, F as readConfig, G as presentImage, T as TIER_LAYER, O as OWN_COVERAGE_SOURCE, H as DEPENDENCY_WAIT_SECONDS, I as readReport, J as isFailing, K as InputError, L as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { I as Input, E as ExitCode, K as Key, T as TierKey, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE } from './chunks/names.js';
 import { parseArgs } from 'node:util';
@@ -657,7 +657,7 @@ async function auditCommand(args, io) {
         const shared = config.pytestArgs;
         const excluded = config.exclude.length ? [...shared, '-k', '', '-m', excludedExpression(config.exclude)] : undefined;
         // What the project's own addopts (or PYTEST_ADDOPTS) deselect is part of the suite: tiers without -m inherit it.
-        const by = deselectionOf(readOptions(projectLayers(readProjectPytest(project.cwd, (await collector.environment())?.PYTEST_ADDOPTS))));
+        const by = deselectionOf(readOptions(projectLayers(withAddoptsOverride(readProjectPytest(project.cwd, (await collector.environment())?.PYTEST_ADDOPTS), config.pytestArgs))));
         const [all, excludedIds, registered, byDefault, ...byTier] = await pool([
             () => collect(collector, [...shared, ...NO_DESELECTION]),
             async () => (excluded ? collect(collector, excluded) : []),

@@ -8,7 +8,7 @@ import { readEnvironment } from '../seams/environment.js'
 import { excludedExpression } from '../tiers/collect.js'
 import { deselectionOf, NO_DESELECTION, readOptions } from '../tiers/pytest-options.js'
 import { projectLayers } from '../tiers/tier-command.js'
-import { readProjectPytest } from '../run/plan.js'
+import { readProjectPytest, withAddoptsOverride } from '../run/plan.js'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import { setLogSink } from '../seams/log.js'
 import { expandPaths, NoMatchError } from '../seams/glob.js'
@@ -107,7 +107,13 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
     const shared = config.pytestArgs
     const excluded = config.exclude.length ? [...shared, '-k', '', '-m', excludedExpression(config.exclude)] : undefined
     // What the project's own addopts (or PYTEST_ADDOPTS) deselect is part of the suite: tiers without -m inherit it.
-    const by = deselectionOf(readOptions(projectLayers(readProjectPytest(project.cwd, (await collector.environment())?.PYTEST_ADDOPTS))))
+    const by = deselectionOf(
+      readOptions(
+        projectLayers(
+          withAddoptsOverride(readProjectPytest(project.cwd, (await collector.environment())?.PYTEST_ADDOPTS), config.pytestArgs)
+        )
+      )
+    )
     const [all, excludedIds, registered, byDefault, ...byTier] = await pool<string[] | undefined>(
       [
         () => collect(collector, [...shared, ...NO_DESELECTION]),

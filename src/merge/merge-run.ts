@@ -10,7 +10,7 @@ import type { Artifacts, UploadedArtifact } from '../seams/artifacts.js'
 import { canUpload, type Environment } from '../seams/environment.js'
 import type { StateStore } from '../seams/state.js'
 import { openTarget, type Target } from '../seams/target.js'
-import { defaultResultsDir, readProjectPytest, tierProjectName } from '../run/plan.js'
+import { defaultResultsDir, readProjectPytest, tierProjectName, withAddoptsOverride } from '../run/plan.js'
 import { cleanUp } from '../run/cleanup.js'
 import { passedEnv } from '../inputs/passed-env.js'
 import { ARTIFACT_PREFIX, MergedFile } from '../names.js'
@@ -163,7 +163,10 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
     const r = runner
     await log.group('Audit the partition', async () => {
       try {
-        const project = readProjectPytest(inputs.workingDirectory, (await r.environment())?.PYTEST_ADDOPTS)
+        const project = withAddoptsOverride(
+          readProjectPytest(inputs.workingDirectory, (await r.environment())?.PYTEST_ADDOPTS),
+          inputs.sharedArgs
+        )
         const suite = await collectSuite(r, inputs.pytestCommand, {
           excludeMarkers: inputs.excludeMarkers,
           project,

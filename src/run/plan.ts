@@ -103,8 +103,11 @@ export async function planTier(
     warnPaths?: boolean
   }
 ): Promise<TierPlan> {
-  const project = readProjectPytest(inputs.workingDirectory, o.environment?.PYTEST_ADDOPTS)
   const spec = findTier(o.tiers, inputs.tier)
+  const project = withAddoptsOverride(readProjectPytest(inputs.workingDirectory, o.environment?.PYTEST_ADDOPTS), [
+    ...spec.args,
+    ...inputs.pytestArgs
+  ])
   const resolvedAuto = resolveTier(spec, inputs, project)
   // `auto` is sized here, for the container: xdist's own auto counts the host's cores.
   const sized = resolvedAuto.workers === 'auto' && o.sizing ? sizeWorkers(o.sizing.cpus, o.sizing.known) : undefined
@@ -142,6 +145,25 @@ export async function planTier(
     plugin: harness.plugin === true,
     ...(sized ? { workersReason: sized.reason } : {})
   }
+}
+
+/**
+ * The project's options as a tier's arguments leave them: an `-o addopts=…` (or `--override-ini=addopts=…`) there
+ * replaces the addopts of pytest's file, as pytest does, so that what the action infers from them (the `-m` in force,
+ * whether `-n 0` must undo an `-n`, the coverage) follows. The last such option wins.
+ */
+export function withAddoptsOverride(project: ProjectPytest, args: readonly string[]): ProjectPytest {
+  let value: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string
+    const next = args[i + 1]
+    const given = a === '-o' || a === '--override-ini' ? next : /^(?:-o|--override-ini=)(.*)$/.exec(a)?.[1]
+    if (given === undefined || !/^addopts=/.test(given)) continue
+    value = given.slice('addopts='.length)
+    if (given === next) i++
+  }
+  if (value === undefined) return project
+  return { ...project, addopts: split(value), file: `the tier's -o addopts (over ${project.file ?? 'no file'})` }
 }
 
 /**
