@@ -216,6 +216,19 @@ describe('an image without pytest-xdist (configuration in tox.ini)', () => {
   })
 })
 
+describe("a tier that clears the project's addopts with -o addopts= (an -n there, no xdist in the image)", () => {
+  it('runs as plain pytest does with the same option, adding no -n 0', async () => {
+    const job = newJob(`${PROJECTS}/no-xdist`)
+    const ini = path.join(job.workspace, 'tox.ini')
+    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace('[pytest]\n', '[pytest]\naddopts = -n 2\n'))
+    const main = await step(job, { tier: 'critical', workers: '0', 'pytest-args': '-o\naddopts=' })
+    const plain = plainCounts(plainPytest(job.workspace, ['-o', 'addopts=', '-m', 'critical or smoke']).stdout)
+    expect(main.outputs).toMatchObject({ outcome: 'passed', workers: '0', tests: String(plain.tests) })
+    expect(plain.tests).toBeGreaterThan(0)
+    expect(JSON.parse(main.outputs.command)).not.toContain('-n')
+  })
+})
+
 describe('several jobs of one tier (a matrix over Python versions, another workflow job), merged', () => {
   const RUN = '3201'
   const SELECT = `${PROJECTS}/addopts-select`
