@@ -10,7 +10,8 @@ import type { TierInputs } from '../inputs/tier-inputs.js'
 import { selectAnnotations, type Annotation } from '../results/annotations.js'
 import { coverageTotals } from '../results/coverage-xml.js'
 import { MANIFEST_VERSION, type Manifest } from '../results/manifest.js'
-import type { TestReport } from '../results/model.js'
+import type { TestCase, TestReport } from '../results/model.js'
+import { exceptionLine } from '../tiers/pytest-errors.js'
 import { readJunitFile } from './junit-file.js'
 import type { Cache } from '../seams/cache.js'
 import { restoreDurations, saveLearned } from './durations-store.js'
@@ -80,7 +81,7 @@ export function readReport(run: TierRun, workspace: string): { report?: TestRepo
  */
 export function finalVerdict(
   run: Pick<TierRun, 'verdict' | 'exitCode' | 'lastError'>,
-  read: { problem?: string; missing?: boolean; report?: Pick<TestReport, 'counts'> }
+  read: { problem?: string; missing?: boolean; report?: Pick<TestReport, 'counts'> & { cases?: TestCase[] } }
 ): {
   verdict: Verdict
   note?: string
@@ -89,6 +90,23 @@ export function finalVerdict(
     read.problem ??
     (read.missing && run.exitCode !== null ? 'pytest wrote no JUnit report: it stopped before the end of its session.' : undefined)
   const c = read.report?.counts
+  // Under xdist a module that cannot be collected is an error in the report and exit code 1, not 2: the tests of that
+  // module never ran, which is no test failure.
+  const uncollected = (read.report?.cases ?? []).filter((t) => t.status === 'error' && !t.id.includes('::'))
+  const first = uncollected[0]
+  if (!problem && run.verdict.outcome === 'failed' && c && first) {
+    const why = exceptionLine(first.details ?? '') ?? first.message
+    const more = uncollected.length > 1 ? ` (and ${uncollected.length - 1} more module(s))` : ''
+    const failedToo = c.failed ? ` ${c.failed} test(s) failed as well.` : ''
+    return {
+      verdict: {
+        outcome: 'error',
+        failed: true,
+        detail: `ERROR collecting ${first.id}${why ? `: ${why}` : ''}`,
+        message: `pytest could not collect ${first.id}${why ? ` (${why})` : ''}${more}, so its tests did not run (pytest exit code 1).${failedToo}`
+      }
+    }
+  }
   if (!problem && run.verdict.outcome === 'failed' && c && c.failed === 0 && c.errors > 0) {
     // Exit code 1 without a failed test: errors in fixtures' setup or teardown.
     return {

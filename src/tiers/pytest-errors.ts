@@ -15,15 +15,25 @@ function clipped(s: string): string {
   return t.length > MAX_CHARS ? `${t.slice(0, MAX_CHARS - 1)}…` : t
 }
 
-/** The first exception line (`E   ModuleNotFoundError: …`) at or after `from`, before the next section. */
+/**
+ * The exception (`E   ModuleNotFoundError: …`) at or after `from`, before the next section: of the `E` lines, the
+ * first that names an exception (a SyntaxError's come after the file, line and caret), else the first.
+ */
 function exceptionAfter(lines: readonly string[], from: number): string | undefined {
+  const found: string[] = []
   for (let i = from; i < lines.length; i++) {
     const l = lines[i] as string
-    if (i > from && (/^_{3,} .* _{3,}$/.test(l) || /^={3,}/.test(l))) return undefined
+    if (i > from && (/^_{3,} .* _{3,}$/.test(l) || /^={3,}/.test(l))) break
     const m = /^E\s+(\S.*)$/.exec(l)
-    if (m) return m[1]
+    if (m) found.push(m[1] as string)
   }
-  return undefined
+  return found.find((l) => /^[\w.]+(Error|Exception|Exit|Interrupt)\b/.test(l)) ?? found[0]
+}
+
+/** The exception a traceback ends with (`SyntaxError: invalid syntax`), from its `E` lines; undefined without one. */
+export function exceptionLine(traceback: string): string | undefined {
+  const line = exceptionAfter(traceback.replace(ANSI, '').split(/\r?\n/), 0)
+  return line ? clipped(line) : undefined
 }
 
 /** The usage error of exit code 4: argparse's `error:` line, pytest's `ERROR:` line, or a conftest that failed to import. */

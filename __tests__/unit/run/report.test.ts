@@ -7,6 +7,7 @@ import { Input } from '../../../src/names.js'
 import { manifest } from '../merge/fixtures.js'
 import { planTier } from '../../../src/run/plan.js'
 import { finalVerdict, reportTier, type ReportDeps } from '../../../src/run/report.js'
+import { parseJunit } from '../../../src/results/junit.js'
 import { makeRedactor } from '../../../src/shared/redact.js'
 import { runTier, type TierRun } from '../../../src/run/tier-run.js'
 import type { Environment } from '../../../src/seams/environment.js'
@@ -332,6 +333,19 @@ describe('finalVerdict', () => {
       message: 'Some tests errored (pytest exit code 1): 2 error(s) in setup or teardown, no test failed.'
     })
     expect(finalVerdict({ verdict: failed, exitCode: 1 }, { report: { counts: { ...counts, failed: 1 } } }).verdict).toEqual(failed)
+  })
+
+  it("says which module could not be collected when xdist makes it an error and exit code 1, not a test's error", () => {
+    const report = parseJunit(fixtureText('junit/collection-error-xdist.xml'), { fileName: 'junit.xml' })
+    const failed = classify(1, { timedOut: false, allowEmpty: false, timeoutMinutes: 10 })
+    expect(finalVerdict({ verdict: failed, exitCode: 1 }, { report }).verdict).toEqual({
+      outcome: 'error',
+      failed: true,
+      detail: "ERROR collecting broken/test_import_error.py: ModuleNotFoundError: No module named 'module_that_does_not_exist'",
+      message:
+        "pytest could not collect broken/test_import_error.py (ModuleNotFoundError: No module named 'module_that_does_not_exist'), " +
+        'so its tests did not run (pytest exit code 1). 6 test(s) failed as well.'
+    })
   })
 
   it('keeps the verdict of a readable report', () => {

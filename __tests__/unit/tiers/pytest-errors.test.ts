@@ -23,6 +23,7 @@ describe('pytestErrorLine', () => {
     ],
     ['usage-ini-addopts.txt', 4, 'error: unrecognized arguments: --bogus'],
     ['collection-import-error.txt', 2, "ERROR collecting bad/test_bad.py: ModuleNotFoundError: No module named 'nonexistent_module'"],
+    ['collection-syntax-error.txt', 2, 'ERROR collecting syntax/test_s.py: SyntaxError: invalid syntax'],
     ['collection-strict-markers.txt', 2, "ERROR collecting strict/test_x.py: 'stres' not found in `markers` configuration option"],
     ['internal-error.txt', 3, 'RuntimeError: boom in hook']
   ])('%s (exit code %i): %s', (file, code, line) => {
