@@ -316,6 +316,18 @@ describe('faults of pytest and its configuration', () => {
     expect(r.main.stdout).toMatch(message)
   })
 
+  it('a test file has a syntax error, under xdist (pytest runs the rest and ends with 1)', async () => {
+    const files = { 'tests/test_syntax.py': 'def test_broken(:\n    pass\n' }
+    const r = await record('fault', 'pytest', 'a test file has a syntax error, under xdist', () =>
+      steps(job(files), { tier: 'critical', markers: PASSING, workers: '2' })
+    )
+    expect(r.main.code).toBe(1)
+    expect(r.main.outputs).toMatchObject({ outcome: 'error', 'exit-code': '1' })
+    expect(r.main.stdout).toMatch(
+      /::error::pytest could not collect tests\/test_syntax\.py \(SyntaxError: invalid syntax\), so its tests did not run \(pytest exit code 1\)\./
+    )
+  })
+
   it('pytest.ini has an option pytest does not know', async () => {
     const ini = fs.readFileSync(path.join(ROOT, FAULTS, 'pytest.ini'), 'utf8') + 'an_option_nobody_knows = 1\n'
     const r = await record('fault', 'pytest', 'pytest.ini sets an unknown option (pytest only warns)', async () => {
