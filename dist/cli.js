@@ -572,6 +572,16 @@ function checkMarkersOption(project, tier, markers, command, io) {
     for (const u of checked.unregistered)
         io.err(`warning: ${u}`);
 }
+/**
+ * The environment a command runs the tier in: this machine's, with the project as the workspace when it lies outside
+ * the current folder (`-C ../proj`), so that the tier's paths, which stay inside the workspace, are its own.
+ */
+function projectEnvironment(project) {
+    const env = readEnvironment();
+    const rel = path.relative(env.workspace, project.cwd);
+    const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    return inside ? env : { ...env, workspace: project.cwd };
+}
 
 /** `pytest-tier audit`: what each tier selects by pytest's own collection, overlaps, gaps, and the critical tier's size and time. */
 /** The help of `audit`. */
@@ -1115,7 +1125,7 @@ async function planCommand(args, io) {
     tierOf(project, name, 'plan');
     const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config });
     checkMarkersOption(project, name, inputs.markers, 'plan', io);
-    const plan = await planRun(inputs, project.config.tiers, readEnvironment());
+    const plan = await planRun(inputs, project.config.tiers, projectEnvironment(project));
     if (values.json)
         io.out(JSON.stringify(plan, null, 2));
     else
@@ -1189,9 +1199,21 @@ async function runCommand(args, io) {
     const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config });
     checkMarkersOption(project, name, inputs.markers, 'run', io);
     // Results stay out of the project: a fresh temporary folder per run, unless --results-directory says otherwise.
+    const made = inputs.resultsDirectory === undefined;
     inputs.resultsDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-${name}-`));
     setLogSink(terminalSink(io));
-    const run = await runTierLocally({ inputs, tiers: project.config.tiers, env: readEnvironment() });
+    const run = await runTierLocally({ inputs, tiers: project.config.tiers, env: projectEnvironment(project) }).catch((e) => {
+        // Stopped before anything ran (bad input, no Docker): the folder made for the results goes, if still empty.
+        if (made) {
+            try {
+                fs.rmdirSync(inputs.resultsDirectory);
+            }
+            catch {
+                // Not empty: something was written there, which the user may want.
+            }
+        }
+        throw e;
+    });
     for (const line of renderRunSummary(run, readReport(run, project.cwd).report))
         io.out(line);
     // pytest never started (a service the tests need did not come up): a setup error, not a test failure.

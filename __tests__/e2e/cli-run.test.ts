@@ -47,6 +47,19 @@ beforeAll(() => {
 })
 
 describe('pytest-tier run', () => {
+  it('runs a tier with paths in a project outside the current folder (-C ../proj)', () => {
+    const { workspace } = newJob(FIXTURE)
+    const elsewhere = fs.mkdtempSync(path.join(path.dirname(workspace), 'elsewhere-'))
+    try {
+      const r = pytestTier(['run', 'unit', '-C', path.relative(elsewhere, workspace)], elsewhere)
+      expect(r.stderr).not.toContain('is not valid')
+      expect(r.stdout).toMatch(/^tests +\d+: /m)
+      expect(leftovers(projectIn(r.stdout))).toEqual([])
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true })
+    }
+  })
+
   it('runs a passing tier in the compose service, summarises it, exits 0 and leaves nothing behind', () => {
     const { workspace } = newJob(FIXTURE)
     const r = pytestTier(['run', 'critical'], workspace)

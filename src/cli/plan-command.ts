@@ -3,7 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { TierInputs } from '../inputs/tier-inputs.js'
 import { planTier, tierProjectName } from '../run/plan.js'
-import { readEnvironment, type Environment } from '../seams/environment.js'
+import type { Environment } from '../seams/environment.js'
 import { projectLayers, TIER_LAYER, type ResolvedTier } from '../tiers/tier-command.js'
 import { OWN_COVERAGE_SOURCE, readOptions, type PytestOptions, type Sourced } from '../tiers/pytest-options.js'
 import { DEPENDENCY_WAIT_SECONDS } from '../seams/target.js'
@@ -22,7 +22,7 @@ import {
   TIER_HELP,
   TIER_OPTIONS
 } from './args.js'
-import { checkMarkersOption, openProject, tierOf } from './project.js'
+import { checkMarkersOption, openProject, projectEnvironment, tierOf } from './project.js'
 import { type Io } from './terminal.js'
 import { downArgs, runArgs, upWaitArgs, type ComposeProject } from '../seams/compose/argv.js'
 import { quoteArg, shellLine } from '../shared/text.js'
@@ -199,7 +199,7 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
   tierOf(project, name, 'plan')
   const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config })
   checkMarkersOption(project, name, inputs.markers, 'plan', io)
-  const plan = await planRun(inputs, project.config.tiers, readEnvironment())
+  const plan = await planRun(inputs, project.config.tiers, projectEnvironment(project))
   if (values.json) io.out(JSON.stringify(plan, null, 2))
   else
     for (const line of renderPlan(plan, {

@@ -1,5 +1,7 @@
 /** What every command starts from: the project folder, its configuration, and the marker names it leaves unregistered. */
 import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { readEnvironment, type Environment } from '../seams/environment.js'
 import { visible } from '../shared/errors.js'
 import { loadProjectConfig } from '../config/load.js'
 import type { ProjectConfig } from '../config/project-config.js'
@@ -59,4 +61,15 @@ export function checkMarkersOption(project: Project, tier: string, markers: stri
   if (checked.syntax) throw new UsageError(checked.syntax, command)
   if (checked.unregistered.length && project.config.unregisteredMarkers === 'error') throw new SetupError(checked.unregistered.join('\n'))
   for (const u of checked.unregistered) io.err(`warning: ${u}`)
+}
+
+/**
+ * The environment a command runs the tier in: this machine's, with the project as the workspace when it lies outside
+ * the current folder (`-C ../proj`), so that the tier's paths, which stay inside the workspace, are its own.
+ */
+export function projectEnvironment(project: Project): Environment {
+  const env = readEnvironment()
+  const rel = path.relative(env.workspace, project.cwd)
+  const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+  return inside ? env : { ...env, workspace: project.cwd }
 }

@@ -18,10 +18,9 @@ import {
   TIER_OPTIONS
 } from './args.js'
 import { runTierLocally } from './local-run.js'
-import { checkMarkersOption, openProject, tierOf } from './project.js'
+import { checkMarkersOption, openProject, projectEnvironment, tierOf } from './project.js'
 import { columns, terminalSink, type Io } from './terminal.js'
 import { shellLine } from '../shared/text.js'
-import { readEnvironment } from '../seams/environment.js'
 import { ExitCode } from '../names.js'
 
 /** The help of `run`. */
@@ -86,9 +85,20 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const inputs = cliInputs({ tier: name, cwd: project.cwd, values, rest, config: project.config })
   checkMarkersOption(project, name, inputs.markers, 'run', io)
   // Results stay out of the project: a fresh temporary folder per run, unless --results-directory says otherwise.
+  const made = inputs.resultsDirectory === undefined
   inputs.resultsDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), `pytest-tier-${name}-`))
   setLogSink(terminalSink(io))
-  const run = await runTierLocally({ inputs, tiers: project.config.tiers, env: readEnvironment() })
+  const run = await runTierLocally({ inputs, tiers: project.config.tiers, env: projectEnvironment(project) }).catch((e: unknown) => {
+    // Stopped before anything ran (bad input, no Docker): the folder made for the results goes, if still empty.
+    if (made) {
+      try {
+        fs.rmdirSync(inputs.resultsDirectory as string)
+      } catch {
+        // Not empty: something was written there, which the user may want.
+      }
+    }
+    throw e
+  })
   for (const line of renderRunSummary(run, readReport(run, project.cwd).report)) io.out(line)
   // pytest never started (a service the tests need did not come up): a setup error, not a test failure.
   if (run.exitCode === null) return ExitCode.Setup

@@ -70,6 +70,21 @@ describe('help and usage errors', () => {
   })
 })
 
+describe('a project outside the current folder (-C ../proj)', () => {
+  it('plans a tier with paths: the project is the workspace its paths stay in', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pytier-elsewhere-'))
+    try {
+      fs.cpSync(PROJECT, dir, { recursive: true })
+      const r = await cli('plan', 'unit', '-C', dir, '--json')
+      expect(r.err).not.toContain('is not valid')
+      expect(r.code).toBe(0)
+      expect((JSON.parse(r.out) as { command: string[] }).command).toContain('tests/unit')
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('setup errors', () => {
   it('exits 3 with every problem of an invalid configuration', async () => {
     const r = await cli('list', '-C', PROJECT, '--config', '../config/invalid/wrong-types.yml')
