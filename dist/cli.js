@@ -782,9 +782,18 @@ function workflowTiers(config) {
 /** The workflow: the critical tier's job, the other tiers' matrix jobs honouring `needs`, and a merge job. */
 function renderWorkflow(config, o) {
     // Every tier collects coverage, so that the merge job can combine it instead of re-running the suite.
-    const steps = (tier) => [
+    const steps = (tier, inMatrix = false) => [
         { uses: 'actions/checkout@v4' },
-        { uses: o.action, with: { tier, coverage: true, ...(o.configOption ? { config: o.configOption } : {}) } }
+        {
+            uses: o.action,
+            with: {
+                tier,
+                coverage: true,
+                ...(o.configOption ? { config: o.configOption } : {}),
+                // The tier tells these jobs apart; the matrix's timeout is no part of a job's identity (artifact, merge row).
+                ...(inMatrix ? { matrix: '{}' } : {})
+            }
+        }
     ];
     const jobs = {};
     for (const job of layoutJobs(workflowTiers(config))) {
@@ -800,7 +809,7 @@ function renderWorkflow(config, o) {
             'runs-on': 'ubuntu-latest',
             'timeout-minutes': '${{ matrix.timeout }}',
             strategy: { 'fail-fast': false, matrix: { include: job.tiers.map((t) => ({ tier: t.name, timeout: jobTimeout(t) })) } },
-            steps: steps('${{ matrix.tier }}')
+            steps: steps('${{ matrix.tier }}', true)
         };
     }
     const ids = Object.keys(jobs);

@@ -82,9 +82,18 @@ export function workflowTiers(config: ProjectConfig): ProjectConfig {
 /** The workflow: the critical tier's job, the other tiers' matrix jobs honouring `needs`, and a merge job. */
 export function renderWorkflow(config: ProjectConfig, o: GenerateOptions): string {
   // Every tier collects coverage, so that the merge job can combine it instead of re-running the suite.
-  const steps = (tier: string): object[] => [
+  const steps = (tier: string, inMatrix = false): object[] => [
     { uses: 'actions/checkout@v4' },
-    { uses: o.action, with: { tier, coverage: true, ...(o.configOption ? { config: o.configOption } : {}) } }
+    {
+      uses: o.action,
+      with: {
+        tier,
+        coverage: true,
+        ...(o.configOption ? { config: o.configOption } : {}),
+        // The tier tells these jobs apart; the matrix's timeout is no part of a job's identity (artifact, merge row).
+        ...(inMatrix ? { matrix: '{}' } : {})
+      }
+    }
   ]
   const jobs: Record<string, object> = {}
   for (const job of layoutJobs(workflowTiers(config))) {
@@ -100,7 +109,7 @@ export function renderWorkflow(config: ProjectConfig, o: GenerateOptions): strin
       'runs-on': 'ubuntu-latest',
       'timeout-minutes': '${{ matrix.timeout }}',
       strategy: { 'fail-fast': false, matrix: { include: job.tiers.map((t) => ({ tier: t.name, timeout: jobTimeout(t) })) } },
-      steps: steps('${{ matrix.tier }}')
+      steps: steps('${{ matrix.tier }}', true)
     }
   }
   const ids = Object.keys(jobs)

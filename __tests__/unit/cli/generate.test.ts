@@ -76,6 +76,8 @@ describe('renderWorkflow', () => {
         }
       }
     })
+    // Their tier tells the matrix's jobs apart: the timeout is kept out of their identity (artifact names, merge rows).
+    expect(wf.jobs.tiers.steps[1]).toEqual({ uses: DEFAULT_ACTION, with: { tier: '${{ matrix.tier }}', coverage: true, matrix: '{}' } })
     expect(wf.jobs['tiers-2'].needs).toEqual(['tiers'])
     expect(wf.jobs['tiers-3'].needs).toBeUndefined()
     expect(wf.jobs.merge).toMatchObject({
