@@ -1,4 +1,4 @@
-import { M as parseCommonInputs, P as lines, K as InputError, Q as checkTimeout, R as parseBoolean, S as checkNoNul, V as checkInside, l as loadProjectConfig, W as withConfigDefaults, X as unselectedMarkers, p as parseTierInputs, g as guardedReader, Y as sameJob, Z as jobLabel, _ as manifestIdentity, $ as countCases, a0 as artifactFolderProblem, a1 as locateInside, a2 as parseManifest, a3 as readBounded, a4 as shardOf, a5 as parseJunit, a6 as projectCoverageConfig, a7 as coverageTotals, n as deselectionOf, q as readOptions, s as projectLayers, e as excludedExpression, d as parseCollectOnly, x as NO_DESELECTION, c as collectOnly, a8 as SUMMARY_LIMIT_BYTES, a9 as escapeInline, aa as clip, ab as table, ac as formatSeconds, J as isFailing, ad as codeSpan, ae as formatPercent, C as tierProjectName, af as defaultResultsDir, ag as writeMergedJunit, o as openTarget, j as passedEnv, w as withAddoptsOverride, t as readProjectPytest, ah as restoreDurations, ai as saveLearned, aj as publish, f as findTier, ak as NO_SECRETS, al as makeRedactor, r as runTier, am as reportTier, i as checkTierMarkers, h as readRegisteredMarkers } from './chunks/report.js';
+import { M as parseCommonInputs, P as lines, K as InputError, Q as checkTimeout, R as parseBoolean, S as checkNoNul, V as checkInside, l as loadProjectConfig, W as withConfigDefaults, X as unselectedMarkers, p as parseTierInputs, g as guardedReader, Y as sameJob, Z as jobLabel, _ as manifestIdentity, $ as countCases, a0 as artifactFolderProblem, a1 as locateInside, a2 as parseManifest, a3 as readBounded, a4 as shardOf, a5 as parseJunit, a6 as projectCoverageConfig, a7 as coverageTotals, n as deselectionOf, q as readOptions, s as projectLayers, e as excludedExpression, a8 as deselectedCount, d as parseCollectOnly, x as NO_DESELECTION, c as collectOnly, a9 as SUMMARY_LIMIT_BYTES, aa as escapeInline, ab as clip, ac as table, ad as formatSeconds, J as isFailing, ae as codeSpan, af as formatPercent, C as tierProjectName, ag as defaultResultsDir, ah as writeMergedJunit, o as openTarget, j as passedEnv, w as withAddoptsOverride, t as readProjectPytest, ai as restoreDurations, aj as saveLearned, ak as publish, f as findTier, al as NO_SECRETS, am as makeRedactor, r as runTier, an as reportTier, i as checkTierMarkers, h as readRegisteredMarkers } from './chunks/report.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { P as PlanInput, a as MergeInput, b as MERGED_ARTIFACT, c as DEFAULT_EXCLUDE, N as NOT_EXPECTED_BY_DEFAULT, A as ANY_TIERS, I as Input, d as DEFAULT_CONFIG_PATH, e as MODES, f as MANIFEST_FILE, g as ArtifactLimit, h as MergedFile, i as ARTIFACT_PREFIX, C as CACHE_TIMEOUT_SECONDS, j as MergeOutput, O as Output, k as PlanOutput } from './chunks/names.js';
@@ -392,6 +392,7 @@ function auditPartition(input) {
     const deselectedGaps = input.deselected ? { by: input.deselected.by, count: gaps.filter((id) => deselected.has(id)).length } : undefined;
     return {
         deselectedGaps: deselectedGaps?.count ? deselectedGaps : undefined,
+        ...(input.hidden ? { hidden: input.hidden } : {}),
         collected: collected.size,
         excluded: input.collected.filter((id) => excluded.has(id)).length,
         expected: expectedIds.length,
@@ -678,25 +679,29 @@ async function combineCoverage(o) {
  */
 async function collectSuite(runner, pytestCommand, o) {
     const collect = collectOnly((argv) => runner.oneOff(argv, {}, { silent: true }), pytestCommand);
-    const once = async (selection) => {
+    let hidden = 0;
+    const once = async (selection, countHidden = false) => {
         // The arguments every tier shares (--ignore=…) are part of what the suite is.
         const r = await collect([...(o.sharedArgs ?? []), ...selection]);
         if (r.exitCode !== 0 && r.exitCode !== 5) {
             throw new Error(`pytest --collect-only ${shellLine(selection)} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`);
         }
+        if (countHidden)
+            hidden = deselectedCount(r.stdout);
         return parseCollectOnly(r.stdout);
     };
     const by = deselectionOf(readOptions(projectLayers(o.project)));
     const [all, excluded, selected] = await Promise.all([
-        once([...NO_DESELECTION]),
+        once([...NO_DESELECTION], true),
         o.excludeMarkers.length ? once(['-k', '', '-m', excludedExpression(o.excludeMarkers)]) : [],
         by ? once([]) : undefined
     ]);
     const chosen = new Set(selected);
     const deselected = by && selected ? { by, ids: all.filter((id) => !chosen.has(id)) } : undefined;
     log.info(`Collected ${all.length} test(s), ${excluded.length} of them carrying an excluded marker` +
-        `${deselected ? `, ${deselected.ids.length} deselected by the project's ${deselected.by}` : ''}.`);
-    return { all, excluded, deselected };
+        `${deselected ? `, ${deselected.ids.length} deselected by the project's ${deselected.by}` : ''}` +
+        `${hidden ? `; pytest's collection deselected ${hidden} more itself` : ''}.`);
+    return { all, excluded, deselected, hidden };
 }
 function firstLine(r, re) {
     return re.exec(r.stdout)?.[0] ?? '';
@@ -899,6 +904,12 @@ function auditSection(input, caps) {
     if (p.deselectedGaps) {
         out.push(`Of the tests no tier ran, **${p.deselectedGaps.count} are deselected by the project's own ${codeSpan(p.deselectedGaps.by)}**: ` +
             `tiers that set no \`-m\` inherit it. Give them a tier, or list their marker under \`exclude\` if leaving them out is meant.`);
+    }
+    if (p.hidden) {
+        out.push(`**pytest's collection deselects ${p.hidden} more test(s) by itself**, with \`-m\` and \`-k\` undone (a ` +
+            '`pytest_collection_modifyitems` hook in a conftest.py, a plugin, or `--deselect`): no tier runs them as the ' +
+            'project is configured, and their ids are not known here. If a variable turns them on, a tier that passes it ' +
+            '(`env`) runs them, and the merge needs it too to see them.');
     }
     if (p.gaps.length) {
         out.push(`#### Tests no tier ran (${p.gaps.length})`, p.gaps
@@ -1175,7 +1186,13 @@ async function runMerge(inputs, deps) {
                     project,
                     sharedArgs: inputs.sharedArgs
                 });
-                partition = auditPartition({ collected: suite.all, excluded: suite.excluded, ran: tests, deselected: suite.deselected });
+                partition = auditPartition({
+                    collected: suite.all,
+                    excluded: suite.excluded,
+                    ran: tests,
+                    deselected: suite.deselected,
+                    hidden: suite.hidden
+                });
             }
             catch (e) {
                 auditError = e.message;

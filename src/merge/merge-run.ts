@@ -172,7 +172,13 @@ export async function runMerge(inputs: MergeInputs, deps: MergeDeps): Promise<Me
           project,
           sharedArgs: inputs.sharedArgs
         })
-        partition = auditPartition({ collected: suite.all, excluded: suite.excluded, ran: tests, deselected: suite.deselected })
+        partition = auditPartition({
+          collected: suite.all,
+          excluded: suite.excluded,
+          ran: tests,
+          deselected: suite.deselected,
+          hidden: suite.hidden
+        })
       } catch (e) {
         auditError = (e as Error).message
         if (inputs.requirePartition) log.error(auditError)

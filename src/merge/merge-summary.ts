@@ -206,6 +206,14 @@ function auditSection(input: MergeSummaryInput, caps: Caps): string {
         `tiers that set no \`-m\` inherit it. Give them a tier, or list their marker under \`exclude\` if leaving them out is meant.`
     )
   }
+  if (p.hidden) {
+    out.push(
+      `**pytest's collection deselects ${p.hidden} more test(s) by itself**, with \`-m\` and \`-k\` undone (a ` +
+        '`pytest_collection_modifyitems` hook in a conftest.py, a plugin, or `--deselect`): no tier runs them as the ' +
+        'project is configured, and their ids are not known here. If a variable turns them on, a tier that passes it ' +
+        '(`env`) runs them, and the merge needs it too to see them.'
+    )
+  }
   if (p.gaps.length) {
     out.push(
       `#### Tests no tier ran (${p.gaps.length})`,

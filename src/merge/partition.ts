@@ -32,6 +32,8 @@ export interface Partition {
   unknown: string[]
   /** Of the gaps, those the project's own options deselect (its addopts' `-m`), and by what. */
   deselectedGaps?: { by: string; count: number }
+  /** Tests pytest's collection deselects even with `-m` and `-k` undone (a conftest.py hook): no tier runs them. */
+  hidden?: number
 }
 
 /** What the audit compares. */
@@ -44,6 +46,8 @@ export interface PartitionInput {
   ran: ReadonlyMap<string, PipelineTest>
   /** The tests the project's own options deselect, and by what. */
   deselected?: { by: string; ids: readonly string[] }
+  /** How many tests the collection deselected by itself (their ids are unknown). */
+  hidden?: number
 }
 
 /**
@@ -76,6 +80,7 @@ export function auditPartition(input: PartitionInput): Partition {
   const deselectedGaps = input.deselected ? { by: input.deselected.by, count: gaps.filter((id) => deselected.has(id)).length } : undefined
   return {
     deselectedGaps: deselectedGaps?.count ? deselectedGaps : undefined,
+    ...(input.hidden ? { hidden: input.hidden } : {}),
     collected: collected.size,
     excluded: input.collected.filter((id) => excluded.has(id)).length,
     expected: expectedIds.length,

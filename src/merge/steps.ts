@@ -7,7 +7,7 @@ import { lastLines, shellLine } from '../shared/text.js'
 import { deselectionOf, NO_DESELECTION, readOptions } from '../tiers/pytest-options.js'
 import { projectLayers, type ProjectPytest } from '../tiers/tier-command.js'
 import { collectOnly } from '../run/collect-only.js'
-import { excludedExpression, parseCollectOnly } from '../tiers/collect.js'
+import { deselectedCount, excludedExpression, parseCollectOnly } from '../tiers/collect.js'
 import { MergedFile } from '../names.js'
 import { coverageTotals, type CoverageTotals } from '../results/coverage-xml.js'
 import { coverageArgvs, coverageCommand, coverageEnv, isFailUnderOnly } from './coverage-commands.js'
@@ -116,6 +116,8 @@ export interface CollectedSuite {
   excluded: string[]
   /** The tests the project's own options deselect (its addopts' `-m`, say), and by what. */
   deselected?: { by: string; ids: string[] }
+  /** How many tests pytest's collection deselects even so (a conftest.py hook, `--deselect`): their ids are unknown. */
+  hidden: number
 }
 
 /**
@@ -130,7 +132,8 @@ export async function collectSuite(
   o: { excludeMarkers: readonly string[]; project: ProjectPytest; sharedArgs?: readonly string[] }
 ): Promise<CollectedSuite> {
   const collect = collectOnly((argv) => runner.oneOff(argv, {}, { silent: true }), pytestCommand)
-  const once = async (selection: string[]): Promise<string[]> => {
+  let hidden = 0
+  const once = async (selection: string[], countHidden = false): Promise<string[]> => {
     // The arguments every tier shares (--ignore=…) are part of what the suite is.
     const r = await collect([...(o.sharedArgs ?? []), ...selection])
     if (r.exitCode !== 0 && r.exitCode !== 5) {
@@ -138,11 +141,12 @@ export async function collectSuite(
         `pytest --collect-only ${shellLine(selection)} ended with exit code ${r.exitCode}: ${lastLines(`${r.stdout}\n${r.stderr}`, 8)}`
       )
     }
+    if (countHidden) hidden = deselectedCount(r.stdout)
     return parseCollectOnly(r.stdout)
   }
   const by = deselectionOf(readOptions(projectLayers(o.project)))
   const [all, excluded, selected] = await Promise.all([
-    once([...NO_DESELECTION]),
+    once([...NO_DESELECTION], true),
     o.excludeMarkers.length ? once(['-k', '', '-m', excludedExpression(o.excludeMarkers)]) : [],
     by ? once([]) : undefined
   ])
@@ -150,9 +154,10 @@ export async function collectSuite(
   const deselected = by && selected ? { by, ids: all.filter((id) => !chosen.has(id)) } : undefined
   log.info(
     `Collected ${all.length} test(s), ${excluded.length} of them carrying an excluded marker` +
-      `${deselected ? `, ${deselected.ids.length} deselected by the project's ${deselected.by}` : ''}.`
+      `${deselected ? `, ${deselected.ids.length} deselected by the project's ${deselected.by}` : ''}` +
+      `${hidden ? `; pytest's collection deselected ${hidden} more itself` : ''}.`
   )
-  return { all, excluded, deselected }
+  return { all, excluded, deselected, hidden }
 }
 
 function firstLine(r: Captured, re: RegExp): string {

@@ -77,3 +77,16 @@ export function parseCollectOnly(stdout: string): string[] {
   }
   return ids
 }
+
+/**
+ * How many tests pytest's collect-only summary says were deselected (`76/80 tests collected (4 deselected)`). With
+ * the `-m` and `-k` undone, these are what a hook (`pytest_collection_modifyitems` in a conftest.py, a plugin) or a
+ * `--deselect` took away: no id of theirs is printed.
+ */
+export function deselectedCount(stdout: string): number {
+  const summary = stdout
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .find((l) => COUNT.test(l) || NONE.test(l))
+  return Number(/\((\d+) deselected\)/.exec(summary ?? '')?.[1] ?? 0)
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { writeFileSync } from 'node:fs'
 import { pipelineReport, pipelineTests } from '../../../src/merge/combine.js'
-import { auditPartition } from '../../../src/merge/partition.js'
+import { auditPartition, type Partition } from '../../../src/merge/partition.js'
 import { renderMergeSummary, type MergeSummaryInput } from '../../../src/merge/merge-summary.js'
 import { mergeVerdict } from '../../../src/merge/verdict.js'
 import { parseJunit } from '../../../src/results/junit.js'
@@ -172,5 +172,15 @@ describe('renderMergeSummary', () => {
     // Ids go into code spans, which show markup literally; a pipe would still split the table cell.
     expect(out).toContain('| ``t.py::test_x[<img src=x>\\|`]`` |')
     expect(out).toContain('unit\\|x')
+  })
+})
+
+describe('tests the collection deselects by itself', () => {
+  it('are said in the audit, with why no tier runs them', () => {
+    const input = passingInput()
+    const partition = { ...(input.audit?.partition as Partition), hidden: 4 }
+    const md = renderMergeSummary({ ...input, audit: { partition, excludeMarkers: [] } })
+    expect(md).toContain("**pytest's collection deselects 4 more test(s) by itself**, with `-m` and `-k` undone")
+    expect(renderMergeSummary(input)).not.toContain('deselects')
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseCollectOnly } from '../../../src/tiers/collect.js'
+import { deselectedCount, parseCollectOnly } from '../../../src/tiers/collect.js'
 import { pipelineTests } from '../../../src/merge/combine.js'
 import { auditPartition, overlapsByTiers } from '../../../src/merge/partition.js'
 import { fixture, testCase, tierResult } from './fixtures.js'
@@ -54,6 +54,22 @@ describe('auditPartition', () => {
       covered: 72,
       expected: 72
     })
+  })
+})
+
+describe('tests the collection deselects by itself', () => {
+  it('are counted from the collection and said in the summary, since no tier runs them', () => {
+    const hidden = deselectedCount(fixture('collect-hook-deselected.txt'))
+    const collected = parseCollectOnly(fixture('collect-hook-deselected.txt'))
+    const ran = pipelineTests([
+      tierResult(
+        'unit',
+        collected.map((id) => testCase(id))
+      )
+    ])
+    const p = auditPartition({ collected, excluded: [], ran, hidden })
+    expect([p.collected, p.gaps.length, p.hidden]).toEqual([1, 0, 2])
+    expect(auditPartition({ collected, excluded: [], ran }).hidden).toBeUndefined()
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
-import { CollectOutputError, collectArgv, excludedExpression, parseCollectOnly } from '../../../src/tiers/collect.js'
+import { CollectOutputError, collectArgv, deselectedCount, excludedExpression, parseCollectOnly } from '../../../src/tiers/collect.js'
 import { parseJunit } from '../../../src/results/junit.js'
 import { fixture, MERGE_DIR } from '../merge/fixtures.js'
 
@@ -116,5 +116,16 @@ describe('collected ids equal the ids rebuilt from the JUnit report of the same 
   it('ids-xdist.xml without the project (class and module names guessed)', () => {
     const report = parseJunit(fixture('ids-xdist.xml'), { fileName: 'ids-xdist.xml' })
     expect(report.cases.map((c) => c.id).sort()).toEqual(collected)
+  })
+})
+
+describe('deselectedCount on real pytest 7.2 output', () => {
+  it.each([
+    ['collect-hook-deselected.txt', 2],
+    ['collect-none.txt', 72],
+    ['collect-ids-excluded.txt', 28],
+    ['collect-ids-all.txt', 0]
+  ])('%s: %d deselected', (file, n) => {
+    expect(deselectedCount(fixture(file))).toBe(n)
   })
 })
