@@ -42,6 +42,12 @@ export function signalName(code: number): string | undefined {
   return Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0]
 }
 
+/** What pytest said it deselected when nothing was left to run: the tier's `-m`, a `-k`, or a conftest.py hook. */
+function deselectedAll(output: string | undefined): string {
+  const n = /\b(\d+) deselected\b/.exec(output ?? '')?.[1]
+  return n ? ` pytest deselected all ${n} test(s) it collected (by the marker expression, -k, or a conftest.py hook).` : ''
+}
+
 /** Classifies a finished run. `timedOut` wins over the exit code, which is then that of a killed run. */
 export function classify(exitCode: number, opts: ClassifyOptions): Verdict {
   if (opts.timedOut) {
@@ -62,7 +68,7 @@ export function classify(exitCode: number, opts: ClassifyOptions): Verdict {
         : {
             outcome: 'no-tests',
             failed: true,
-            message: "No tests were collected (pytest exit code 5). Check the tier's paths and marker expression, or set allow-empty: true."
+            message: `No tests were collected (pytest exit code 5).${deselectedAll(opts.output)} Check the tier's paths and marker expression, or set allow-empty: true.`
           }
   }
   const known = PYTEST_ERRORS[exitCode]

@@ -29,6 +29,14 @@ describe('classify', () => {
     expect(classify(5, base).message).toMatch(/allow-empty/)
   })
 
+  it('says when pytest deselected everything it collected (the output of a conftest.py hook that did)', () => {
+    const output = 'collected 2 items / 2 deselected\n\n============================ 2 deselected in 0.01s ============================\n'
+    expect(classify(5, { ...base, output }).message).toBe(
+      'No tests were collected (pytest exit code 5). pytest deselected all 2 test(s) it collected (by the marker expression, ' +
+        "-k, or a conftest.py hook). Check the tier's paths and marker expression, or set allow-empty: true."
+    )
+  })
+
   it('names the signal of a killed container', () => {
     expect(classify(137, base).message).toMatch(/SIGKILL/)
     expect(classify(143, base).message).toMatch(/SIGTERM/)
