@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { q as quoteArg, p as processExec, c as cleanUp, s as shellLine, m as memoryState, a as projectName, l as lastLines, r as readEnvironment, b as setLogSink, d as runArgs, u as upWaitArgs, e as downArgs } from './chunks/cleanup.js';
-import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as parseCollectOnly, v as visible, l as loadProjectConfig, u as unregisteredMarkers, h as readRegisteredMarkers, U as UnknownTierError, i as checkTierMarkers, j as passedEnv, k as expandPaths, N as NoMatchError, n as deselectionOf, q as readOptions, s as projectLayers, w as withAddoptsOverride, t as readProjectPytest, x as NO_DESELECTION, y as hasCov, D as Document, z as NO_PROJECT_PYTEST, A as planTier, C as tierProjectName, E as checkComposeFiles, F as readConfig, G as presentImage, T as TIER_LAYER, O as OWN_COVERAGE_SOURCE, H as DEPENDENCY_WAIT_SECONDS, I as readReport, J as isFailing, K as InputError, L as ConfigError } from './chunks/report.js';
+import { p as parseTierInputs, g as guardedReader, e as excludedExpression, B as BUILTIN_MARKERS, m as markerNames, a as parseMarkerExpression, f as findTier, b as BUILTIN_SOURCE, r as runTier, o as openTarget, c as collectOnly, d as deselectedCount, h as parseCollectOnly, v as visible, l as loadProjectConfig, u as unregisteredMarkers, i as readRegisteredMarkers, U as UnknownTierError, j as checkTierMarkers, k as passedEnv, n as expandPaths, N as NoMatchError, q as deselectionOf, s as readOptions, t as projectLayers, w as withAddoptsOverride, x as readProjectPytest, y as NO_DESELECTION, z as hasCov, D as Document, A as NO_PROJECT_PYTEST, C as planTier, E as tierProjectName, F as checkComposeFiles, G as readConfig, H as presentImage, T as TIER_LAYER, O as OWN_COVERAGE_SOURCE, I as DEPENDENCY_WAIT_SECONDS, J as readReport, K as isFailing, L as InputError, M as ConfigError } from './chunks/report.js';
 import * as path from 'node:path';
 import { I as Input, E as ExitCode, K as Key, T as TierKey, N as NOT_EXPECTED_BY_DEFAULT, D as DEFAULT_ACTION, W as WORKFLOW_FILE, M as MAKEFILE_FILE } from './chunks/names.js';
 import { parseArgs } from 'node:util';
@@ -293,6 +293,12 @@ function auditReport(input) {
                 (deselectedGaps ? `; ${deselectedGaps.count} of them deselected by the project's ${deselectedGaps.by}` : '')
         }
         : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` });
+    if (input.hidden) {
+        checks.push({
+            status: 'warn',
+            text: `pytest's collection deselects ${input.hidden} more test(s) by itself (a conftest.py hook, a plugin or --deselect): no tier runs them as configured`
+        });
+    }
     const unmatched = config.tiers.filter((t) => input.unmatched?.[t.name]).map((t) => [t.name, input.unmatched[t.name]]);
     if (unmatched.length) {
         checks.push({
@@ -481,11 +487,13 @@ function tail(c) {
  * Collects with the given selection arguments; returns the node ids. Exit code 5 (nothing collected) is an
  * empty list; any other failure (a collection error, a bad option) is a SetupError showing pytest's output.
  */
-async function collect(c, selection) {
+async function collect(c, selection, o = {}) {
     const r = await c.collectOnly(selection);
     if (r.exitCode !== 0 && r.exitCode !== 5) {
         throw new SetupError(`pytest could not collect ${selection.length ? shellLine(selection) : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`);
     }
+    // With -m and -k undone, what pytest still deselects is a hook's doing (see deselectedCount).
+    o.onHidden?.(deselectedCount(r.stdout));
     try {
         return parseCollectOnly(r.stdout);
     }
@@ -668,8 +676,9 @@ async function auditCommand(args, io) {
         const excluded = config.exclude.length ? [...shared, '-k', '', '-m', excludedExpression(config.exclude)] : undefined;
         // What the project's own addopts (or PYTEST_ADDOPTS) deselect is part of the suite: tiers without -m inherit it.
         const by = deselectionOf(readOptions(projectLayers(withAddoptsOverride(readProjectPytest(project.cwd, (await collector.environment())?.PYTEST_ADDOPTS), config.pytestArgs))));
+        let hidden = 0;
         const [all, excludedIds, registered, byDefault, ...byTier] = await pool([
-            () => collect(collector, [...shared, ...NO_DESELECTION]),
+            () => collect(collector, [...shared, ...NO_DESELECTION], { onHidden: (n) => (hidden = n) }),
             async () => (excluded ? collect(collector, excluded) : []),
             () => registeredByPytest(collector),
             async () => (by ? collect(collector, [...shared]) : undefined),
@@ -685,7 +694,8 @@ async function auditCommand(args, io) {
             registered: registered ?? [],
             byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i] ?? []])),
             deselected: by && byDefault ? { by, ids: suite.filter((id) => !chosen.has(id)) } : undefined,
-            ...(Object.keys(unmatched).length ? { unmatched } : {})
+            ...(Object.keys(unmatched).length ? { unmatched } : {}),
+            ...(hidden ? { hidden } : {})
         };
     }
     finally {

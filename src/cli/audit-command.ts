@@ -114,9 +114,10 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
         )
       )
     )
+    let hidden = 0
     const [all, excludedIds, registered, byDefault, ...byTier] = await pool<string[] | undefined>(
       [
-        () => collect(collector, [...shared, ...NO_DESELECTION]),
+        () => collect(collector, [...shared, ...NO_DESELECTION], { onHidden: (n) => (hidden = n) }),
         async () => (excluded ? collect(collector, excluded) : []),
         () => registeredByPytest(collector),
         async () => (by ? collect(collector, [...shared]) : undefined),
@@ -134,7 +135,8 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
       registered: registered ?? [],
       byTier: Object.fromEntries(config.tiers.map((t, i) => [t.name, byTier[i] ?? []])),
       deselected: by && byDefault ? { by, ids: suite.filter((id) => !chosen.has(id)) } : undefined,
-      ...(Object.keys(unmatched).length ? { unmatched } : {})
+      ...(Object.keys(unmatched).length ? { unmatched } : {}),
+      ...(hidden ? { hidden } : {})
     }
   } finally {
     await collector.close()

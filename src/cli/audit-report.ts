@@ -26,6 +26,8 @@ export interface AuditInput {
   deselected?: { by: string; ids: string[] }
   /** Tiers whose paths match nothing in the project (counted as selecting no test), with what they name. */
   unmatched?: Record<string, string[]>
+  /** How many tests pytest's collection deselects by itself, `-m` and `-k` undone (a conftest.py hook): no ids. */
+  hidden?: number
 }
 
 /** One check of the audit. */
@@ -89,6 +91,12 @@ export function auditReport(input: AuditInput): AuditReport {
         }
       : { status: 'ok', text: `each of the ${input.all.length} tests is in a tier${ex}` }
   )
+  if (input.hidden) {
+    checks.push({
+      status: 'warn',
+      text: `pytest's collection deselects ${input.hidden} more test(s) by itself (a conftest.py hook, a plugin or --deselect): no tier runs them as configured`
+    })
+  }
   const unmatched = config.tiers.filter((t) => input.unmatched?.[t.name]).map((t) => [t.name, input.unmatched![t.name]!] as const)
   if (unmatched.length) {
     checks.push({

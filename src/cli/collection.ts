@@ -15,7 +15,7 @@ import { memoryState } from '../seams/state.js'
 import { openTarget, type Target } from '../seams/target.js'
 import { lastLines, shellLine } from '../shared/text.js'
 import { collectOnly } from '../run/collect-only.js'
-import { parseCollectOnly } from '../tiers/collect.js'
+import { deselectedCount, parseCollectOnly } from '../tiers/collect.js'
 import { quietExec } from './local-run.js'
 import { SetupError } from './terminal.js'
 
@@ -96,13 +96,15 @@ function tail(c: Captured): string {
  * Collects with the given selection arguments; returns the node ids. Exit code 5 (nothing collected) is an
  * empty list; any other failure (a collection error, a bad option) is a SetupError showing pytest's output.
  */
-export async function collect(c: Collector, selection: string[]): Promise<string[]> {
+export async function collect(c: Collector, selection: string[], o: { onHidden?: (n: number) => void } = {}): Promise<string[]> {
   const r = await c.collectOnly(selection)
   if (r.exitCode !== 0 && r.exitCode !== 5) {
     throw new SetupError(
       `pytest could not collect ${selection.length ? shellLine(selection) : 'the suite'} ${c.where} (exit code ${r.exitCode}):\n${tail(r)}`
     )
   }
+  // With -m and -k undone, what pytest still deselects is a hook's doing (see deselectedCount).
+  o.onHidden?.(deselectedCount(r.stdout))
   try {
     return parseCollectOnly(r.stdout)
   } catch (e) {

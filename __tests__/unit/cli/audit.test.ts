@@ -69,6 +69,13 @@ describe('collect', () => {
     expect(calls).toEqual([['tests/unit', '-m', 'not slow']])
   })
 
+  it('says how many tests the collection deselected by itself (a conftest.py hook, with -m and -k undone)', async () => {
+    let hidden = -1
+    const text = fs.readFileSync('__tests__/fixtures/merge/collect-hook-deselected.txt', 'utf8')
+    expect(await collect(collector(0, text), ['-m', '', '-k', ''], { onHidden: (n) => (hidden = n) })).toEqual(['test_h.py::test_a'])
+    expect(hidden).toBe(2)
+  })
+
   it('takes exit code 5 as nothing selected', async () => {
     expect(await collect(collector(5, output('collect-none.txt')), ['-m', 'nothing'])).toEqual([])
   })
@@ -163,6 +170,16 @@ describe('auditReport and renderAudit', () => {
     const lines = renderAudit(input, auditReport(input))
     expect(lines).toContain("failing         1  tests/failing (with the project's -m 'not stress' (addopts of setup.cfg))")
     expect(lines).toContain('slow            0  -m slow')
+  })
+
+  it('warns of the tests the collection deselects by itself, which no tier runs', () => {
+    const input = base('tiers-planted.yml')
+    input.byTier = { critical: [], unit: ids, api: [], slow: [], failing: [] }
+    input.hidden = 2
+    expect(auditReport(input).checks).toContainEqual({
+      status: 'warn',
+      text: "pytest's collection deselects 2 more test(s) by itself (a conftest.py hook, a plugin or --deselect): no tier runs them as configured"
+    })
   })
 
   it('finds the planted overlap and gap, and warns of the unregistered marker', () => {
